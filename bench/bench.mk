@@ -1,0 +1,1 @@
+# bench: rules are added by the part's owner.

@@ -1,0 +1,1 @@
+# ext-examples: rules are added by the part's owner.

@@ -1,0 +1,1 @@
+# extc: rules are added by the part's owner.

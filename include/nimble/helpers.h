@@ -1,0 +1,56 @@
+/*
+ * Kernel helpers: the C functions an extension may call with HCALL.
+ * One table for the kernel and host implementations, the engine's import
+ * resolution and trust checks, extc's signature checks and docs/helpers.md.
+ *
+ * X(NAME, "name", nargs, flags, hooks, "signature and meaning")
+ *   flags  NX_HF_TRUSTED: only trusted extensions may import it
+ *   hooks  bit mask of (1 << NX_HOOK_*) that may call it; 0 = any hook
+ * Every helper takes and returns 64-bit integers.  Negative returns are
+ * -errno style errors the extension may test; a helper that must not
+ * continue (bad segment, abort) sets the run's fault instead.
+ * Untrusted callers act only on their owner's tasks, endpoints and memory.
+ */
+#ifndef NIMBLE_HELPERS_H
+#define NIMBLE_HELPERS_H
+
+#include <stdint.h>
+#include "hooks.h"
+
+#define NX_HF_TRUSTED 1u
+#define NX_HOOKBIT(h) (1u << NX_HOOK_##h)
+
+#define NX_HELPERS(X) \
+	X(TRACE,     "trace",     1, 0, 0, \
+	  "i64 trace(i64 v): print v on the node console (rate-limited); returns v") \
+	X(ABORT,     "abort",     1, 0, 0, \
+	  "abort(i64 code): end the run with fault ABORT; code is reported") \
+	X(NOW,       "now",       0, 0, 0, \
+	  "u64 now(): nanoseconds since boot") \
+	X(CPU,       "cpu",       0, 0, 0, \
+	  "u64 cpu(): the CPU the run is on") \
+	X(RANK,      "rank",      0, 0, 0, \
+	  "u64 rank(): this node's rank in the machine") \
+	X(NNODES,    "nnodes",    0, 0, 0, \
+	  "u64 nnodes(): nodes in the job") \
+	X(TASK_WAKE, "task_wake", 1, 0, 0, \
+	  "i64 task_wake(u64 tid): make a blocked task of the owner runnable; 0 or -errno") \
+	X(COPY,      "copy",      5, 0, 0, \
+	  "i64 copy(u64 dseg, u64 doff, u64 sseg, u64 soff, u64 len): copy bytes between segments (0 data, 1 ctx, 2 buf0, 3 buf1); bounds-checked; 0 or fault") \
+	X(NET_SEND,  "net_send",  5, 0, NX_HOOKBIT(NET_RX) | NX_HOOKBIT(TRAP), \
+	  "i64 net_send(u64 node, u64 endpoint, u64 seg, u64 off, u64 len): send len bytes of a segment to an endpoint of the owner's job on another node; 0 or -errno") \
+	X(OUTB,      "outb",      2, NX_HF_TRUSTED, 0, \
+	  "outb(u64 port, u64 value): write an I/O port (trusted only)") \
+	X(INB,       "inb",       1, NX_HF_TRUSTED, 0, \
+	  "u64 inb(u64 port): read an I/O port (trusted only)") \
+	X(KMEM_USED, "kmem_used", 0, NX_HF_TRUSTED, 0, \
+	  "u64 kmem_used(): bytes of kmem in use (trusted only)")
+
+enum nx_helper_id {
+#define NX_HELPER_ENUM(name, str, nargs, flags, hooks, doc) NX_HELPER_##name,
+	NX_HELPERS(NX_HELPER_ENUM)
+#undef NX_HELPER_ENUM
+	NX_HELPER_COUNT
+};
+
+#endif /* NIMBLE_HELPERS_H */

@@ -1,0 +1,120 @@
+/*
+ * The Nimble engine's public API: what the kernel, the host runner
+ * (nxrun), the tests and the benchmarks call.  Implemented in nimble/,
+ * freestanding C that builds both into the kernel and into libnimble.a.
+ *
+ * The embedder (kernel or host) supplies three things, declared at the
+ * bottom: memory (nx_host_alloc/free), the helper implementations
+ * (nx_helper_impl) and a console line for traces (nx_host_print).
+ *
+ * Concurrency: insert/remove/attach must be serialised by the embedder
+ * (the kernel holds its nimble lock); runs may proceed concurrently on
+ * several CPUs.  Remove fails with NX_EBUSY while a run is in flight.
+ */
+#ifndef NIMBLE_NIMBLE_H
+#define NIMBLE_NIMBLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "isa.h"
+#include "nx.h"
+#include "hooks.h"
+#include "helpers.h"
+
+/* Error codes (negative returns). */
+#define NX_EINVAL  22   /* malformed object or argument              */
+#define NX_ENOMEM  12   /* out of memory                             */
+#define NX_EPERM    1   /* trust or ownership violation              */
+#define NX_EEXIST  17   /* name already inserted                     */
+#define NX_ENOENT   2   /* no such extension / function / export     */
+#define NX_EBUSY   16   /* run in flight                             */
+
+/* One memory segment of a run: bytes [0, len); stores only in [wr_lo, len). */
+struct nx_seg {
+	uint8_t *base;
+	uint64_t len;
+	uint64_t wr_lo;
+};
+
+/* What the embedder lends one run.  seg[NX_SEG_DATA] is filled by the engine. */
+struct nx_env {
+	struct nx_seg seg[NX_SEG_COUNT];
+	void *host;        /* embedder's cookie for helpers (task, cpu, ...)   */
+	uint32_t owner;    /* application on whose behalf the event runs       */
+	uint64_t fuel;     /* checked set: budget of backward branches + calls; 0 = engine default */
+};
+
+/* How a run ended. */
+struct nx_result {
+	uint64_t value;        /* the entry function's return value           */
+	enum nx_fault fault;   /* NX_FAULT_NONE on success                    */
+	uint32_t func;         /* where the fault happened: function index    */
+	uint32_t insn;         /*   and instruction index inside the object   */
+	uint64_t abort_code;   /* argument of abort()                         */
+};
+
+/* Why an insert was refused: names the instruction (or -1) and the reason. */
+struct nx_error {
+	int code;              /* NX_E*                                       */
+	int32_t func;          /* function index or -1                        */
+	int32_t insn;          /* instruction index in CODE or -1             */
+	char msg[160];         /* "insn 12: jump target 40 outside function"  */
+};
+
+/* Counters an owner may read. */
+struct nx_stats {
+	uint64_t runs, faults, aborted_fuel;
+	uint64_t insns;            /* executed VM instructions where counted */
+	enum nx_fault last_fault;
+	uint32_t last_func, last_insn;
+};
+
+struct nx_ext;   /* an inserted extension (opaque) */
+struct nx_run;   /* one run in progress, handed to helpers (opaque) */
+
+typedef uint64_t (*nx_helper_fn)(struct nx_run *run, const uint64_t *args);
+
+/* Insert: load, verify, translate.  owner 0 = the kernel/PCT.  may_trust is
+ * the embedder's word that the inserter is privileged; an object asking for
+ * trust without it is refused with NX_EPERM. */
+int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
+	      struct nx_ext **out, struct nx_error *err);
+/* Remove: detach from every hook and free; NX_EBUSY while a run is in flight. */
+int nx_remove(struct nx_ext *ext);
+struct nx_ext *nx_lookup(const char *name);
+
+const char *nx_ext_name(const struct nx_ext *ext);
+enum nx_trust nx_ext_trust(const struct nx_ext *ext);
+uint32_t nx_ext_owner(const struct nx_ext *ext);
+int nx_ext_func(const struct nx_ext *ext, const char *name);   /* index or -NX_ENOENT */
+void nx_ext_stats(const struct nx_ext *ext, struct nx_stats *st);
+
+/* Run function func of ext.  Never faults the caller: the outcome is in res. */
+int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
+	   const uint64_t *args, unsigned nargs, struct nx_result *res);
+
+/* Hooks: attach the object's declared hooks (done by nx_insert), and fire.
+ * nx_fire runs the extensions attached to (hook, arg) in order (prio, then
+ * insertion); the first non-default return wins and is returned; faulting
+ * extensions count as default and are ejected after NX_EJECT_FAULTS faults. */
+#define NX_EJECT_FAULTS 8
+uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last);
+int nx_hook_attached(enum nx_hook_id hook, uint32_t arg);   /* count */
+
+/* Helpers' view of the run. */
+struct nx_env *nx_run_env(struct nx_run *run);
+uint32_t nx_run_owner(struct nx_run *run);
+void nx_run_fault(struct nx_run *run, enum nx_fault fault, uint64_t code);
+
+/* Names for messages and tools. */
+const char *nx_op_name(unsigned op);
+const char *nx_fault_name(enum nx_fault f);
+const char *nx_hook_name(enum nx_hook_id h);
+
+/* ---- supplied by the embedder ---- */
+void *nx_host_alloc(size_t size);
+void nx_host_free(void *p, size_t size);
+void nx_host_print(const char *line);
+extern const nx_helper_fn nx_helper_impl[NX_HELPER_COUNT];
+
+#endif /* NIMBLE_NIMBLE_H */

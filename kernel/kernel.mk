@@ -1,0 +1,1 @@
+# kernel: rules are added by the part's owner.

@@ -1,0 +1,1 @@
+# nimble: rules are added by the part's owner.

@@ -1,0 +1,1 @@
+# pct: rules are added by the part's owner.

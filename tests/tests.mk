@@ -1,0 +1,1 @@
+# tests: rules are added by the part's owner.

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Run each test program given on the command line; each prints TAP (host)
+# or KTAP (the QEMU harness).  Count the unindented "ok"/"not ok" lines,
+# treat a missing or short plan and a non-zero exit as failures, and end
+# with the one line the CI reads: "N passed, N failed".
+#
+#   tools/runtests.sh prog...        (NIMBLE_TEST_VERBOSE=1 shows all output)
+pass=0 fail=0 failed_progs=""
+log=$(mktemp) || exit 2
+trap 'rm -f "$log"' EXIT
+for t in "$@"; do
+	printf '== %s\n' "$t"
+	start=$(date +%s)
+	"$t" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
+	if [ "${NIMBLE_TEST_VERBOSE:-0}" = 1 ]; then cat "$log"; else grep '^not ok \|^# \|^Bail out' "$log"; fi
+	extra=0
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $t exited with status $rc"; tail -n 20 "$log"; extra=1
+	elif [ -z "$plan" ]; then
+		echo "not ok - $t printed no TAP plan"; tail -n 20 "$log"; extra=1
+	elif [ "$plan" -ne $((p + f)) ]; then
+		echo "not ok - $t planned $plan tests, ran $((p + f))"; tail -n 20 "$log"; extra=1
+	fi
+	pass=$((pass + p)); fail=$((fail + f + extra))
+	[ $((f + extra)) -gt 0 ] && failed_progs="$failed_progs $t"
+	printf '   %s: %d passed, %d failed (%ds)\n' "$t" "$p" $((f + extra)) $(( $(date +%s) - start ))
+done
+[ -n "$failed_progs" ] && echo "failing:$failed_progs"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,1 @@
+# user: rules are added by the part's owner.
