@@ -21,11 +21,16 @@ include ext-examples/examples.mk
 include tests/tests.mk
 include bench/bench.mk
 
-.PHONY: all run test debug clean deps deps-test
+.PHONY: all run test debug clean deps deps-test fuzz
+FUZZ_SECONDS ?= 600
 all: deps $(ALL)
 
 test: deps-test all $(TEST_DEPS)
 	@tools/runtests.sh $(TESTS)
+
+# make fuzz [FUZZ_SECONDS=600]: every libFuzzer target in FUZZERS, in turn.
+fuzz: deps-test $(FUZZERS)
+	@tools/fuzz.sh $(FUZZ_SECONDS) $(B)/fuzz-corpus $(FUZZERS)
 
 clean:
 	rm -rf $(B)

@@ -42,3 +42,4 @@ deps-test:
 ALL       :=
 TESTS     :=
 TEST_DEPS :=
+FUZZERS   :=

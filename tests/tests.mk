@@ -1,1 +1,2 @@
-# tests: rules are added by the part's owner.
+# tests/: each part keeps its test rules in tests/<part>/rules.mk.
+include $(sort $(wildcard tests/*/rules.mk))
