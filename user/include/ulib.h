@@ -1,0 +1,80 @@
+/*
+ * libc-lite for Nimble LWK user programs (the PCT and applications):
+ * raw syscalls with the Linux x86-64 convention, formatted output,
+ * strings, and thin wrappers over the LWK and Nimble calls of
+ * include/uapi/lwk.h.  Everything returns -errno on failure, like the
+ * kernel, so a program can print exactly what it got back.
+ */
+#ifndef ULIB_H
+#define ULIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "uapi/lwk.h"
+
+/* ---- raw syscalls */
+long syscall6(long nr, long a, long b, long c, long d, long e, long f);
+static inline long syscall0(long nr) { return syscall6(nr, 0, 0, 0, 0, 0, 0); }
+static inline long syscall1(long nr, long a) { return syscall6(nr, a, 0, 0, 0, 0, 0); }
+static inline long syscall2(long nr, long a, long b) { return syscall6(nr, a, b, 0, 0, 0, 0); }
+static inline long syscall3(long nr, long a, long b, long c) { return syscall6(nr, a, b, c, 0, 0, 0); }
+static inline long syscall4(long nr, long a, long b, long c, long d)
+{
+	return syscall6(nr, a, b, c, d, 0, 0);
+}
+
+/* ---- Linux calls */
+long write(int fd, const void *buf, size_t len);
+_Noreturn void exit(int code);          /* exit_group */
+_Noreturn void thread_exit(int code);   /* exit: this task only */
+long getpid(void);
+long gettid(void);
+long sched_yield(void);
+long brk(void *addr);
+void *mmap_anon(size_t len);            /* NULL on failure */
+long munmap(void *addr, size_t len);
+long clock_gettime_ns(uint64_t *ns);
+long nanosleep_ns(uint64_t ns);
+long futex_wait(volatile uint32_t *addr, uint32_t val);
+long futex_wake(volatile uint32_t *addr, uint32_t n);
+
+/* ---- LWK calls */
+long pmem_alloc(uint64_t size, uint64_t align, struct lwk_pmem_region *out);
+long aspace_create(const char *name);
+long aspace_destroy(uint32_t id);
+long aspace_add_region(uint32_t id, uint64_t start, uint64_t extent, uint32_t flags,
+		       uint64_t pagesz, const char *name);
+long aspace_map_pmem(uint32_t id, uint64_t paddr, uint64_t start, uint64_t extent);
+long aspace_smartmap(uint32_t src, uint32_t dst, uint64_t start, uint64_t extent);
+long task_create(const struct lwk_start_state *st);
+long task_switch_cpus(uint32_t cpu);
+long task_wait(struct lwk_task_status *st);
+long task_setprio(uint32_t tid, int32_t prio);
+long module_get(uint32_t index, void *buf, size_t len, char name[64]);
+long cpu_count(void);
+
+/* ---- Nimble calls */
+long nx_insert(const void *obj, size_t len, struct lwk_nx_error *err);
+long nx_remove(long handle);
+long nx_attach(long handle, uint32_t cpu);
+long nimble_call(long a0, long a1, void *buf, size_t buf_len, void *aux, size_t aux_len);
+long nx_stats(long handle, struct lwk_nx_stats *st);
+
+/* ---- output */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *strerror(long err);         /* name of a -errno value */
+
+/* ---- strings and memory (the compiler may emit calls to the first four) */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strncpy(char *dst, const char *src, size_t n);
+
+#endif /* ULIB_H */
