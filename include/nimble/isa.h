@@ -18,7 +18,7 @@
  * register stack.  A function's arguments arrive in r0..r(nargs-1); all
  * other registers start at 0.  Arithmetic wraps modulo 2^64.
  *
- * Memory is reached only through segments (see enum nx_seg): an address is
+ * Memory is reached only through segments (see enum nx_seg_id): an address is
  * seg[c].base + r[b] + imm, and must lie inside the segment.  The checked
  * handler set enforces this on every access; the unchecked set trusts the
  * verifier and the inserter.
@@ -148,7 +148,7 @@ enum nx_op {
 };
 
 /* Memory segments an instruction's c field names. */
-enum nx_seg {
+enum nx_seg_id {
 	NX_SEG_DATA = 0, /* the extension's own globals (rw), kept across runs  */
 	NX_SEG_CTX  = 1, /* the hook context structure (see hooks.h)            */
 	NX_SEG_BUF0 = 2, /* first byte buffer the hook lends (frame, vector...) */
