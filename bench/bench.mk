@@ -1,1 +1,64 @@
-# bench: rules are added by the part's owner.
+# bench: interpreter microbenchmarks, Nimble against native C and peer
+# interpreters (bench/README.md).
+#   make bench         the full run: table, B/bench/results.csv and .png
+#   make bench-quick   the harness on tiny sizes, TAP (also part of make test)
+# Native C and every harness program are built -O2 without vectorisation:
+# the scalar limit the interpreters are compared with.  DWARF 4: valgrind
+# 3.19 cannot read the DWARF 5 that clang 14 writes by default.
+
+BENCH_CFLAGS := $(HOST_CFLAGS) -Ibench -fno-tree-vectorize -fno-tree-slp-vectorize -gdwarf-4
+BENCH_COMMON := bench/harness.c bench/data.c
+BENCH_HDRS   := bench/bench.h $(wildcard include/nimble/*.h)
+# Debian packages of the peers; the bench installs them itself.
+BENCH_PKGS   := liblua5.4-dev libluajit-5.1-dev gforth libpcap-dev gnuplot-nox valgrind
+
+BENCH_PEERS := $(B)/bench/bench-lua54 $(B)/bench/bench-luajit $(B)/bench/bench-bpf \
+               $(B)/bench/data.fs
+BENCH_BINS  := $(B)/bench/bench-native $(BENCH_PEERS) $(B)/bench/bench-quick
+
+.PHONY: bench bench-quick bench-deps
+bench: $(BENCH_BINS)
+	@bench/run.sh full $(B)
+bench-quick: $(BENCH_BINS)
+	@$(B)/bench/bench-quick
+bench-deps:
+	@tools/deps.sh $(BENCH_PKGS)
+
+$(B)/bench/bench-native: bench/sys_native.c $(BENCH_COMMON) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/sys_native.c $(BENCH_COMMON)
+
+# Peers: their headers come from packages, installed first.
+$(BENCH_PEERS): | bench-deps
+
+$(B)/bench/bench-lua54: bench/peers/lua54.c bench/peers/lua_sys.c bench/peers/lua_sys.h \
+		$(BENCH_COMMON) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -I/usr/include/lua5.4 -o $@ bench/peers/lua54.c \
+		bench/peers/lua_sys.c $(BENCH_COMMON) -llua5.4
+
+$(B)/bench/bench-luajit: bench/peers/luajit.c bench/peers/lua_sys.c bench/peers/lua_sys.h \
+		$(BENCH_COMMON) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -I/usr/include/luajit-2.1 -o $@ bench/peers/luajit.c \
+		bench/peers/lua_sys.c $(BENCH_COMMON) -lluajit-5.1
+
+$(B)/bench/bench-bpf: bench/peers/bpf.c $(BENCH_COMMON) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/peers/bpf.c $(BENCH_COMMON) -lpcap
+
+$(B)/bench/bench-forthdata: bench/peers/forth_data.c bench/data.c $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/peers/forth_data.c bench/data.c
+
+$(B)/bench/data.fs: $(B)/bench/bench-forthdata
+	$< >$@
+
+# The test program make test runs: the quick harness for this build dir.
+$(B)/bench/bench-quick: bench/bench.mk
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec bench/run.sh quick %s\n' '$(B)' >$@
+	chmod +x $@
+
+TESTS     += $(B)/bench/bench-quick
+TEST_DEPS += $(BENCH_BINS)

@@ -1,0 +1,250 @@
+#!/bin/sh
+# The benchmark driver behind `make bench` and `make bench-quick`.
+#
+#   bench/run.sh full  B     time every workload on every system (median and
+#                            min of BENCH_RUNS runs, default 11), count
+#                            instructions with callgrind (N and 2N runs,
+#                            subtracted), check results against native C,
+#                            write B/bench/results.csv and .png, print tables
+#   bench/run.sh quick B     the same harness on tiny sizes, 2 runs, one
+#                            callgrind cell; prints TAP for make test
+#
+# Systems are the bench-* programs in B/bench (bench/bench.h gives their
+# command line and output); a system whose program was not built, or that
+# lacks a workload (exit 3), leaves its cell empty.
+set -u
+mode=${1:?usage: run.sh full|quick B}
+B=${2:?usage: run.sh full|quick B}
+here=$(dirname "$0")
+bin=$B/bench
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+runs=${BENCH_RUNS:-11}
+
+# name  N (timed runs)  NCG (callgrind: NCG and 2 NCG)  NQ (quick)
+workloads='loop      20000000 400000 20000
+fib       200      4      2
+sched8    500000   10000  500
+sched64   100000   2000   100
+sched1024 5000     100    10
+packet    200000   4000   256
+sum       1000     20     2
+vadd      1000     20     2
+entry     1000000  20000  1000
+insert    200      4      2'
+
+all_systems="native nimble-unchecked nimble-checked nimble-ref lua54 luajit gforth bpf"
+
+# The command line of a system, or nothing if it is not built.
+sys_cmd() {
+	case $1 in
+	native | lua54 | luajit | bpf)
+		[ -x "$bin/bench-$1" ] && echo "$bin/bench-$1" ;;
+	nimble-*)
+		[ -x "$bin/bench-nimble" ] && echo "$bin/bench-nimble ${1#nimble-}" ;;
+	gforth)
+		command -v gforth-fast >/dev/null && [ -f "$bin/data.fs" ] &&
+			echo "$here/peers/gforth-run.sh $bin/data.fs" ;;
+	esac
+}
+
+systems=""
+for s in $all_systems; do
+	[ -n "$(sys_cmd "$s")" ] && systems="$systems $s"
+done
+
+# run SYS WORKLOAD N RUNS OUTFILE [WRAP...]: 0 ok, 3 no such workload, else
+# failed.  WRAP (valgrind) goes in front of the program; the gforth
+# wrapper script puts it in front of gforth-fast itself.
+run() {
+	s=$1 w=$2 n=$3 r=$4 o=$5; shift 5
+	if [ "$s" = gforth ]; then
+		BENCH_WRAP="$*" $(sys_cmd "$s") "$w" "$n" "$r" >"$o" 2>"$o.err"
+	else
+		BENCH_PEERS="$here/peers" "$@" $(sys_cmd "$s") "$w" "$n" "$r" >"$o" 2>"$o.err"
+	fi
+}
+
+field() { sed -n "s/^$1 //p" "$2" | head -n 1; }
+
+# Median and min of the "ns" lines, per operation.
+time_stats() {
+	ops=$(field ops "$1")
+	sed -n 's/^ns //p' "$1" | sort -n | awk -v ops="$ops" '
+		{ v[NR] = $1 }
+		END { if (NR == 0) exit 1
+		      med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      printf "%.4f %.4f\n", med / ops, v[1] / ops }'
+}
+
+# Instructions per operation: callgrind at NCG and 2 NCG, subtracted.
+cg_per_op() {
+	s=$1 w=$2 n=$3
+	for k in 1 2; do
+		run "$s" "$w" $((n * k)) 0 "$tmp/cg$k" valgrind --tool=callgrind \
+			--callgrind-out-file="$tmp/cg$k.out" || return 1
+	done
+	ops1=$(field ops "$tmp/cg1") ops2=$(field ops "$tmp/cg2")
+	ir1=$(sed -n 's/^totals: //p' "$tmp/cg1.out") ir2=$(sed -n 's/^totals: //p' "$tmp/cg2.out")
+	awk -v a="$ir1" -v b="$ir2" -v o1="$ops1" -v o2="$ops2" \
+		'BEGIN { if (o2 <= o1) exit 1; printf "%.2f\n", (b - a) / (o2 - o1) }'
+}
+
+# VM instructions per operation (Nimble's counting handler set).
+vm_per_op() {
+	run nimble-count "$1" "$2" 0 "$tmp/vm" || return 1
+	awk -v v="$(field vminsns "$tmp/vm")" -v o="$(field ops "$tmp/vm")" \
+		'BEGIN { if (v == "" || o == 0) exit 1; printf "%.2f\n", v / o }'
+}
+
+# ---- measuring ----
+
+# measure W N NCG RUNS: one row per system into $tmp/rows:
+#   workload system ops median_ns min_ns ir_per_op vm_per_op result check
+# (ns and counts per operation; "-" where there is none).  NCG 0 skips
+# callgrind.  Check: ok (same result as native), WRONG, FAILED.
+measure() {
+	w=$1 n=$2 ncg=$3 r=$4 ref="" vm=-
+	for s in $systems; do
+		run "$s" "$w" "$n" "$r" "$tmp/t"
+		rc=$?
+		[ $rc -eq 3 ] && continue
+		if [ $rc -ne 0 ]; then
+			echo "$w $s - - - - - - FAILED" >>"$tmp/rows"
+			sed "s/^/# $s $w: /" "$tmp/t.err" >&2
+			continue
+		fi
+		res=$(field result "$tmp/t")
+		[ "$s" = native ] && ref=$res
+		check=ok
+		[ -n "$ref" ] && [ "$res" != "$ref" ] && check=WRONG
+		[ -z "$ref" ] && [ "$w" != insert ] && check=WRONG
+		ts=$(time_stats "$tmp/t") || ts="- -"
+		ir=-
+		[ "$ncg" -gt 0 ] && { ir=$(cg_per_op "$s" "$w" "$ncg") || ir=-; }
+		case $s in nimble-*)
+			[ "$vm" = - ] && [ "$ncg" -gt 0 ] && [ "$w" != insert ] &&
+				{ vm=$(vm_per_op "$w" "$ncg") || vm=-; }
+			v=$vm ;;
+		*) v=- ;;
+		esac
+		echo "$w $s $(field ops "$tmp/t") $ts $ir $v $res $check" >>"$tmp/rows"
+	done
+}
+
+# ---- reporting ----
+
+# The CSV: the rows plus ratios to native of the same workload.
+csv_write() {
+	awk 'BEGIN { print "workload,system,ops,median_ns,min_ns,ir_per_op,vm_per_op,ratio_median,ratio_min,ratio_ir,native_per_vm,result,check" }
+	     { row[NR] = $0; if ($2 == "native") { nm[$1] = $4; nn[$1] = $5; ni[$1] = $6 } }
+	     function ratio(v, base) { return (v == "-" || base == "" || base == "-" || base == 0) ? "" : sprintf("%.2f", v / base) }
+	     function dash(v) { return v == "-" ? "" : v }
+	     END { for (i = 1; i <= NR; i++) { split(row[i], f, " ")
+	             npv = (f[6] == "-" || f[7] == "-" || f[7] == 0) ? "" : sprintf("%.2f", f[6] / f[7])
+	             printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", f[1], f[2], dash(f[3]), dash(f[4]), dash(f[5]),
+	                    dash(f[6]), dash(f[7]), ratio(f[4], nm[f[1]]), ratio(f[5], nn[f[1]]),
+	                    ratio(f[6], ni[f[1]]), npv, dash(f[8]), f[9] } }' "$tmp/rows" >"$1"
+}
+
+# table CSV COLUMN RATIOCOLUMN TITLE: workloads down, systems across.
+table() {
+	awk -F, -v col="$2" -v rcol="$3" -v title="$4" -v systems="$systems" '
+	NR > 1 { key = $1 SUBSEP $2; v[key] = $col; r[key] = rcol ? $rcol : ""; c[key] = $13
+	         if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } }
+	END { ns = split(systems, sys, " ")
+	      printf "\n%s\n%-10s", title, "workload"
+	      for (j = 1; j <= ns; j++) printf " %17s", sys[j]
+	      printf "\n"
+	      for (i = 1; i <= nw; i++) { printf "%-10s", order[i]
+	        for (j = 1; j <= ns; j++) { key = order[i] SUBSEP sys[j]
+	          cell = ""
+	          if (key in c && c[key] != "ok") cell = c[key]
+	          else if (v[key] != "") cell = sprintf("%.4g", v[key]) (r[key] != "" ? sprintf(" (%.3gx)", r[key]) : "")
+	          printf " %17s", cell }
+	        printf "\n" } }' "$1"
+}
+
+# Bar chart of wall-clock (median) ratios to native, log scale.
+plot() {
+	awk -F, -v systems="$systems" '
+	NR > 1 && $8 != "" { v[$1 SUBSEP $2] = $8; if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } }
+	END { ns = split(systems, sys, " "); printf "workload"
+	      for (j = 1; j <= ns; j++) printf " %s", sys[j]
+	      printf "\n"
+	      for (i = 1; i <= nw; i++) { printf "%s", order[i]
+	        for (j = 1; j <= ns; j++) { k = order[i] SUBSEP sys[j]; printf " %s", (k in v) ? v[k] : "?" }
+	        printf "\n" } }' "$1" >"$tmp/plot.dat"
+	gnuplot -e "datafile='$tmp/plot.dat'; outfile='$2'; subtitle='$3'" "$here/plot.gp"
+}
+
+report() {
+	csv_write "$1"
+	table "$1" 4 8 "wall clock, median ns per operation (ratio to native C)"
+	table "$1" 5 9 "wall clock, min ns per operation (ratio to native C)"
+	table "$1" 6 10 "callgrind, instructions per operation (ratio to native C)"
+	table "$1" 7 0 "Nimble: VM instructions per operation (counting handler set)"
+	table "$1" 11 0 "Nimble: host instructions per VM instruction (callgrind / VM count)"
+	plot "$1" "$2" "$3"
+}
+
+# ---- the two modes ----
+
+full() {
+	csv=$bin/results.csv png=$bin/results.png
+	echo "bench: systems:$systems; $runs timed runs per cell"
+	echo "$workloads" | while read -r w n ncg nq; do
+		printf 'bench: %s ...\n' "$w"
+		measure "$w" "$n" "$ncg" "$runs"
+	done
+	report "$csv" "$png" "$(date -u +%Y-%m-%d), $(uname -m), $(nproc) CPUs, median of $runs runs"
+	echo
+	echo "bench: wrote $csv and $png"
+	! grep -q 'WRONG\|FAILED' "$csv"
+}
+
+# TAP: one test per workload x system (its result equals native's), the
+# counting set's results, one callgrind cell, and the CSV/table/plot.
+quick() {
+	[ -n "$(sys_cmd nimble-count)" ] && systems="$systems nimble-count"
+	for s in $systems; do $(sys_cmd "$s") -l >"$tmp/works.$s" 2>/dev/null; done
+	cells=0
+	for s in $systems; do
+		for w in $(echo "$workloads" | awk '{ print $1 }'); do
+			grep -qx "$w" "$tmp/works.$s" 2>/dev/null && cells=$((cells + 1))
+		done
+	done
+	echo "1..$((cells + 3))"
+	echo "$workloads" | while read -r w n ncg nq; do measure "$w" "$nq" 0 2; done
+	i=0
+	while read -r w s ops med min ir vm res check; do
+		i=$((i + 1))
+		if [ "$check" = ok ]; then echo "ok $i - $w on $s: result $res"
+		else echo "not ok $i - $w on $s: $check (result $res)"; fi
+	done <"$tmp/rows"
+	echo "# systems:$systems"
+	ir=$(cg_per_op native loop 20000)
+	if awk -v v="${ir:-0}" 'BEGIN { exit !(v >= 1 && v <= 20) }'; then
+		echo "ok $((cells + 1)) - callgrind: native loop costs $ir instructions per iteration"
+	else
+		echo "not ok $((cells + 1)) - callgrind: native loop costs '$ir' instructions per iteration, not 1..20"
+	fi
+	report "$tmp/q.csv" "$tmp/q.png" quick >"$tmp/q.txt" 2>&1
+	rows=$(($(wc -l <"$tmp/q.csv") - 1))
+	if [ "$rows" -eq "$cells" ] && grep -q '^sched64 ' "$tmp/q.txt"; then
+		echo "ok $((cells + 2)) - CSV has $rows rows and the table prints"
+	else
+		echo "not ok $((cells + 2)) - CSV has $rows rows for $cells cells"; cat "$tmp/q.txt"
+	fi
+	if [ -s "$tmp/q.png" ] && head -c 8 "$tmp/q.png" | grep -q PNG; then
+		echo "ok $((cells + 3)) - gnuplot drew the PNG"
+	else
+		echo "not ok $((cells + 3)) - no PNG"; cat "$tmp/q.txt"
+	fi
+}
+
+case $mode in
+full) full ;;
+quick) quick ;;
+*) echo "usage: run.sh full|quick B" >&2; exit 64 ;;
+esac
