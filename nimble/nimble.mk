@@ -1,1 +1,35 @@
-# nimble: rules are added by the part's owner.
+# nimble: the extension engine.
+#   $(B)/libnimble.a      engine + host embedding (HOST_CFLAGS)
+#   $(B)/libnimble-san.a  the same under ASan/UBSan, for tests
+#   $(B)/nxrun            the host runner
+#   NIMBLE_KOBJS          the portable engine built with KERNEL_CFLAGS, for the
+#                         kernel link (the kernel supplies nx_host_* and nx_helper_impl)
+NIMBLE_SRCS := nimble/fmt.c nimble/names.c nimble/load.c nimble/verify.c nimble/translate.c \
+               nimble/exec.c nimble/run.c nimble/ref.c nimble/registry.c nimble/helpers.c
+NIMBLE_HOST_SRCS := nimble/host/host.c
+NIMBLE_HDRS := $(wildcard include/nimble/*.h) $(wildcard nimble/*.h) nimble/host/host.h
+
+NIMBLE_OBJS     := $(patsubst %.c,$(B)/host/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS))
+NIMBLE_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS))
+NIMBLE_KOBJS    := $(patsubst nimble/%.c,$(B)/kernel/nimble/%.o,$(NIMBLE_SRCS))
+
+$(B)/host/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Inimble -c $< -o $@
+$(B)/san/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Inimble -c $< -o $@
+$(B)/kernel/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -Inimble -c $< -o $@
+
+$(B)/libnimble.a: $(NIMBLE_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(B)/libnimble-san.a: $(NIMBLE_SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/nxrun: nimble/host/nxrun.c $(B)/libnimble.a $(NIMBLE_HDRS)
+	$(CC) $(HOST_CFLAGS) -Inimble $< $(B)/libnimble.a -o $@
+
+# The kernel objects are built by `make` too, so a freestanding break shows at once.
+ALL += $(B)/libnimble.a $(B)/nxrun $(NIMBLE_KOBJS)

@@ -105,11 +105,23 @@ int nx_hook_attached(enum nx_hook_id hook, uint32_t arg);   /* count */
 struct nx_env *nx_run_env(struct nx_run *run);
 uint32_t nx_run_owner(struct nx_run *run);
 void nx_run_fault(struct nx_run *run, enum nx_fault fault, uint64_t code);
+/* Bytes [off, off+len) of segment seg as the running extension sees it
+ * (DATA = its own data), or NULL if outside it (or read-only for write). */
+uint8_t *nx_run_seg(struct nx_run *run, uint64_t seg, uint64_t off, uint64_t len, int write);
+/* Helpers the engine implements for every embedder (put them in nx_helper_impl). */
+uint64_t nx_helper_copy(struct nx_run *run, const uint64_t *args);
+uint64_t nx_helper_abort(struct nx_run *run, const uint64_t *args);
+
+/* Fill env's segments for one event of hook: ctx (the hook's CTX struct),
+ * buf0/buf1 with their byte lengths; read-only limits from hooks.h. */
+void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *ctx,
+		  void *buf0, uint64_t len0, void *buf1, uint64_t len1);
 
 /* Names for messages and tools. */
 const char *nx_op_name(unsigned op);
 const char *nx_fault_name(enum nx_fault f);
 const char *nx_hook_name(enum nx_hook_id h);
+enum nx_hook_id nx_hook_by_name(const char *name);   /* NX_HOOK_NONE if unknown */
 
 /* ---- supplied by the embedder ---- */
 void *nx_host_alloc(size_t size);

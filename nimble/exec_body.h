@@ -1,0 +1,243 @@
+/*
+ * The ONE definition of every instruction's handler, expanded by exec.c
+ * once per handler set (Linux bpf/core.c and Lua lvm.c style).  Before
+ * including, exec.c defines
+ *   NX_EXEC_NAME  the function to generate
+ *   NX_CHECKED    1: bounds-check memory, burn fuel on backward branches
+ *                 and calls (the untrusted set); 0: both expand to nothing
+ *   NX_COUNTING   1: count executed VM instructions into rs->insns
+ *
+ * Threaded code: pc points at a cell (struct nx_cell); a cell's h is the
+ * address of its handler below, its operands are pre-decoded, so
+ * dispatching is one indirect jump ("goto *pc->h") and no handler decodes
+ * an opcode.  r is the current frame (the function's registers) in the
+ * run's register stack.
+ *
+ * Invariants the verifier guarantees and the handlers rely on: register
+ * fields are < nregs of the running function, branch targets are cells
+ * of the same function, call windows fit the frame, DIV*I never divides
+ * by 0.  Division by a register and register-stack overflow are checked
+ * in both sets: they are semantics, not protection.
+ */
+
+#if NX_CHECKED
+#define CHK(cond, f)    do { if (__builtin_expect(!(cond), 0)) FAULT(f); } while (0)
+#define FUEL_TICK       do { if (__builtin_expect(fuel == 0, 0)) FAULT(NX_FAULT_FUEL); fuel--; } while (0)
+#else
+#define CHK(cond, f)    do { } while (0)
+#define FUEL_TICK       do { } while (0)
+#endif
+#if NX_COUNTING
+#define CNT(n)          (rs->insns += (n))
+#else
+#define CNT(n)          ((void)0)
+#endif
+
+#define DISPATCH        goto *pc->h
+#define NEXT            do { pc++; DISPATCH; } while (0)
+#define SKIP(n)         do { pc += (n); DISPATCH; } while (0)
+#define FAULT(f)        do { rc = (f); goto fault; } while (0)
+
+#define RA  r[pc->a]
+#define RB  r[pc->b]
+#define RC  r[pc->c]
+#define IMM ((int64_t)pc->imm)
+#define S(x) ((int64_t)(x))
+
+/* off < lim[seg][log2 width] <=> the access fits the segment (run.c). */
+#define LOAD(T, lg) { \
+	uint64_t off = RB + (uint64_t)IMM; \
+	CNT(1); \
+	CHK(off < rs->lim[pc->c][lg], NX_FAULT_OOB_LOAD); \
+	RA = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); \
+	NEXT; }
+#define STORE(T, lg) { \
+	uint64_t off = RB + (uint64_t)IMM; \
+	CNT(1); \
+	CHK(off - rs->wr[pc->c] < rs->slim[pc->c][lg], \
+	    off < rs->lim[pc->c][lg] ? NX_FAULT_RO_STORE : NX_FAULT_OOB_STORE); \
+	*(T *)(rs->base[pc->c] + off) = (T)RA; \
+	NEXT; }
+
+/* Both variants of a branch: forward (free) and backward (costs fuel). */
+#define BRANCH(name, cond) \
+	L_##name:    CNT(1); if (cond) { pc = pc->x.t; DISPATCH; } NEXT; \
+	L_##name##_B: CNT(1); if (cond) { FUEL_TICK; pc = pc->x.t; DISPATCH; } NEXT;
+
+#define ALU(name, expr)  L_##name: CNT(1); RA = (expr); NEXT;
+
+int NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
+		 const void *const **labels)
+{
+	static const void *const tbl[NX_H_COUNT] = {
+#define NX_L_OP(name, fmt, sem) [NX_OP_##name] = &&L_##name,
+		NX_ISA(NX_L_OP)
+#undef NX_L_OP
+#define NX_L_BACK(name) [NX_H_##name##_B] = &&L_##name##_B,
+		NX_BRANCHES(NX_L_BACK)
+#undef NX_L_BACK
+#define NX_L_SUPER(name) [NX_H_##name] = &&L_##name,
+		NX_SUPERS(NX_L_SUPER)
+#undef NX_L_SUPER
+	};
+	if (!pc) {
+		*labels = tbl;
+		return 0;
+	}
+	const unsigned depth0 = rs->depth;   /* RET at this depth leaves the exec */
+	uint64_t fuel = rs->fuel;
+	int rc;
+	(void)fuel;
+	DISPATCH;
+
+	/* moves and constants */
+	ALU(MOV,   RB)
+	ALU(MOVI,  (uint64_t)IMM)
+	ALU(MOVHI, (RA & 0xffffffffull) | ((uint64_t)IMM << 32))
+	/* arithmetic and logic */
+	ALU(ADD,   RB + RC)
+	ALU(SUB,   RB - RC)
+	ALU(MUL,   RB * RC)
+L_DIVU: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO); RA = RB / RC; NEXT;
+L_DIVS: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO);
+	RA = S(RC) == -1 ? 0 - RB : (uint64_t)(S(RB) / S(RC)); NEXT;
+L_MODU: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO); RA = RB % RC; NEXT;
+L_MODS: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO);
+	RA = S(RC) == -1 ? 0 : (uint64_t)(S(RB) % S(RC)); NEXT;
+	ALU(AND,   RB & RC)
+	ALU(OR,    RB | RC)
+	ALU(XOR,   RB ^ RC)
+	ALU(SHL,   RB << (RC & 63))
+	ALU(SHR,   RB >> (RC & 63))
+	ALU(SAR,   (uint64_t)(S(RB) >> (RC & 63)))
+	ALU(ADDI,  RB + (uint64_t)IMM)
+	ALU(MULI,  RB * (uint64_t)IMM)
+	ALU(DIVUI, RB / (uint64_t)IMM)
+	ALU(DIVSI, IMM == -1 ? 0 - RB : (uint64_t)(S(RB) / IMM))
+	ALU(MODUI, RB % (uint64_t)IMM)
+	ALU(MODSI, IMM == -1 ? 0 : (uint64_t)(S(RB) % IMM))
+	ALU(ANDI,  RB & (uint64_t)IMM)
+	ALU(ORI,   RB | (uint64_t)IMM)
+	ALU(XORI,  RB ^ (uint64_t)IMM)
+	ALU(SHLI,  RB << (IMM & 63))
+	ALU(SHRI,  RB >> (IMM & 63))
+	ALU(SARI,  (uint64_t)(S(RB) >> (IMM & 63)))
+	ALU(NEG,   0 - RB)
+	ALU(NOT,   ~RB)
+	/* comparisons */
+	ALU(SEQ,   RB == RC)
+	ALU(SNE,   RB != RC)
+	ALU(SLTU,  RB < RC)
+	ALU(SLTS,  S(RB) < S(RC))
+	ALU(SLEU,  RB <= RC)
+	ALU(SLES,  S(RB) <= S(RC))
+	ALU(SEQI,  RB == (uint64_t)IMM)
+	ALU(SNEI,  RB != (uint64_t)IMM)
+	ALU(SLTUI, RB < (uint64_t)IMM)
+	ALU(SLTSI, S(RB) < IMM)
+	ALU(SGTUI, RB > (uint64_t)IMM)
+	ALU(SGTSI, S(RB) > IMM)
+	/* memory: zero-extending loads go through unsigned types */
+L_LD8:   LOAD(nx_u8u, 0)
+L_LD16:  LOAD(nx_u16u, 1)
+L_LD32:  LOAD(nx_u32u, 2)
+L_LD64:  LOAD(nx_u64u, 3)
+L_LDS8:  LOAD(nx_i8u, 0)
+L_LDS16: LOAD(nx_i16u, 1)
+L_LDS32: LOAD(nx_i32u, 2)
+L_ST8:   STORE(nx_u8u, 0)
+L_ST16:  STORE(nx_u16u, 1)
+L_ST32:  STORE(nx_u32u, 2)
+L_ST64:  STORE(nx_u64u, 3)
+	/* control flow */
+	BRANCH(JMP,   1)
+	BRANCH(JEQ,   RA == RB)
+	BRANCH(JNE,   RA != RB)
+	BRANCH(JLTU,  RA < RB)
+	BRANCH(JLTS,  S(RA) < S(RB))
+	BRANCH(JLEU,  RA <= RB)
+	BRANCH(JLES,  S(RA) <= S(RB))
+	BRANCH(JEQI,  RA == (uint64_t)IMM)
+	BRANCH(JNEI,  RA != (uint64_t)IMM)
+	BRANCH(JLTUI, RA < (uint64_t)IMM)
+	BRANCH(JLTSI, S(RA) < IMM)
+	BRANCH(JGTUI, RA > (uint64_t)IMM)
+	BRANCH(JGTSI, S(RA) > IMM)
+
+	/* CALL: x.t = callee's first cell, b = its nregs, c = its nargs. */
+L_CALL: {
+	uint64_t *nr = r + pc->a;
+	CNT(1);
+	FUEL_TICK;
+	if (nr + pc->b > rs->stack_end || rs->depth == NX_MAX_DEPTH)
+		FAULT(NX_FAULT_STACK);
+	for (unsigned i = pc->c; i < pc->b; i++)
+		nr[i] = 0;
+	rs->frames[rs->depth++] = (struct nx_frame_rec){ pc + 1, r };
+	r = nr;
+	pc = pc->x.t;
+	DISPATCH;
+}
+	/* HCALL: x.f = helper id; arguments r[a].. ; the result lands in r[a]. */
+L_HCALL: {
+	CNT(1);
+	rs->fuel = fuel;
+	uint64_t v = nx_call_helper(rs, pc->x.f, &RA);
+	if (rs->fault)
+		FAULT(rs->fault);
+	RA = v;
+	NEXT;
+}
+	/* XCALL: x.f = import index; run.c switches extension and handler set. */
+L_XCALL: {
+	CNT(1);
+	FUEL_TICK;
+	rs->fuel = fuel;
+	int xrc = nx_run_xcall(rs, rs->ext->ximp[pc->x.f], rs->ext->ximp_fn[pc->x.f], &RA);
+	fuel = rs->fuel;
+	if (xrc)
+		FAULT(xrc);
+	NEXT;
+}
+L_RET: {
+	uint64_t v = RA;
+	CNT(1);
+	r[0] = v;
+	if (rs->depth == depth0) {
+		rs->fuel = fuel;
+		return 0;
+	}
+	rs->depth--;
+	pc = rs->frames[rs->depth].ret;
+	r = rs->frames[rs->depth].r;
+	DISPATCH;
+}
+
+	/* ---- superinstructions (translate.c fuses them) ---- */
+L_NOP:  NEXT;
+
+fault:
+	rs->fuel = fuel;
+	rs->fault = (enum nx_fault)rc;
+	rs->fault_cell = pc;
+	rs->fault_ext = rs->ext;
+	rs->depth = depth0;
+	return rc;
+}
+
+#undef CHK
+#undef FUEL_TICK
+#undef CNT
+#undef DISPATCH
+#undef NEXT
+#undef SKIP
+#undef FAULT
+#undef RA
+#undef RB
+#undef RC
+#undef IMM
+#undef S
+#undef LOAD
+#undef STORE
+#undef BRANCH
+#undef ALU

@@ -1,0 +1,170 @@
+/*
+ * Engine internals shared by the loader, verifier, translator, the
+ * threaded and reference interpreters and the registry.  Not for
+ * embedders; tests and benchmarks may use the entry points at the bottom.
+ */
+#ifndef NIMBLE_INTERNAL_H
+#define NIMBLE_INTERNAL_H
+
+#include <nimble/nimble.h>
+
+#define NX_FUEL_DEFAULT  1000000u /* backward branches + calls per run      */
+#define NX_MAX_DEPTH     256      /* CALL nesting of one run (fault STACK)   */
+#define NX_MAX_XDEPTH    8        /* XCALL nesting of one run (fault STACK)  */
+#define NX_MAX_DATA      (1u << 20) /* data segment bytes                    */
+
+/* Handler sets: which translation an extension's cells use. */
+enum nx_set {
+	NX_SET_UNCHECKED, /* trusted: no bounds checks, no fuel            */
+	NX_SET_CHECKED,   /* untrusted: bounds, fuel                       */
+	NX_SET_COUNTING,  /* checked, and counts executed VM instructions  */
+	NX_SET_COUNT
+};
+
+/*
+ * One cell of direct-threaded code.  Cell i translates instruction i of
+ * CODE (so a cell's index is its instruction's index); a superinstruction
+ * lives in the cell of its first instruction and jumps past the rest,
+ * whose own cells stay valid for branches into the middle.
+ */
+struct nx_cell {
+	const void *h;          /* handler address (labels-as-values)        */
+	uint8_t a, b, c, d;     /* registers / segment, pre-decoded          */
+	int32_t imm;            /* sign-extended immediate                   */
+	union {
+		int64_t k;            /* second immediate (fused ops)        */
+		const struct nx_cell *t; /* branch target cell               */
+		uint32_t f;           /* callee function / import index      */
+	} x;
+	union {
+		int64_t k;
+		const struct nx_cell *t;
+		uint8_t *p;           /* baked data-segment address          */
+	} y;
+};
+
+/* A function as the engine keeps it. */
+struct nx_fn {
+	uint32_t name;          /* STRTAB offset                              */
+	uint32_t start, len;    /* instruction range in CODE                  */
+	uint8_t nregs, nargs;
+};
+
+/*
+ * Handlers beyond the one-per-opcode ones (whose index is the opcode):
+ * the backward-branch variant of each branch (it alone costs fuel), and
+ * the superinstructions the translator fuses (translate.c lists the
+ * patterns; exec_body.h defines them next to the plain instructions).
+ */
+#define NX_BRANCHES(X) X(JMP) X(JEQ) X(JNE) X(JLTU) X(JLTS) X(JLEU) X(JLES) \
+	X(JEQI) X(JNEI) X(JLTUI) X(JLTSI) X(JGTUI) X(JGTSI)
+#define NX_SUPERS(X) X(NOP)
+
+enum nx_handler {
+	NX_H_LAST_OP = NX_OP_COUNT - 1,
+#define NX_H_BACK(name) NX_H_##name##_B,
+	NX_BRANCHES(NX_H_BACK)
+#undef NX_H_BACK
+#define NX_H_SUPER(name) NX_H_##name,
+	NX_SUPERS(NX_H_SUPER)
+#undef NX_H_SUPER
+	NX_H_COUNT
+};
+
+/* An inserted extension. */
+struct nx_ext {
+	struct nx_ext *next;    /* registry list                              */
+	char name[NX_NAME_MAX + 1];
+	enum nx_trust trust;
+	uint32_t owner;
+	enum nx_set set;        /* which handler set the cells use            */
+
+	char *strtab;  uint32_t strtab_len;
+	struct nx_fn *fn;       uint32_t nfn;
+	uint64_t *code;         uint32_t ncode;  /* kept for ref + retranslation */
+	struct nx_cell *cells;  /* ncode + 1 (a final sentinel)               */
+	uint8_t *data;          uint32_t data_len;
+	struct nx_hook *hooks;  uint32_t nhooks;
+	struct nx_export *exports; uint32_t nexports;
+	uint8_t *helper;        uint32_t nhelpers;  /* HCALL imm -> helper id */
+	struct nx_ext **ximp;   uint32_t nximp;     /* XCALL imm -> provider  */
+	uint32_t *ximp_fn;      /* XCALL imm -> provider's function           */
+	uint32_t *ximp_name;    /* XCALL imm -> STRTAB offsets (ext, export)  */
+	struct nx_line *lines;  uint32_t nlines;
+
+	int inflight;           /* runs in progress (atomic)                  */
+	int dying;              /* remove in progress (atomic)                */
+	struct nx_stats st;
+	size_t bytes;           /* everything this extension allocated        */
+};
+
+/* One run: the register stack, call records and per-run segment limits. */
+struct nx_frame_rec {
+	const struct nx_cell *ret;   /* where the caller continues           */
+	uint64_t *r;                 /* the caller's frame                   */
+};
+
+struct nx_run {
+	struct nx_env *env;
+	struct nx_ext *ext;          /* extension currently executing        */
+	uint64_t fuel;
+	uint64_t insns;              /* counting set only                    */
+	enum nx_fault fault;
+	uint64_t code;               /* abort code                           */
+	const struct nx_cell *fault_cell;
+	struct nx_ext *fault_ext;
+	unsigned depth, xdepth;
+	uint8_t *base[NX_SEG_COUNT];
+	uint64_t len[NX_SEG_COUNT];
+	uint64_t lim[NX_SEG_COUNT][4];  /* off < lim[s][w]: 1<<w bytes fit     */
+	uint64_t slim[NX_SEG_COUNT][4]; /* off - wr_lo < slim[s][w]: store ok  */
+	uint64_t wr[NX_SEG_COUNT];
+	uint64_t *stack_end;
+	struct nx_frame_rec frames[NX_MAX_DEPTH];
+	uint64_t stack[NX_STACK_SLOTS];
+};
+
+/* names.c: properties from the shared tables. */
+enum nx_fmt nx_op_fmt(unsigned op);
+const char *nx_helper_name(unsigned id);
+unsigned nx_helper_nargs(unsigned id);
+unsigned nx_helper_flags(unsigned id);
+unsigned nx_helper_hooks(unsigned id);   /* 0 = any hook */
+
+/* load.c: parse and verify an object into a fresh, unregistered ext. */
+int nx_load(const void *obj, size_t len, struct nx_ext **out, struct nx_error *err);
+void nx_ext_free(struct nx_ext *ext);
+void *nx_alloc_zero(struct nx_ext *ext, size_t size);
+const char *nx_str(const struct nx_ext *ext, uint32_t off);
+int nx_errf(struct nx_error *err, int code, int32_t func, int32_t insn, const char *fmt, ...);
+int32_t nx_func_of(const struct nx_ext *ext, uint32_t insn);
+
+/* verify.c: every instruction of every function; hook/helper rules. */
+int nx_verify(struct nx_ext *ext, struct nx_error *err);
+
+/* translate.c: (re)build ext->cells for a handler set. */
+void nx_translate(struct nx_ext *ext, enum nx_set set);
+
+/* exec.c: the threaded interpreters; a NULL pc returns the label table. */
+typedef int nx_exec_fn(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
+		       const void *const **labels);
+nx_exec_fn nx_exec_unchecked, nx_exec_checked, nx_exec_counting;
+extern nx_exec_fn *const nx_exec_set[NX_SET_COUNT];
+const void *const *nx_labels(enum nx_set set);
+
+/* run.c */
+void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env);
+int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64_t *r);
+uint64_t nx_call_helper(struct nx_run *rs, unsigned id, uint64_t *args);
+void nx_run_cache_drain(void);   /* free cached run states (leak checks) */
+/* The switch-dispatch reference interpreter: same contract as nx_run. */
+int nx_run_ref(struct nx_ext *ext, uint32_t func, struct nx_env *env,
+	       const uint64_t *args, unsigned nargs, struct nx_result *res);
+/* Retranslate an extension for another handler set (tests, bench: compare
+ * checked and unchecked on identical code; counting for nxrun). */
+void nx_ext_set_mode(struct nx_ext *ext, enum nx_set set);
+
+/* Memory an extension costs: cells and the rest. */
+size_t nx_ext_bytes(const struct nx_ext *ext);
+
+#endif /* NIMBLE_INTERNAL_H */

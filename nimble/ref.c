@@ -1,0 +1,277 @@
+/*
+ * The reference interpreter: a plain decode-and-switch loop over the raw
+ * bytecode, written independently of the threaded handlers so that the
+ * differential tests compare two implementations of isa.h, and kept as
+ * the benchmark baseline.  Same contract as nx_run; checks (bounds, fuel)
+ * apply when the extension's handler set is checked.  It counts every
+ * executed instruction into rs->insns.
+ */
+#include <string.h>
+#include "internal.h"
+
+struct ref {
+	struct nx_run *rs;
+	struct nx_ext *e;
+	int checked;
+};
+
+static int ref_exec(struct nx_run *rs, struct nx_ext *e, uint32_t pc, uint64_t *r);
+
+static int mem_width(unsigned op)
+{
+	switch (op) {
+	case NX_OP_LD8: case NX_OP_LDS8: case NX_OP_ST8: return 1;
+	case NX_OP_LD16: case NX_OP_LDS16: case NX_OP_ST16: return 2;
+	case NX_OP_LD32: case NX_OP_LDS32: case NX_OP_ST32: return 4;
+	default: return 8;
+	}
+}
+
+/* Little-endian load/store of w bytes, byte by byte. */
+static uint64_t get_le(const uint8_t *p, int w)
+{
+	uint64_t v = 0;
+	for (int i = w - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put_le(uint8_t *p, int w, uint64_t v)
+{
+	for (int i = 0; i < w; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint64_t sext(uint64_t v, int w)
+{
+	int sh = 64 - 8 * w;
+	return (uint64_t)((int64_t)(v << sh) >> sh);
+}
+
+/* Fault: remember where (instruction index) and return the kind. */
+static int ref_fault(struct nx_run *rs, struct nx_ext *e, uint32_t pc, int f)
+{
+	rs->fault = (enum nx_fault)f;
+	rs->fault_ext = e;
+	rs->fault_cell = &e->cells[pc];
+	return f;
+}
+
+static int ref_mem(struct nx_run *rs, int checked, uint64_t w, uint64_t *r)
+{
+	unsigned op = NX_INSN_OP(w), seg = NX_INSN_C(w);
+	int width = mem_width(op);
+	uint64_t off = r[NX_INSN_B(w)] + (uint64_t)(int64_t)NX_INSN_IMM(w);
+	uint64_t len = rs->len[seg];
+	int fits = off < len && len - off >= (uint64_t)width;
+	if (op >= NX_OP_ST8) {
+		if (checked && !fits)
+			return NX_FAULT_OOB_STORE;
+		if (checked && off < rs->wr[seg])
+			return NX_FAULT_RO_STORE;
+		put_le(rs->base[seg] + off, width, r[NX_INSN_A(w)]);
+		return 0;
+	}
+	if (checked && !fits)
+		return NX_FAULT_OOB_LOAD;
+	uint64_t v = get_le(rs->base[seg] + off, width);
+	r[NX_INSN_A(w)] = op >= NX_OP_LDS8 ? sext(v, width) : v;
+	return 0;
+}
+
+static int cond(unsigned op, uint64_t x, uint64_t y)
+{
+	switch (op) {
+	case NX_OP_JEQ: case NX_OP_JEQI: return x == y;
+	case NX_OP_JNE: case NX_OP_JNEI: return x != y;
+	case NX_OP_JLTU: case NX_OP_JLTUI: return x < y;
+	case NX_OP_JLTS: case NX_OP_JLTSI: return (int64_t)x < (int64_t)y;
+	case NX_OP_JLEU: return x <= y;
+	case NX_OP_JLES: return (int64_t)x <= (int64_t)y;
+	case NX_OP_JGTUI: return x > y;
+	case NX_OP_JGTSI: return (int64_t)x > (int64_t)y;
+	default: return 1;   /* JMP */
+	}
+}
+
+/* r[a] = f(x, y) for arithmetic, logic and comparisons; 0 or a fault. */
+static int alu(unsigned op, uint64_t x, uint64_t y, uint64_t *out)
+{
+	int64_t sx = (int64_t)x, sy = (int64_t)y;
+	switch (op) {
+	case NX_OP_ADD: case NX_OP_ADDI: *out = x + y; break;
+	case NX_OP_SUB: *out = x - y; break;
+	case NX_OP_MUL: case NX_OP_MULI: *out = x * y; break;
+	case NX_OP_DIVU: case NX_OP_DIVUI: if (!y) return NX_FAULT_DIV_ZERO; *out = x / y; break;
+	case NX_OP_MODU: case NX_OP_MODUI: if (!y) return NX_FAULT_DIV_ZERO; *out = x % y; break;
+	case NX_OP_DIVS: case NX_OP_DIVSI:
+		if (!y) return NX_FAULT_DIV_ZERO;
+		*out = sy == -1 ? 0 - x : (uint64_t)(sx / sy);
+		break;
+	case NX_OP_MODS: case NX_OP_MODSI:
+		if (!y) return NX_FAULT_DIV_ZERO;
+		*out = sy == -1 ? 0 : (uint64_t)(sx % sy);
+		break;
+	case NX_OP_AND: case NX_OP_ANDI: *out = x & y; break;
+	case NX_OP_OR: case NX_OP_ORI: *out = x | y; break;
+	case NX_OP_XOR: case NX_OP_XORI: *out = x ^ y; break;
+	case NX_OP_SHL: case NX_OP_SHLI: *out = x << (y & 63); break;
+	case NX_OP_SHR: case NX_OP_SHRI: *out = x >> (y & 63); break;
+	case NX_OP_SAR: case NX_OP_SARI: *out = (uint64_t)(sx >> (y & 63)); break;
+	case NX_OP_SEQ: case NX_OP_SEQI: *out = x == y; break;
+	case NX_OP_SNE: case NX_OP_SNEI: *out = x != y; break;
+	case NX_OP_SLTU: case NX_OP_SLTUI: *out = x < y; break;
+	case NX_OP_SLTS: case NX_OP_SLTSI: *out = sx < sy; break;
+	case NX_OP_SLEU: *out = x <= y; break;
+	case NX_OP_SLES: *out = sx <= sy; break;
+	case NX_OP_SGTUI: *out = x > y; break;
+	case NX_OP_SGTSI: *out = sx > sy; break;
+	}
+	return 0;
+}
+
+/* A CALL's frame must fit the register stack: then zero its registers. */
+static int ref_call_fits(struct nx_run *rs, struct nx_ext *e, uint32_t fi, uint64_t *nr)
+{
+	const struct nx_fn *f = &e->fn[fi];
+	if (nr + f->nregs > rs->stack_end || rs->depth == NX_MAX_DEPTH)
+		return 0;
+	for (unsigned i = f->nargs; i < f->nregs; i++)
+		nr[i] = 0;
+	return 1;
+}
+
+static int ref_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t fi, uint64_t *nr)
+{
+	if (!callee)
+		return NX_FAULT_XCALL;
+	const struct nx_fn *f = &callee->fn[fi];
+	if (rs->xdepth == NX_MAX_XDEPTH || nr + f->nregs > rs->stack_end)
+		return NX_FAULT_STACK;
+	for (unsigned i = f->nargs; i < f->nregs; i++)
+		nr[i] = 0;
+	struct nx_ext *caller = rs->ext;
+	uint8_t *b = rs->base[0];
+	uint64_t l = rs->len[0];
+	rs->ext = callee;
+	rs->base[0] = callee->data;
+	rs->len[0] = callee->data_len;
+	rs->xdepth++;
+	int rc = ref_exec(rs, callee, f->start, nr);
+	rs->xdepth--;
+	rs->ext = caller;
+	rs->base[0] = b;
+	rs->len[0] = l;
+	return rc;
+}
+
+static int burn(struct nx_run *rs, int checked)
+{
+	if (!checked)
+		return 0;
+	if (rs->fuel == 0)
+		return NX_FAULT_FUEL;
+	rs->fuel--;
+	return 0;
+}
+
+/* Run from instruction pc with frame r until RET; the result goes to r[0]. */
+static int ref_exec(struct nx_run *rs, struct nx_ext *e, uint32_t pc, uint64_t *r)
+{
+	int checked = e->set != NX_SET_UNCHECKED;
+	for (;;) {
+		uint64_t w = e->code[pc];
+		unsigned op = NX_INSN_OP(w), a = NX_INSN_A(w), b = NX_INSN_B(w), c = NX_INSN_C(w);
+		int64_t imm = NX_INSN_IMM(w);
+		int rc = 0;
+		rs->insns++;
+		switch (nx_op_fmt(op)) {
+		case NX_F_RR:
+			r[a] = op == NX_OP_MOV ? r[b] : op == NX_OP_NEG ? 0 - r[b] : ~r[b];
+			break;
+		case NX_F_RI:
+			r[a] = op == NX_OP_MOVI ? (uint64_t)imm
+			     : (r[a] & 0xffffffffull) | (uint64_t)imm << 32;
+			break;
+		case NX_F_RRR:
+			rc = alu(op, r[b], r[c], &r[a]);
+			break;
+		case NX_F_RRI:
+			rc = alu(op, r[b], (uint64_t)imm, &r[a]);
+			break;
+		case NX_F_LD: case NX_F_ST:
+			rc = ref_mem(rs, checked, w, r);
+			break;
+		case NX_F_J: case NX_F_BRR: case NX_F_BRI: {
+			int fmt = nx_op_fmt(op);
+			int64_t off = fmt == NX_F_BRI ? NX_INSN_OFF16(w) : imm;
+			uint64_t y = fmt == NX_F_BRR ? r[b] : (uint64_t)imm;
+			if (cond(op, r[a], y)) {
+				if (off < 0 && (rc = burn(rs, checked)))
+					break;
+				pc = (uint32_t)((int64_t)pc + 1 + off);
+				continue;
+			}
+			break;
+		}
+		case NX_F_CALL:
+			if (op == NX_OP_HCALL) {
+				uint64_t v = nx_call_helper(rs, e->helper[imm], &r[a]);
+				if (rs->fault)
+					return ref_fault(rs, e, pc, rs->fault);
+				r[a] = v;
+				break;
+			}
+			if ((rc = burn(rs, checked)))
+				break;
+			if (op == NX_OP_XCALL) {
+				rc = ref_xcall(rs, e->ximp[imm], e->ximp_fn[imm], r + a);
+				break;
+			}
+			if (!ref_call_fits(rs, e, (uint32_t)imm, r + a)) {
+				rc = NX_FAULT_STACK;
+				break;
+			}
+			rs->depth++;
+			rc = ref_exec(rs, e, e->fn[imm].start, r + a);
+			rs->depth--;
+			if (rc)
+				return rc;  /* located inside the callee */
+			break;
+		case NX_F_R:
+			r[0] = r[a];
+			return 0;
+		case NX_F_NONE:
+			break;
+		}
+		if (rc)
+			return ref_fault(rs, e, pc, rc);
+		pc++;
+	}
+}
+
+int nx_run_ref(struct nx_ext *ext, uint32_t func, struct nx_env *env,
+	       const uint64_t *args, unsigned nargs, struct nx_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (!ext || func >= ext->nfn || nargs != ext->fn[func].nargs || !env)
+		return -NX_EINVAL;
+	struct nx_run *rs = nx_host_alloc(sizeof *rs);
+	if (!rs)
+		return -NX_ENOMEM;
+	const struct nx_fn *f = &ext->fn[func];
+	nx_run_setup(rs, ext, env);
+	memset(rs->stack, 0, f->nregs * sizeof *rs->stack);
+	memcpy(rs->stack, args, nargs * sizeof *args);
+	int rc = ref_exec(rs, ext, f->start, rs->stack);
+	res->value = rc ? 0 : rs->stack[0];
+	res->fault = (enum nx_fault)rc;
+	res->abort_code = rs->code;
+	if (rc) {
+		res->insn = (uint32_t)(rs->fault_cell - rs->fault_ext->cells);
+		res->func = (uint32_t)nx_func_of(rs->fault_ext, res->insn);
+	}
+	ext->st.insns += rs->insns;
+	nx_host_free(rs, sizeof *rs);
+	return 0;
+}

@@ -1,0 +1,208 @@
+/*
+ * The registry: inserted extensions by name, their hook attachments, and
+ * the calls between them.
+ *
+ * Insert and remove are serialised by the embedder (nimble.h); runs and
+ * fires may be concurrent with each other.  An extension is freed only
+ * when no run is in flight: remove sets `dying`, then looks at
+ * `inflight`; a run increments `inflight`, then looks at `dying` (both
+ * sequentially consistent), so one of the two always sees the other.
+ *
+ * Hook order: the attachments of one (hook, arg) run in ascending prio
+ * (struct nx_hook.prio), ties in insertion order.
+ *
+ * XCALL trust rule, checked at insert: an untrusted extension may import
+ * exports of trusted extensions and of untrusted ones with the same
+ * owner; a trusted one may import any.  The callee always runs its own
+ * handler set with its own data segment, so a trusted caller's call into
+ * an untrusted export runs checked.  Removing a provider unresolves its
+ * importers' XCALLs, which then fault XCALL.
+ */
+#include <string.h>
+#include "internal.h"
+#include "fmt.h"
+
+struct nx_attach {
+	struct nx_attach *next;
+	struct nx_ext *ext;
+	uint32_t hook, arg, prio, func;
+	uint64_t seq;
+	int ejected;            /* atomic: too many faults, skipped by fire */
+};
+
+static struct nx_ext *exts;
+static struct nx_attach *attached;
+static uint64_t attach_seq;
+
+struct nx_ext *nx_lookup(const char *name)
+{
+	for (struct nx_ext *e = exts; e; e = e->next)
+		if (nx_streq(e->name, name))
+			return e;
+	return NULL;
+}
+
+const char *nx_ext_name(const struct nx_ext *e) { return e->name; }
+enum nx_trust nx_ext_trust(const struct nx_ext *e) { return e->trust; }
+uint32_t nx_ext_owner(const struct nx_ext *e) { return e->owner; }
+
+void nx_ext_stats(const struct nx_ext *e, struct nx_stats *st)
+{
+	*st = e->st;
+}
+
+int nx_ext_func(const struct nx_ext *e, const char *name)
+{
+	for (uint32_t i = 0; i < e->nfn; i++)
+		if (nx_streq(nx_str(e, e->fn[i].name), name))
+			return (int)i;
+	for (uint32_t i = 0; i < e->nexports; i++)
+		if (nx_streq(nx_str(e, e->exports[i].name), name))
+			return (int)e->exports[i].func;
+	return -NX_ENOENT;
+}
+
+size_t nx_ext_bytes(const struct nx_ext *e)
+{
+	return e->bytes + e->nhooks * sizeof(struct nx_attach);
+}
+
+static int resolve_one(struct nx_ext *e, uint32_t i, struct nx_error *err)
+{
+	const char *pname = nx_str(e, e->ximp_name[2 * i]), *xname = nx_str(e, e->ximp_name[2 * i + 1]);
+	struct nx_ext *p = nx_lookup(pname);
+	if (!p)
+		return nx_errf(err, NX_ENOENT, -1, -1, "extension import %u: extension '%s' is not inserted", i, pname);
+	uint32_t x = 0;
+	while (x < p->nexports && !nx_streq(nx_str(p, p->exports[x].name), xname))
+		x++;
+	if (x == p->nexports)
+		return nx_errf(err, NX_ENOENT, -1, -1, "extension import %u: '%s' exports no '%s'", i, pname, xname);
+	uint32_t fi = p->exports[x].func;
+	if (p->fn[fi].nargs != e->ximp_fn[i])
+		return nx_errf(err, NX_EINVAL, -1, -1, "extension import %u: %s.%s takes %u arguments, the import says %u",
+			       i, pname, xname, p->fn[fi].nargs, e->ximp_fn[i]);
+	if (e->trust == NX_TRUST_UNTRUSTED && p->trust == NX_TRUST_UNTRUSTED && p->owner != e->owner)
+		return nx_errf(err, NX_EPERM, -1, -1, "extension import %u: untrusted '%s' belongs to another owner",
+			       i, pname);
+	e->ximp[i] = p;
+	e->ximp_fn[i] = fi;
+	return 0;
+}
+
+static int attach_hooks(struct nx_ext *e)
+{
+	for (uint32_t i = 0; i < e->nhooks; i++) {
+		struct nx_attach *a = nx_host_alloc(sizeof *a);
+		if (!a)
+			return -NX_ENOMEM;
+		*a = (struct nx_attach){ .ext = e, .hook = e->hooks[i].hook, .arg = e->hooks[i].arg,
+					 .prio = e->hooks[i].prio, .func = e->hooks[i].func, .seq = attach_seq++ };
+		struct nx_attach **pp = &attached;
+		while (*pp && ((*pp)->prio < a->prio || ((*pp)->prio == a->prio && (*pp)->seq < a->seq)))
+			pp = &(*pp)->next;
+		a->next = *pp;
+		/* Publish a fully built node: concurrent fires may be walking. */
+		__atomic_store_n(pp, a, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+static void detach_hooks(struct nx_ext *e)
+{
+	for (struct nx_attach **pp = &attached; *pp;) {
+		struct nx_attach *a = *pp;
+		if (a->ext == e) {
+			*pp = a->next;
+			nx_host_free(a, sizeof *a);
+		} else {
+			pp = &a->next;
+		}
+	}
+}
+
+int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
+	      struct nx_ext **out, struct nx_error *err)
+{
+	struct nx_ext *e;
+	int rc = nx_load(obj, len, &e, err);
+	if (rc)
+		return rc;
+	e->owner = owner;
+	if (e->trust == NX_TRUST_TRUSTED && !may_trust)
+		rc = nx_errf(err, NX_EPERM, -1, -1, "extension '%s' asks for trust; the inserter is not privileged", e->name);
+	if (!rc)
+		rc = nx_verify(e, err);
+	if (!rc && nx_lookup(e->name))
+		rc = nx_errf(err, NX_EEXIST, -1, -1, "an extension named '%s' is already inserted", e->name);
+	for (uint32_t i = 0; !rc && i < e->nximp; i++)
+		rc = resolve_one(e, i, err);
+	if (!rc) {
+		nx_translate(e, e->trust == NX_TRUST_TRUSTED ? NX_SET_UNCHECKED : NX_SET_CHECKED);
+		rc = attach_hooks(e);
+		if (rc) {
+			detach_hooks(e);
+			rc = nx_errf(err, NX_ENOMEM, -1, -1, "out of memory attaching hooks");
+		}
+	}
+	if (rc) {
+		nx_ext_free(e);
+		return rc;
+	}
+	e->next = exts;
+	exts = e;
+	if (out)
+		*out = e;
+	return 0;
+}
+
+int nx_remove(struct nx_ext *e)
+{
+	__atomic_store_n(&e->dying, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&e->inflight, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&e->dying, 0, __ATOMIC_SEQ_CST);
+		return -NX_EBUSY;
+	}
+	detach_hooks(e);
+	for (struct nx_ext **pp = &exts; *pp; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	for (struct nx_ext *o = exts; o; o = o->next)
+		for (uint32_t i = 0; i < o->nximp; i++)
+			if (o->ximp[i] == e)
+				__atomic_store_n(&o->ximp[i], NULL, __ATOMIC_RELEASE);
+	nx_ext_free(e);
+	return 0;
+}
+
+uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
+{
+	struct nx_result res;
+	memset(last, 0, sizeof *last);
+	for (struct nx_attach *a = __atomic_load_n(&attached, __ATOMIC_ACQUIRE); a;
+	     a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
+		if (a->hook != hook || a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
+			continue;
+		if (nx_run(a->ext, a->func, env, NULL, 0, &res))
+			continue;
+		*last = res;
+		if (res.fault != NX_FAULT_NONE) {
+			if (a->ext->st.faults >= NX_EJECT_FAULTS)
+				__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		if (res.value != NX_RET_DEFAULT)
+			return res.value;
+	}
+	return NX_RET_DEFAULT;
+}
+
+int nx_hook_attached(enum nx_hook_id hook, uint32_t arg)
+{
+	int n = 0;
+	for (struct nx_attach *a = attached; a; a = a->next)
+		n += a->hook == hook && a->arg == arg && !a->ejected;
+	return n;
+}

@@ -1,0 +1,215 @@
+/*
+ * Running an extension: the run state (register stack, call records,
+ * per-run segment limits), entering a function, extension-to-extension
+ * calls, and the helpers' view of a run.  A fault never leaves the
+ * engine: it ends the run and is reported in struct nx_result.
+ */
+#include <string.h>
+#include "internal.h"
+
+/*
+ * Run states are big (the register stack), so they are not on the
+ * caller's stack: a few are cached in slots taken and returned with
+ * atomic exchanges (runs may be concurrent), the rest come from the host.
+ */
+#define NX_RUN_CACHE 4
+static struct nx_run *run_cache[NX_RUN_CACHE];
+
+static struct nx_run *run_get(void)
+{
+	for (unsigned i = 0; i < NX_RUN_CACHE; i++) {
+		struct nx_run *rs = __atomic_exchange_n(&run_cache[i], NULL, __ATOMIC_ACQUIRE);
+		if (rs)
+			return rs;
+	}
+	return nx_host_alloc(sizeof(struct nx_run));
+}
+
+static void run_put(struct nx_run *rs)
+{
+	for (unsigned i = 0; i < NX_RUN_CACHE; i++) {
+		struct nx_run *none = NULL;
+		if (__atomic_compare_exchange_n(&run_cache[i], &none, rs, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+			return;
+	}
+	nx_host_free(rs, sizeof *rs);
+}
+
+/* Free the cached run states (tests: so leak accounting ends at zero). */
+void nx_run_cache_drain(void)
+{
+	for (unsigned i = 0; i < NX_RUN_CACHE; i++) {
+		struct nx_run *rs = __atomic_exchange_n(&run_cache[i], NULL, __ATOMIC_ACQUIRE);
+		if (rs)
+			nx_host_free(rs, sizeof *rs);
+	}
+}
+
+/* lim: off < lim <=> [off, off + w) fits; slim: off - wr < slim <=> storable. */
+static void seg_set(struct nx_run *rs, unsigned s, uint8_t *base, uint64_t len, uint64_t wr)
+{
+	if (!base)
+		len = 0;
+	if (wr > len)
+		wr = len;
+	rs->base[s] = base;
+	rs->len[s] = len;
+	rs->wr[s] = wr;
+	for (unsigned lg = 0; lg < 4; lg++) {
+		uint64_t w = 1ull << lg;
+		rs->lim[s][lg] = len >= w ? len - w + 1 : 0;
+		rs->slim[s][lg] = rs->lim[s][lg] > wr ? rs->lim[s][lg] - wr : 0;
+	}
+}
+
+void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
+{
+	rs->env = env;
+	rs->ext = ext;
+	rs->fuel = env->fuel ? env->fuel : NX_FUEL_DEFAULT;
+	rs->insns = 0;
+	rs->fault = NX_FAULT_NONE;
+	rs->code = 0;
+	rs->fault_cell = NULL;
+	rs->fault_ext = NULL;
+	rs->depth = rs->xdepth = 0;
+	rs->stack_end = rs->stack + NX_STACK_SLOTS;
+	env->seg[NX_SEG_DATA] = (struct nx_seg){ ext->data, ext->data_len, 0 };
+	for (unsigned s = 0; s < NX_SEG_COUNT; s++)
+		seg_set(rs, s, env->seg[s].base, env->seg[s].len, env->seg[s].wr_lo);
+}
+
+static void stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
+{
+	__atomic_fetch_add(&ext->st.runs, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ext->st.insns, insns, __ATOMIC_RELAXED);
+	if (f == NX_FAULT_NONE)
+		return;
+	__atomic_fetch_add(&ext->st.faults, 1, __ATOMIC_RELAXED);
+	if (f == NX_FAULT_FUEL)
+		__atomic_fetch_add(&ext->st.aborted_fuel, 1, __ATOMIC_RELAXED);
+	ext->st.last_fault = f;
+	ext->st.last_func = func;
+	ext->st.last_insn = insn;
+}
+
+/* A run holds the extension: remove() sees inflight and refuses. */
+static int ext_enter(struct nx_ext *ext)
+{
+	__atomic_fetch_add(&ext->inflight, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&ext->dying, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_sub(&ext->inflight, 1, __ATOMIC_SEQ_CST);
+		return -NX_ENOENT;
+	}
+	return 0;
+}
+
+static void ext_leave(struct nx_ext *ext)
+{
+	__atomic_fetch_sub(&ext->inflight, 1, __ATOMIC_SEQ_CST);
+}
+
+static void fault_where(const struct nx_run *rs, uint32_t *func, uint32_t *insn)
+{
+	*insn = (uint32_t)(rs->fault_cell - rs->fault_ext->cells);
+	*func = (uint32_t)nx_func_of(rs->fault_ext, *insn);
+}
+
+int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
+	   const uint64_t *args, unsigned nargs, struct nx_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (!ext || func >= ext->nfn || nargs != ext->fn[func].nargs || !env)
+		return -NX_EINVAL;
+	if (ext_enter(ext))
+		return -NX_ENOENT;
+	struct nx_run *rs = run_get();
+	if (!rs) {
+		ext_leave(ext);
+		return -NX_ENOMEM;
+	}
+	const struct nx_fn *f = &ext->fn[func];
+	nx_run_setup(rs, ext, env);
+	memset(rs->stack, 0, f->nregs * sizeof *rs->stack);
+	memcpy(rs->stack, args, nargs * sizeof *args);
+	int rc = nx_exec_set[ext->set](rs, &ext->cells[f->start], rs->stack, NULL);
+	res->value = rc ? 0 : rs->stack[0];
+	res->fault = (enum nx_fault)rc;
+	res->abort_code = rs->code;
+	if (rc)
+		fault_where(rs, &res->func, &res->insn);
+	stats_add(ext, rs->insns, res->fault, res->func, res->insn);
+	run_put(rs);
+	ext_leave(ext);
+	return 0;
+}
+
+/*
+ * XCALL: run callee's function func with its frame at r (the caller's
+ * argument window), in the callee's own handler set and with the callee's
+ * data segment; the other segments (the hook's) stay.  Returns 0 or the
+ * fault kind; the callee's own counters record its fault.
+ */
+int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64_t *r)
+{
+	if (!callee || ext_enter(callee))
+		return NX_FAULT_XCALL;
+	const struct nx_fn *f = &callee->fn[func];
+	if (rs->xdepth == NX_MAX_XDEPTH || r + f->nregs > rs->stack_end) {
+		ext_leave(callee);
+		return NX_FAULT_STACK;
+	}
+	for (unsigned i = f->nargs; i < f->nregs; i++)
+		r[i] = 0;
+	struct nx_ext *caller = rs->ext;
+	uint64_t insns0 = rs->insns;
+	rs->ext = callee;
+	rs->xdepth++;
+	seg_set(rs, NX_SEG_DATA, callee->data, callee->data_len, 0);
+	int rc = nx_exec_set[callee->set](rs, &callee->cells[f->start], r, NULL);
+	uint32_t ffunc = 0, finsn = 0;
+	if (rc)
+		fault_where(rs, &ffunc, &finsn);
+	stats_add(callee, rs->insns - insns0, (enum nx_fault)rc, ffunc, finsn);
+	seg_set(rs, NX_SEG_DATA, caller->data, caller->data_len, 0);
+	rs->xdepth--;
+	rs->ext = caller;
+	ext_leave(callee);
+	return rc;
+}
+
+uint64_t nx_call_helper(struct nx_run *rs, unsigned id, uint64_t *args)
+{
+	nx_helper_fn fn = nx_helper_impl[id];
+	if (!fn) {
+		rs->fault = NX_FAULT_HELPER;
+		return 0;
+	}
+	return fn(rs, args);
+}
+
+void nx_ext_set_mode(struct nx_ext *ext, enum nx_set set)
+{
+	nx_translate(ext, set);
+}
+
+/* ---- the helpers' view of a run ---- */
+
+struct nx_env *nx_run_env(struct nx_run *run) { return run->env; }
+uint32_t nx_run_owner(struct nx_run *run) { return run->env->owner; }
+
+void nx_run_fault(struct nx_run *run, enum nx_fault fault, uint64_t code)
+{
+	run->fault = fault;
+	run->code = code;
+}
+
+/* Bytes [off, off + len) of segment seg as the running extension sees it, or NULL. */
+uint8_t *nx_run_seg(struct nx_run *run, uint64_t seg, uint64_t off, uint64_t len, int write)
+{
+	if (seg >= NX_SEG_COUNT || off > run->len[seg] || len > run->len[seg] - off)
+		return NULL;
+	if (write && off < run->wr[seg])
+		return NULL;
+	return run->base[seg] + off;
+}

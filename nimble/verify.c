@@ -1,0 +1,307 @@
+/*
+ * The verifier: after it accepts an extension, the translator and both
+ * handler sets may assume, for every instruction of every function:
+ *   - the opcode exists and every field the format does not use is 0;
+ *   - every register named is < the function's nregs, and a call's
+ *     argument window r[a]..r[a+c-1] lies inside the frame;
+ *   - every branch target lies inside the same function, and the last
+ *     instruction is RET or JMP (control never falls off the end);
+ *   - CALL names an existing function with exactly c arguments, HCALL a
+ *     helper import with c arguments, XCALL an extension import with c;
+ *   - DIV*I / MOD*I never divide by 0;
+ *   - a memory segment number is < NX_SEG_COUNT, and a DATA access whose
+ *     address is known statically (a MOVI'd register in the same basic
+ *     block) lies inside the data segment.
+ * And for the object: hook entries exist, take no arguments and name a
+ * valid hook and argument; every helper is allowed for the extension's
+ * trust and for every hook from which its call site can be reached.
+ * What the verifier cannot know (dynamic addresses, fuel, recursion depth)
+ * the checked handler set enforces at run time.
+ */
+#include <string.h>
+#include "internal.h"
+#include "fmt.h"
+
+struct vctx {
+	struct nx_ext *e;
+	struct nx_error *err;
+	uint32_t fi;            /* function being checked */
+	const struct nx_fn *f;
+};
+
+#define VERR(v, i, ...) nx_errf((v)->err, NX_EINVAL, (int32_t)(v)->fi, (int32_t)(i), __VA_ARGS__)
+
+static int check_reg(struct vctx *v, uint32_t i, const char *field, unsigned r)
+{
+	if (r >= v->f->nregs)
+		return VERR(v, i, "register %s=%u >= nregs %u of function '%s'", field, r, v->f->nregs,
+			    nx_str(v->e, v->f->name));
+	return 0;
+}
+
+static int check_target(struct vctx *v, uint32_t i, int64_t off)
+{
+	int64_t t = (int64_t)i + 1 + off;
+	if (t < v->f->start || t >= (int64_t)v->f->start + v->f->len)
+		return VERR(v, i, "jump target %lld outside function '%s' [%u, %u)", (long long)t,
+			    nx_str(v->e, v->f->name), v->f->start, v->f->start + v->f->len);
+	return 0;
+}
+
+/* The fields a format leaves unused must be 0, so an object has one meaning. */
+static int check_unused(struct vctx *v, uint32_t i, uint64_t w, enum nx_fmt fmt)
+{
+	static const uint64_t used[] = {
+		[NX_F_NONE] = 0xff,
+		[NX_F_RR]   = 0xffffff,
+		[NX_F_RI]   = 0xffffffff0000ffffull,
+		[NX_F_RRR]  = 0xffffffff,
+		[NX_F_RRI]  = 0xffffffff00ffffffull,
+		[NX_F_LD]   = ~0ull,
+		[NX_F_ST]   = ~0ull,
+		[NX_F_J]    = 0xffffffff000000ffull,
+		[NX_F_BRR]  = 0xffffffff00ffffffull,
+		[NX_F_BRI]  = ~0ull,
+		[NX_F_CALL] = 0xffffffffff00ffffull,
+		[NX_F_R]    = 0xffff,
+	};
+	if (w & ~used[fmt])
+		return VERR(v, i, "%s has non-zero unused fields", nx_op_name(NX_INSN_OP(w)));
+	return 0;
+}
+
+static int check_call(struct vctx *v, uint32_t i, unsigned op, unsigned a, unsigned c, uint32_t idx)
+{
+	if (a + c > v->f->nregs || (c == 0 && a >= v->f->nregs))
+		return VERR(v, i, "%s argument window r%u..r%u outside the frame (nregs %u)",
+			    nx_op_name(op), a, a + c - 1, v->f->nregs);
+	if (c > NX_MAX_ARGS)
+		return VERR(v, i, "%s with %u arguments (at most %d)", nx_op_name(op), c, NX_MAX_ARGS);
+	struct nx_ext *e = v->e;
+	if (op == NX_OP_CALL) {
+		if (idx >= e->nfn)
+			return VERR(v, i, "CALL to function %u, the object has %u", idx, e->nfn);
+		if (e->fn[idx].nargs != c)
+			return VERR(v, i, "CALL passes %u arguments, '%s' takes %u", c,
+				    nx_str(e, e->fn[idx].name), e->fn[idx].nargs);
+	} else if (op == NX_OP_HCALL) {
+		if (idx >= e->nhelpers)
+			return VERR(v, i, "HCALL to helper import %u, the object has %u", idx, e->nhelpers);
+		if (nx_helper_nargs(e->helper[idx]) != c)
+			return VERR(v, i, "HCALL passes %u arguments, helper '%s' takes %u", c,
+				    nx_helper_name(e->helper[idx]), nx_helper_nargs(e->helper[idx]));
+	} else {
+		if (idx >= e->nximp)
+			return VERR(v, i, "XCALL to extension import %u, the object has %u", idx, e->nximp);
+		if (e->ximp_fn[idx] != c)
+			return VERR(v, i, "XCALL passes %u arguments, the import declares %u", c, e->ximp_fn[idx]);
+	}
+	return 0;
+}
+
+/* Basic-block-local constants: what MOVI put in a register, if still valid. */
+struct konst {
+	uint8_t known[NX_MAX_REGS + 1];
+	int64_t val[NX_MAX_REGS + 1];
+};
+
+static int check_mem(struct vctx *v, uint32_t i, unsigned op, unsigned b, unsigned seg, int32_t imm,
+		     const struct konst *k)
+{
+	static const uint8_t width[] = {
+		[NX_OP_LD8] = 1, [NX_OP_LD16] = 2, [NX_OP_LD32] = 4, [NX_OP_LD64] = 8,
+		[NX_OP_LDS8] = 1, [NX_OP_LDS16] = 2, [NX_OP_LDS32] = 4,
+		[NX_OP_ST8] = 1, [NX_OP_ST16] = 2, [NX_OP_ST32] = 4, [NX_OP_ST64] = 8,
+	};
+	if (seg >= NX_SEG_COUNT)
+		return VERR(v, i, "%s names segment %u (only 0..%d exist)", nx_op_name(op), seg, NX_SEG_COUNT - 1);
+	if (seg == NX_SEG_DATA && k->known[b]) {
+		int64_t addr = k->val[b] + imm;
+		if (addr < 0 || (uint64_t)addr + width[op] > v->e->data_len)
+			return VERR(v, i, "%s at data offset %lld outside the data segment (%u bytes)",
+				    nx_op_name(op), (long long)addr, v->e->data_len);
+	}
+	return 0;
+}
+
+static int check_insn(struct vctx *v, uint32_t i, struct konst *k)
+{
+	uint64_t w = v->e->code[i];
+	unsigned op = NX_INSN_OP(w), a = NX_INSN_A(w), b = NX_INSN_B(w), c = NX_INSN_C(w);
+	int32_t imm = NX_INSN_IMM(w);
+	if (op >= NX_OP_COUNT)
+		return VERR(v, i, "unknown opcode %u", op);
+	enum nx_fmt fmt = nx_op_fmt(op);
+	int rc = check_unused(v, i, w, fmt);
+	if (rc)
+		return rc;
+	switch (fmt) {
+	case NX_F_NONE:
+		return 0;
+	case NX_F_RR: case NX_F_RRI:
+		if ((op == NX_OP_DIVUI || op == NX_OP_DIVSI || op == NX_OP_MODUI || op == NX_OP_MODSI) && imm == 0)
+			return VERR(v, i, "%s by the constant 0", nx_op_name(op));
+		return check_reg(v, i, "a", a) ?: check_reg(v, i, "b", b);
+	case NX_F_RI: case NX_F_R:
+		return check_reg(v, i, "a", a);
+	case NX_F_RRR:
+		return check_reg(v, i, "a", a) ?: check_reg(v, i, "b", b) ?: check_reg(v, i, "c", c);
+	case NX_F_LD: case NX_F_ST:
+		return check_reg(v, i, "a", a) ?: check_reg(v, i, "b", b) ?: check_mem(v, i, op, b, c, imm, k);
+	case NX_F_J:
+		return check_target(v, i, imm);
+	case NX_F_BRR:
+		return check_reg(v, i, "a", a) ?: check_reg(v, i, "b", b) ?: check_target(v, i, imm);
+	case NX_F_BRI:
+		return check_reg(v, i, "a", a) ?: check_target(v, i, NX_INSN_OFF16(w));
+	case NX_F_CALL:
+		return check_call(v, i, op, a, c, (uint32_t)imm);
+	}
+	return VERR(v, i, "bad format");
+}
+
+/* Mark the instructions branches land on: constants die there. */
+static void mark_targets(const struct nx_ext *e, const struct nx_fn *f, uint8_t *is_target)
+{
+	for (uint32_t i = f->start; i < f->start + f->len; i++) {
+		uint64_t w = e->code[i];
+		enum nx_fmt fmt = nx_op_fmt(NX_INSN_OP(w));
+		int64_t t = fmt == NX_F_BRI ? (int64_t)i + 1 + NX_INSN_OFF16(w) : (int64_t)i + 1 + NX_INSN_IMM(w);
+		if ((fmt == NX_F_J || fmt == NX_F_BRR || fmt == NX_F_BRI) &&
+		    t >= f->start && t < (int64_t)f->start + f->len)
+			is_target[t - f->start] = 1;
+	}
+}
+
+/* Track MOVI constants; any other write to a register forgets it. */
+static void track_konst(uint64_t w, struct konst *k)
+{
+	unsigned op = NX_INSN_OP(w), a = NX_INSN_A(w);
+	switch (nx_op_fmt(op)) {
+	case NX_F_RR: case NX_F_RI: case NX_F_RRR: case NX_F_RRI: case NX_F_LD:
+		k->known[a] = op == NX_OP_MOVI;
+		k->val[a] = NX_INSN_IMM(w);
+		break;
+	case NX_F_CALL:  /* clobbers r[a] and (CALL/XCALL) everything above */
+		memset(k->known + a, 0, sizeof k->known - a);
+		break;
+	default:
+		break;
+	}
+}
+
+static int check_func(struct vctx *v, struct konst *k, uint8_t *is_target)
+{
+	const struct nx_fn *f = v->f;
+	memset(is_target, 0, f->len);
+	mark_targets(v->e, f, is_target);
+	memset(k->known, 0, sizeof k->known);
+	for (uint32_t i = f->start; i < f->start + f->len; i++) {
+		if (is_target[i - f->start])
+			memset(k->known, 0, sizeof k->known);
+		int rc = check_insn(v, i, k);
+		if (rc)
+			return rc;
+		track_konst(v->e->code[i], k);
+	}
+	unsigned last = NX_INSN_OP(v->e->code[f->start + f->len - 1]);
+	if (last != NX_OP_RET && last != NX_OP_JMP)
+		return VERR(v, f->start + f->len - 1, "function '%s' ends with %s: control falls off the end",
+			    nx_str(v->e, f->name), nx_op_name(last));
+	return 0;
+}
+
+static int check_hooks(struct nx_ext *e, struct nx_error *err)
+{
+	for (uint32_t i = 0; i < e->nhooks; i++) {
+		const struct nx_hook *h = &e->hooks[i];
+		if (h->hook == NX_HOOK_NONE || h->hook >= NX_HOOK_COUNT)
+			return nx_errf(err, NX_EINVAL, -1, -1, "hook entry %u: unknown hook %u", i, h->hook);
+		if (h->func >= e->nfn)
+			return nx_errf(err, NX_EINVAL, -1, -1, "hook entry %u: function %u does not exist", i, h->func);
+		if (e->fn[h->func].nargs)
+			return nx_errf(err, NX_EINVAL, (int32_t)h->func, -1, "hook entry %u: '%s' takes %u arguments, a hook entry takes none",
+				       i, nx_str(e, e->fn[h->func].name), e->fn[h->func].nargs);
+		uint32_t maxarg = h->hook == NX_HOOK_IRQ ? 255 : h->hook == NX_HOOK_TRAP ? NX_TRAP_SYSCALL : 0;
+		if (h->arg > maxarg)
+			return nx_errf(err, NX_EINVAL, -1, -1, "hook entry %u: argument %u for hook %s (at most %u)",
+				       i, h->arg, nx_hook_name((enum nx_hook_id)h->hook), maxarg);
+		for (uint32_t j = 0; j < i; j++)
+			if (e->hooks[j].hook == h->hook && e->hooks[j].arg == h->arg)
+				return nx_errf(err, NX_EINVAL, -1, -1, "hook entry %u: %s(%u) attached twice",
+					       i, nx_hook_name((enum nx_hook_id)h->hook), h->arg);
+	}
+	return 0;
+}
+
+/*
+ * Which hooks can reach each function: hook entries seed their hook's
+ * bit, exports (callable from any extension on any hook) seed all bits,
+ * and CALL edges propagate to a fixpoint.  Then each HCALL's helper must
+ * allow every hook bit of its function, and trusted-only helpers need a
+ * trusted extension.
+ */
+static int check_helpers(struct nx_ext *e, uint32_t *reach, struct nx_error *err)
+{
+	for (uint32_t h = 0; h < e->nhelpers; h++)
+		if ((nx_helper_flags(e->helper[h]) & NX_HF_TRUSTED) && e->trust != NX_TRUST_TRUSTED)
+			return nx_errf(err, NX_EPERM, -1, -1, "helper '%s' is for trusted extensions only",
+				       nx_helper_name(e->helper[h]));
+	for (uint32_t i = 0; i < e->nhooks; i++)
+		reach[e->hooks[i].func] |= 1u << e->hooks[i].hook;
+	for (uint32_t i = 0; i < e->nexports; i++)
+		reach[e->exports[i].func] |= ~0u;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (uint32_t i = 0; i < e->ncode; i++) {
+			uint64_t w = e->code[i];
+			int32_t f = nx_func_of(e, i);
+			if (NX_INSN_OP(w) != NX_OP_CALL || f < 0)
+				continue;
+			uint32_t callee = (uint32_t)NX_INSN_IMM(w), old = reach[callee];
+			reach[callee] |= reach[f];
+			changed |= reach[callee] != old;
+		}
+	}
+	for (uint32_t i = 0; i < e->ncode; i++) {
+		uint64_t w = e->code[i];
+		int32_t f = nx_func_of(e, i);
+		if (NX_INSN_OP(w) != NX_OP_HCALL || f < 0)
+			continue;
+		unsigned id = e->helper[NX_INSN_IMM(w)], allowed = nx_helper_hooks(id);
+		if (allowed && (reach[f] & ~allowed & ~1u))
+			return nx_errf(err, NX_EPERM, f, (int32_t)i, "helper '%s' may not be called from hook %s",
+				       nx_helper_name(id), reach[f] == ~0u ? "(any, via an export)" :
+				       nx_hook_name((enum nx_hook_id)__builtin_ctz(reach[f] & ~allowed & ~1u)));
+	}
+	return 0;
+}
+
+int nx_verify(struct nx_ext *e, struct nx_error *err)
+{
+	struct vctx v = { .e = e, .err = err };
+	struct konst *k = nx_host_alloc(sizeof *k);
+	uint8_t *is_target = nx_host_alloc(NX_MAX_FUNC_INSNS);
+	uint32_t *reach = nx_host_alloc(e->nfn * sizeof *reach);
+	int rc = 0;
+	if (!k || !is_target || !reach)
+		rc = nx_errf(err, NX_ENOMEM, -1, -1, "out of memory verifying");
+	for (uint32_t f = 0; !rc && f < e->nfn; f++) {
+		v.fi = f;
+		v.f = &e->fn[f];
+		rc = check_func(&v, k, is_target);
+	}
+	if (!rc)
+		rc = check_hooks(e, err);
+	if (!rc) {
+		memset(reach, 0, e->nfn * sizeof *reach);
+		rc = check_helpers(e, reach, err);
+	}
+	if (k)
+		nx_host_free(k, sizeof *k);
+	if (is_target)
+		nx_host_free(is_target, NX_MAX_FUNC_INSNS);
+	if (reach)
+		nx_host_free(reach, e->nfn * sizeof *reach);
+	return rc;
+}

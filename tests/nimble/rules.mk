@@ -1,0 +1,8 @@
+# Engine tests (nimble/): host TAP programs, under ASan/UBSan (libnimble-san.a).
+NIMBLE_TEST_CFLAGS = $(SAN_CFLAGS) -Inimble -Inimble/host -Itests/nimble
+NIMBLE_TEST_LIB    = $(B)/libnimble-san.a
+NIMBLE_TEST_COMMON = tests/nimble/nxbuild.c
+
+$(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h tests/nimble/tap.h $(NIMBLE_TEST_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
