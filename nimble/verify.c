@@ -165,6 +165,8 @@ static void mark_targets(const struct nx_ext *e, const struct nx_fn *f, uint8_t 
 {
 	for (uint32_t i = f->start; i < f->start + f->len; i++) {
 		uint64_t w = e->code[i];
+		if (NX_INSN_OP(w) >= NX_OP_COUNT)
+			continue;   /* check_insn reports it */
 		enum nx_fmt fmt = nx_op_fmt(NX_INSN_OP(w));
 		int64_t t = fmt == NX_F_BRI ? (int64_t)i + 1 + NX_INSN_OFF16(w) : (int64_t)i + 1 + NX_INSN_IMM(w);
 		if ((fmt == NX_F_J || fmt == NX_F_BRR || fmt == NX_F_BRI) &&
