@@ -1,0 +1,128 @@
+/*
+ * Arena allocation and diagnostics for one compilation.
+ *
+ * Allocation failure is fatal for the host process (extc is a short-lived
+ * compiler), but everything else reports through the diagnostic buffer:
+ * no error path exits, so the fuzzer can call the front end repeatedly.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "extc.h"
+
+struct arena_blk {
+	struct arena_blk *next;
+	max_align_t data[];
+};
+
+void *extc_alloc(struct extc *c, size_t n)
+{
+	struct arena_blk *b = calloc(1, sizeof *b + n);
+	if (!b) {
+		fputs("extc: out of memory\n", stderr);
+		abort();
+	}
+	b->next = c->arena;
+	c->arena = b;
+	return b->data;
+}
+
+char *extc_strndup(struct extc *c, const char *s, size_t n)
+{
+	char *p = extc_alloc(c, n + 1);
+	memcpy(p, s, n);
+	return p;
+}
+
+void extc_arena_free(struct extc *c)
+{
+	while (c->arena) {
+		struct arena_blk *n = c->arena->next;
+		free(c->arena);
+		c->arena = n;
+	}
+}
+
+static void diag_append(struct extc *c, const char *s, size_t n)
+{
+	if (c->ndiag + n + 1 > c->capdiag) {
+		size_t cap = (c->capdiag + n + 1) * 2;
+		char *d = realloc(c->diag, cap);
+		if (!d) {
+			fputs("extc: out of memory\n", stderr);
+			abort();
+		}
+		c->diag = d;
+		c->capdiag = cap;
+	}
+	memcpy(c->diag + c->ndiag, s, n);
+	c->ndiag += n;
+	c->diag[c->ndiag] = 0;
+}
+
+static void diag_printf(struct extc *c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	diag_append(c, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* file:line:col: kind: message, then the source line and a caret. */
+static void diag_vreport(struct extc *c, uint32_t pos, const char *kind,
+			 const char *fmt, va_list ap)
+{
+	char msg[400];
+	uint32_t ls = 0, line = 1, i;
+	if (pos > c->srclen)
+		pos = c->srclen;
+	for (i = 0; i < pos; i++)
+		if (c->src[i] == '\n') {
+			line++;
+			ls = i + 1;
+		}
+	uint32_t le = pos;
+	while (le < c->srclen && c->src[le] != '\n')
+		le++;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	diag_printf(c, "%s:%u:%u: %s: %s\n", c->file, line, pos - ls + 1, kind, msg);
+	/* The source line; control bytes shown as spaces so the caret lines up. */
+	diag_append(c, " ", 1);
+	for (i = ls; i < le; i++) {
+		char ch = c->src[i];
+		if (ch != '\t' && ((unsigned char)ch < 32 || ch == 127))
+			ch = ' ';
+		diag_append(c, &ch, 1);
+	}
+	diag_append(c, "\n ", 2);
+	for (i = ls; i < pos; i++)
+		diag_append(c, c->src[i] == '\t' ? "\t" : " ", 1);
+	diag_append(c, "^\n", 2);
+}
+
+void extc_error(struct extc *c, uint32_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	c->errors++;
+	if (c->errors > EXTC_MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	diag_vreport(c, pos, "error", fmt, ap);
+	va_end(ap);
+	if (c->errors == EXTC_MAX_ERRORS)
+		diag_printf(c, "%s: too many errors, stopping\n", c->file);
+}
+
+void extc_note(struct extc *c, uint32_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	if (!c->verbose)
+		return;
+	va_start(ap, fmt);
+	diag_vreport(c, pos, "note", fmt, ap);
+	va_end(ap);
+}
