@@ -80,6 +80,7 @@ time_stats() {
 # Instructions per operation: callgrind at NCG and 2 NCG, subtracted.
 cg_per_op() {
 	s=$1 w=$2 n=$3
+	rm -f "$tmp"/cg*
 	for k in 1 2; do
 		run "$s" "$w" $((n * k)) 0 "$tmp/cg$k" valgrind --tool=callgrind \
 			--callgrind-out-file="$tmp/cg$k.out" || return 1
@@ -92,6 +93,7 @@ cg_per_op() {
 
 # VM instructions per operation (Nimble's counting handler set).
 vm_per_op() {
+	rm -f "$tmp/vm"
 	run nimble-count "$1" "$2" 0 "$tmp/vm" || return 1
 	awk -v v="$(field vminsns "$tmp/vm")" -v o="$(field ops "$tmp/vm")" \
 		'BEGIN { if (v == "" || o == 0) exit 1; printf "%.2f\n", v / o }'
@@ -147,9 +149,10 @@ csv_write() {
 	                    ratio(f[6], ni[f[1]]), npv, dash(f[8]), f[9] } }' "$tmp/rows" >"$1"
 }
 
-# table CSV COLUMN RATIOCOLUMN TITLE: workloads down, systems across.
+# table CSV COLUMN RATIOCOLUMN TITLE [SYSTEMS]: workloads down, systems
+# across (all of them by default).
 table() {
-	awk -F, -v col="$2" -v rcol="$3" -v title="$4" -v systems="$systems" '
+	awk -F, -v col="$2" -v rcol="$3" -v title="$4" -v systems="${5:-$systems}" '
 	NR > 1 { key = $1 SUBSEP $2; v[key] = $col; r[key] = rcol ? $rcol : ""; c[key] = $13
 	         if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } }
 	END { ns = split(systems, sys, " ")
@@ -183,8 +186,11 @@ report() {
 	table "$1" 4 8 "wall clock, median ns per operation (ratio to native C)"
 	table "$1" 5 9 "wall clock, min ns per operation (ratio to native C)"
 	table "$1" 6 10 "callgrind, instructions per operation (ratio to native C)"
-	table "$1" 7 0 "Nimble: VM instructions per operation (counting handler set)"
-	table "$1" 11 0 "Nimble: host instructions per VM instruction (callgrind / VM count)"
+	nimbles=$(echo "$systems" | tr ' ' '\n' | grep '^nimble-' | grep -v count | tr '\n' ' ')
+	if [ -n "$nimbles" ]; then
+		table "$1" 7 0 "Nimble: VM instructions per operation (counting handler set)" "$nimbles"
+		table "$1" 11 0 "Nimble: host instructions per VM instruction (callgrind / VM count)" "$nimbles"
+	fi
 	plot "$1" "$2" "$3"
 }
 
