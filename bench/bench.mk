@@ -14,7 +14,10 @@ BENCH_PKGS   := liblua5.4-dev libluajit-5.1-dev gforth libpcap-dev gnuplot-nox v
 
 BENCH_PEERS := $(B)/bench/bench-lua54 $(B)/bench/bench-luajit $(B)/bench/bench-bpf \
                $(B)/bench/data.fs
-BENCH_BINS  := $(B)/bench/bench-native $(BENCH_PEERS) $(B)/bench/bench-quick
+# Nimble: the workloads compiled by extc's $(B)/%.nx rule, run by libnimble.
+BENCH_NXS   := $(patsubst %.ext,$(B)/%.nx,$(wildcard bench/workloads/*.ext))
+BENCH_BINS  := $(B)/bench/bench-native $(B)/bench/bench-nimble $(BENCH_NXS) $(BENCH_PEERS) \
+               $(B)/bench/bench-quick
 
 .PHONY: bench bench-quick bench-deps
 bench: $(BENCH_BINS)
@@ -27,6 +30,14 @@ bench-deps:
 $(B)/bench/bench-native: bench/sys_native.c $(BENCH_COMMON) $(BENCH_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ bench/sys_native.c $(BENCH_COMMON)
+
+# The engine's bench entry points (nx_run_ref, nx_ext_set_mode) are in
+# nimble/internal.h; the objects are found in BENCH_NX_DIR.
+$(B)/bench/bench-nimble: bench/sys_nimble.c $(BENCH_COMMON) $(BENCH_HDRS) nimble/internal.h \
+		$(B)/libnimble.a
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -Inimble -DBENCH_NX_DIR='"$(B)/bench/workloads"' -o $@ \
+		bench/sys_nimble.c $(BENCH_COMMON) $(B)/libnimble.a
 
 # Peers: their headers come from packages, installed first.
 $(BENCH_PEERS): | bench-deps
