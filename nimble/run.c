@@ -131,7 +131,8 @@ int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 	const struct nx_fn *f = &ext->fn[func];
 	nx_run_setup(rs, ext, env);
 	memset(rs->stack, 0, f->nregs * sizeof *rs->stack);
-	memcpy(rs->stack, args, nargs * sizeof *args);
+	if (nargs)
+		memcpy(rs->stack, args, nargs * sizeof *args);
 	int rc = nx_exec_set[ext->set](rs, &ext->cells[f->start], rs->stack, NULL);
 	res->value = rc ? 0 : rs->stack[0];
 	res->fault = (enum nx_fault)rc;

@@ -1,0 +1,340 @@
+/*
+ * Calls, the registry and hostile extensions: CALL/RET register windows
+ * and recursion, HCALL, XCALL across extensions and trust levels, hook
+ * order and ejection, counters, remove while in flight, insert/remove
+ * cycles without leaks, and each hostile behaviour aborted with the
+ * right fault in every handler set that runs it.
+ */
+#include <stdio.h>
+#include "common.h"
+#include "tap.h"
+
+static struct nx_env env0;
+
+/* fib(n) recursive: the classic. */
+static uint32_t emit_fib(struct nxb *b)
+{
+	uint32_t fib = nxb_func(b, "fib", 4, 1);
+	nxb_emit(b, I_BRI(JLTUI, 0, 2, 6));
+	nxb_emit(b, I_RRI(ADDI, 1, 0, -1));
+	nxb_emit(b, I_CALL(CALL, 1, fib, 1));
+	nxb_emit(b, I_RRI(ADDI, 2, 0, -2));
+	nxb_emit(b, I_CALL(CALL, 2, fib, 1));
+	nxb_emit(b, I_RRR(ADD, 0, 1, 2));
+	nxb_emit(b, I_RET(0));
+	nxb_emit(b, I_RET(0));
+	return fib;
+}
+
+/* Run in the four modes; all must give value (or fault at insn). */
+static int all_modes(struct nx_ext *e, uint32_t f, const uint64_t *args, unsigned n,
+		     enum nx_fault fault, uint64_t value, int32_t insn, int skip_unchecked)
+{
+	struct nx_env env = env0;
+	for (int m = skip_unchecked; m < NMODES; m++) {
+		struct nx_result r;
+		run_mode(e, m, f, &env, args, n, &r);
+		if (r.fault != fault || (fault ? (int32_t)r.insn != insn : r.value != value)) {
+			printf("# %s: fault %s at %u value %lld\n", mode_name[m], nx_fault_name(r.fault), r.insn,
+			       (long long)r.value);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* VM instructions fib(n) executes: 2 for n < 2, else 7 + both calls. */
+static uint64_t fib_insns(uint64_t n)
+{
+	return n < 2 ? 2 : 7 + fib_insns(n - 1) + fib_insns(n - 2);
+}
+
+static void test_fib(void)
+{
+	struct nxb *b = nxb_new("fib", NX_TRUST_UNTRUSTED);
+	emit_fib(b);
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	uint64_t n = 20;
+	OK(e && all_modes(e, 0, &n, 1, 0, 6765, 0, 0), "recursive fib(20) = 6765 in every mode");
+	struct nx_result r1, r2;
+	nx_ext_set_mode(e, NX_SET_COUNTING);
+	uint64_t before = e->st.insns;
+	nx_run(e, 0, &env0, &n, 1, &r1);
+	uint64_t counted = e->st.insns - before;
+	before = e->st.insns;
+	nx_run_ref(e, 0, &env0, &n, 1, &r2);
+	OK(counted == e->st.insns - before && counted == fib_insns(20),
+	   "counting set and ref count the same VM instructions (%llu)", (unsigned long long)counted);
+	nx_remove(e);
+}
+
+/* CALL window: registers below a survive, the result lands in r[a]. */
+static void test_window(void)
+{
+	struct nxb *b = nxb_new("win", NX_TRUST_UNTRUSTED);
+	nxb_func(b, "main", 6, 0);
+	nxb_emit(b, I_RI(MOVI, 0, 100));
+	nxb_emit(b, I_RI(MOVI, 1, 20));
+	nxb_emit(b, I_RI(MOVI, 2, 3));
+	nxb_emit(b, I_RI(MOVI, 3, 4));
+	nxb_emit(b, I_CALL(CALL, 2, 1, 2));      /* r2 = mul(r2, r3) clobbering from r2 */
+	nxb_emit(b, I_RRR(ADD, 0, 0, 1));
+	nxb_emit(b, I_RRR(ADD, 0, 0, 2));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "mul", 8, 2);                /* uses more registers than the caller's window */
+	nxb_emit(b, I_RI(MOVI, 7, 1000));
+	nxb_emit(b, I_RRR(MUL, 0, 0, 1));
+	nxb_emit(b, I_RET(0));
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	OK(e && all_modes(e, 0, NULL, 0, 0, 132, 0, 0), "CALL window: r0, r1 preserved, result in r[a]");
+	nx_remove(e);
+}
+
+/* Hostile: infinite loop, recursion, OOB, division by zero. */
+static void test_hostile(void)
+{
+	struct nxb *b = nxb_new("evil", NX_TRUST_UNTRUSTED);
+	nxb_data(b, NULL, 0, 64);
+	nxb_func(b, "spin", 1, 0);               /* 0: while (1); */
+	nxb_emit(b, I_J(-1));
+	uint32_t rec = nxb_func(b, "rec", 2, 0); /* 1: return rec() + 1 */
+	nxb_emit(b, I_CALL(CALL, 0, rec, 0));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "oobld", 2, 1);              /* 3: data[r0 * 8] */
+	nxb_emit(b, I_RRI(SHLI, 1, 0, 3));
+	nxb_emit(b, I_MEM(LD64, 0, 1, NX_SEG_DATA, 0));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "oobst", 2, 1);              /* 6: data[r0] = r0 */
+	nxb_emit(b, I_MEM(ST8, 0, 0, NX_SEG_DATA, 0));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "div", 3, 2);                /* 8: r0 / r1 */
+	nxb_emit(b, I_RRR(DIVS, 2, 0, 1));
+	nxb_emit(b, I_RET(2));
+	uint32_t wide = nxb_func(b, "wide", 255, 0); /* 10: frames of 255 registers */
+	nxb_emit(b, I_CALL(CALL, 200, wide, 0));
+	nxb_emit(b, I_RET(200));
+	nxb_func(b, "ctxst", 2, 0);              /* 12: store into read-only ctx */
+	nxb_emit(b, I_MEM(ST32, 0, 0, NX_SEG_CTX, 4));
+	nxb_emit(b, I_RET(0));
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	uint64_t a;
+	OK(e && all_modes(e, 0, NULL, 0, NX_FAULT_FUEL, 0, 0, 1), "infinite loop: FUEL at the backward jump");
+	OK(all_modes(e, 1, NULL, 0, NX_FAULT_STACK, 0, 1, 0), "unbounded recursion: STACK in every set (call depth)");
+	OK(all_modes(e, 5, NULL, 0, NX_FAULT_STACK, 0, 10, 0), "wide recursion: STACK when the register stack is full");
+	a = 8;
+	OK(all_modes(e, 2, &a, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "load past the data segment: OOB_LOAD");
+	a = (uint64_t)-1;
+	OK(all_modes(e, 2, &a, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "load before the data segment: OOB_LOAD");
+	a = 64;
+	OK(all_modes(e, 3, &a, 1, NX_FAULT_OOB_STORE, 0, 6, 1), "store past the data segment: OOB_STORE");
+	a = 63;
+	OK(all_modes(e, 3, &a, 1, 0, 63, 0, 0) && e->data[63] == 63, "store at the last data byte works");
+	uint64_t d[2] = { 5, 0 };
+	OK(all_modes(e, 4, d, 2, NX_FAULT_DIV_ZERO, 0, 8, 0), "division by zero: DIV_ZERO in every set");
+	struct nx_ctx_sched ctx = { 0 };
+	nx_env_setup(&env0, NX_HOOK_SCHED_PICK, &ctx, NULL, 0, NULL, 0);
+	OK(all_modes(e, 6, NULL, 0, NX_FAULT_RO_STORE, 0, 12, 1) && ctx.ntasks == 0,
+	   "store into read-only ctx.ntasks: RO_STORE, nothing written");
+	memset(&env0, 0, sizeof env0);
+	struct nx_stats st;
+	nx_ext_stats(e, &st);   /* threaded runs only: the ref interpreter keeps no fault counts */
+	OK(st.faults == 19 && st.aborted_fuel == 2 && st.last_fault == NX_FAULT_RO_STORE && st.last_insn == 12,
+	   "counters: %llu faults, %llu out of fuel, last %s at %u", (unsigned long long)st.faults,
+	   (unsigned long long)st.aborted_fuel, nx_fault_name(st.last_fault), st.last_insn);
+	env0.fuel = 10;
+	struct nx_result r;
+	nx_run(e, 0, &env0, NULL, 0, &r);
+	OK(r.fault == NX_FAULT_FUEL && e->st.aborted_fuel == 3, "fuel from the environment bounds the run");
+	env0.fuel = 0;
+	nx_remove(e);
+}
+
+/* Helpers: trace returns its argument, abort ends the run, copy is bounded. */
+static void test_helpers(void)
+{
+	struct nxb *b = nxb_new("help", NX_TRUST_UNTRUSTED);
+	nxb_data(b, "abcdefgh", 8, 16);
+	uint32_t tr = nxb_helper(b, "trace", 1), ab = nxb_helper(b, "abort", 1), cp = nxb_helper(b, "copy", 5);
+	nxb_func(b, "t", 2, 1);
+	nxb_emit(b, I_CALL(HCALL, 0, tr, 1));
+	nxb_emit(b, I_RRI(ADDI, 0, 0, 1));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "a", 2, 1);
+	nxb_emit(b, I_CALL(HCALL, 0, ab, 1));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "c", 5, 3);                   /* copy(data, r0, data, r1, r2) */
+	nxb_emit(b, I_RR(MOV, 4, 2));
+	nxb_emit(b, I_RR(MOV, 3, 1));
+	nxb_emit(b, I_RR(MOV, 1, 0));
+	nxb_emit(b, I_RI(MOVI, 0, 0));
+	nxb_emit(b, I_RI(MOVI, 2, 0));
+	nxb_emit(b, I_CALL(HCALL, 0, cp, 5));
+	nxb_emit(b, I_RET(0));
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	nx_host_trace = 0;
+	uint64_t a = 41;
+	OK(e && all_modes(e, 0, &a, 1, 0, 42, 0, 0), "HCALL trace returns its argument");
+	struct nx_result r;
+	a = 77;
+	nx_run(e, 1, &env0, &a, 1, &r);
+	OK(r.fault == NX_FAULT_ABORT && r.abort_code == 77 && r.insn == 3, "abort(77): fault ABORT, code 77, at insn 3");
+	uint64_t c[3] = { 8, 0, 8 };
+	OK(all_modes(e, 2, c, 3, 0, 0, 0, 0) && !memcmp(e->data + 8, "abcdefgh", 8), "copy inside the data segment");
+	uint64_t c2[3] = { 9, 0, 8 };
+	OK(all_modes(e, 2, c2, 3, NX_FAULT_HELPER, 0, 10, 0), "copy past the segment: fault HELPER at the HCALL");
+	nx_host_trace = 1;
+	nx_remove(e);
+}
+
+/*
+ * XCALL: provider P (untrusted, owner 7) exports inc(x) = x + data counter++;
+ * Q (untrusted, owner 7) and T (trusted) import it.  P's counter lives in
+ * P's data; an out-of-bounds export faults at the caller's XCALL.
+ */
+static void test_xcall(void)
+{
+	struct nxb *b = nxb_new("prov", NX_TRUST_UNTRUSTED);
+	nxb_data(b, NULL, 0, 8);
+	uint32_t inc = nxb_func(b, "inc", 3, 1);
+	nxb_emit(b, I_MEM(LD64, 1, 2, NX_SEG_DATA, 0));
+	nxb_emit(b, I_RRI(ADDI, 1, 1, 1));
+	nxb_emit(b, I_MEM(ST64, 1, 2, NX_SEG_DATA, 0));
+	nxb_emit(b, I_RRR(ADD, 0, 0, 1));
+	nxb_emit(b, I_RET(0));
+	uint32_t bad = nxb_func(b, "bad", 2, 0);
+	nxb_emit(b, I_MEM(LD64, 0, 1, NX_SEG_DATA, 100));
+	nxb_emit(b, I_RET(0));
+	nxb_export(b, "inc", inc);
+	nxb_export(b, "bad", bad);
+	struct nx_ext *p = ins(b, 7, 0, NULL);
+
+	b = nxb_new("user", NX_TRUST_UNTRUSTED);
+	nxb_data(b, NULL, 0, 8);
+	uint32_t xi = nxb_ximport(b, "prov", "inc", 1);
+	nxb_func(b, "main", 4, 1);
+	nxb_emit(b, I_RR(MOV, 2, 0));
+	nxb_emit(b, I_CALL(XCALL, 2, xi, 1));
+	nxb_emit(b, I_RET(2));
+	struct nx_ext *q = ins(b, 7, 0, NULL);
+
+	b = nxb_new("trusted", NX_TRUST_TRUSTED);
+	uint32_t xb = nxb_ximport(b, "prov", "bad", 0);
+	nxb_func(b, "main", 2, 0);
+	nxb_emit(b, I_RI(MOVI, 0, 5));
+	nxb_emit(b, I_CALL(XCALL, 1, xb, 0));
+	nxb_emit(b, I_RET(0));
+	struct nx_ext *t = ins(b, 0, 1, NULL);
+	OK(p && q && t, "provider, same-owner importer and trusted importer inserted");
+
+	uint64_t a = 100;
+	struct nx_result r;
+	int ok = 1;
+	for (int m = 0; m < NMODES; m++) {
+		run_mode(q, m, 0, &env0, &a, 1, &r);
+		ok &= r.fault == 0 && r.value == 100 + (uint64_t)m + 1;
+	}
+	uint64_t pc;
+	memcpy(&pc, p->data, 8);
+	uint64_t qc;
+	memcpy(&qc, q->data, 8);
+	OK(ok && pc == 4 && qc == 0, "XCALL runs the export with the provider's data (counter %llu), caller's data untouched",
+	   (unsigned long long)pc);
+	nx_run(t, 0, &env0, NULL, 0, &r);
+	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 1 && p->st.faults == 1 && t->st.faults == 1,
+	   "trusted caller of an untrusted export: callee runs checked, OOB_LOAD at the caller's XCALL");
+	nx_run_ref(t, 0, &env0, NULL, 0, &r);
+	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 1, "ref interpreter agrees on the XCALL fault");
+	OK(nx_remove(p) == 0, "a provider can be removed while importers remain");
+	nx_run(q, 0, &env0, &a, 1, &r);
+	OK(r.fault == NX_FAULT_XCALL && r.insn == 1, "XCALL to a removed provider faults XCALL");
+	nx_remove(q);
+	nx_remove(t);
+}
+
+/* Hooks: prio order, first non-default wins, faulting extensions ejected. */
+static struct nx_ext *hook_ext(const char *name, unsigned prio, int32_t ret, int fault)
+{
+	struct nxb *b = nxb_new(name, NX_TRUST_UNTRUSTED);
+	nxb_data(b, NULL, 0, 8);
+	uint32_t f = nxb_func(b, "pick", 2, 0);
+	nxb_emit(b, I_MEM(LD64, 0, 1, NX_SEG_DATA, 0));   /* data counter++ */
+	nxb_emit(b, I_RRI(ADDI, 0, 0, 1));
+	nxb_emit(b, I_MEM(ST64, 0, 1, NX_SEG_DATA, 0));
+	nxb_emit(b, I_RI(MOVI, 0, ret));
+	nxb_emit(b, fault ? I_RRI(DIVUI, 0, 0, 1) : I_RR(MOV, 0, 0));
+	nxb_emit(b, fault ? I_RRR(DIVU, 0, 0, 1) : I_RR(MOV, 0, 0));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_SCHED_PICK, 0, f, prio);
+	return ins(b, 3, 0, NULL);
+}
+
+static uint64_t runs_of(struct nx_ext *e)
+{
+	uint64_t c;
+	memcpy(&c, e->data, 8);
+	return c;
+}
+
+static void test_hooks(void)
+{
+	struct nx_ext *late = hook_ext("late", 5, 2, 0), *dflt = hook_ext("dflt", 1, 0, 0),
+		      *bad = hook_ext("bad", 0, 9, 1), *early = hook_ext("early", 3, 1, 0);
+	OK(nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 4, "four extensions attached to sched_pick");
+	struct nx_result last;
+	uint64_t v = nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last);
+	OK(v == 1 && runs_of(bad) == 1 && runs_of(dflt) == 1 && runs_of(early) == 1 && runs_of(late) == 0,
+	   "fire: prio order bad(0) dflt(1) early(3); early's non-default return wins; late not run");
+	for (int i = 0; i < NX_EJECT_FAULTS; i++)
+		nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last);
+	OK(runs_of(bad) == NX_EJECT_FAULTS && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 3,
+	   "a faulting extension is ejected after %d faults", NX_EJECT_FAULTS);
+	nx_remove(early);
+	v = nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last);
+	OK(v == 2 && runs_of(late) == 1, "after removing early, late decides");
+	__atomic_fetch_add(&dflt->inflight, 1, __ATOMIC_SEQ_CST);
+	OK(nx_remove(dflt) == -NX_EBUSY && nx_lookup("dflt") == dflt, "remove refuses while a run is in flight");
+	__atomic_fetch_sub(&dflt->inflight, 1, __ATOMIC_SEQ_CST);
+	OK(nx_remove(dflt) == 0 && !nx_lookup("dflt"), "remove succeeds once no run is in flight");
+	nx_remove(late);
+	nx_remove(bad);
+	OK(nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 0 && nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last) == 0,
+	   "no extension: fire returns the default");
+}
+
+static void test_cycles(void)
+{
+	nx_run_cache_drain();
+	size_t b0 = nx_host_bytes;
+	int ok = 1;
+	for (int i = 0; i < 500 && ok; i++) {
+		struct nxb *b = nxb_new("cyc", NX_TRUST_UNTRUSTED);
+		nxb_data(b, "x", 1, 4096);
+		emit_fib(b);
+		nxb_export(b, "fib", 0);
+		nxb_hook(b, NX_HOOK_TRAP, 0, 1, 0);
+		nxb_func(b, "h", 3, 0);
+		nxb_emit(b, I_RI(MOVI, 1, 10));
+		nxb_emit(b, I_CALL(CALL, 1, 0, 1));
+		nxb_emit(b, I_RET(1));
+		struct nx_ext *e = ins(b, 1, 0, NULL);
+		struct nx_result r;
+		ok = e && nx_fire(NX_HOOK_TRAP, 0, &env0, &r) == 55 && nx_remove(e) == 0;
+	}
+	nx_run_cache_drain();
+	OK(ok && nx_host_bytes == b0, "500 insert/fire/remove cycles leak nothing (%zu bytes)", nx_host_bytes - b0);
+}
+
+int main(void)
+{
+	TAP_PLAN(32);
+	test_fib();
+	test_window();
+	test_hostile();
+	test_helpers();
+	test_xcall();
+	test_hooks();
+	test_cycles();
+	nx_run_cache_drain();
+	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
+	return 0;
+}
