@@ -1,0 +1,24 @@
+# extc tests (TAP): execution of examples and construct tests in nxrun in both
+# trust modes, golden diagnostics, the docs' code blocks, a short fuzz run.
+# Each test is a generated wrapper that calls a script in tests/extc with
+# this build's paths.
+EXTC_T      := $(B)/tests/extc
+EXTC_RUN_EXT  := $(sort $(wildcard tests/extc/run/*.ext))
+EXTC_DIAG_EXT := $(sort $(wildcard tests/extc/diag/*.ext))
+EXTC_DOCS   := $(sort $(wildcard docs/*.md))
+
+# $(call extc_wrapper,script args...) -> a shell script that runs it
+define extc_wrapper
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec %s\n' '$(1)' > $@
+	chmod +x $@
+endef
+
+$(EXTC_T)/run-examples: tests/extc/run.sh tests/extc/rules.mk $(EXAMPLES_EXT)
+	$(call extc_wrapper,tests/extc/run.sh $(EXTC) $(B)/nxrun $(EXTC_T)/work-examples $(EXAMPLES_EXT))
+$(EXTC_T)/run-constructs: tests/extc/run.sh tests/extc/rules.mk $(EXTC_RUN_EXT)
+	$(call extc_wrapper,tests/extc/run.sh $(EXTC) $(B)/nxrun $(EXTC_T)/work-run $(EXTC_RUN_EXT))
+
+EXTC_TESTS := $(EXTC_T)/run-examples $(EXTC_T)/run-constructs
+TESTS     += $(EXTC_TESTS)
+TEST_DEPS += $(EXTC_TESTS) $(EXTC) $(B)/nxrun
