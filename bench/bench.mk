@@ -36,7 +36,7 @@ $(B)/bench/bench-native: bench/sys_native.c $(BENCH_COMMON) $(BENCH_HDRS)
 $(B)/bench/bench-nimble: bench/sys_nimble.c $(BENCH_COMMON) $(BENCH_HDRS) nimble/internal.h \
 		$(B)/libnimble.a
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -Inimble -DBENCH_NX_DIR='"$(B)/bench/workloads"' -o $@ \
+	$(CC) $(BENCH_CFLAGS) -Inimble -DBENCH_NX_DIR='"$(abspath $(B)/bench/workloads)"' -o $@ \
 		bench/sys_nimble.c $(BENCH_COMMON) $(B)/libnimble.a
 
 # Peers: their headers come from packages, installed first.

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bench.h"
-#include "internal.h"   /* nx_run_ref, nx_ext_set_mode: the engine's bench entry points */
+#include "internal.h"   /* nx_run_ref, nx_ext_set_mode, nx_load, nx_verify,
+                           nx_translate: the engine's bench entry points */
 
 const char *const sys_name = "nimble";
 const int sys_has_mode = 1;
@@ -236,7 +237,10 @@ static uint64_t packet_run(uint64_t n)
 	return s;
 }
 
-/* ---- insert: load, verify, translate (and remove) every object ---- */
+/* ---- insert cost: per bytecode instruction of all the objects ----
+ * insert     nx_insert + nx_remove: load, verify, translate, attach
+ * verify     nx_verify alone, on objects loaded (nx_load) in setup
+ * translate  nx_translate alone into this mode's handler set */
 
 static uint64_t code_count(const struct obj *o)
 {
@@ -260,6 +264,48 @@ static uint64_t insert_setup(void)
 	return insns;
 }
 
+static struct nx_ext *loaded[NOBJS];
+
+static uint64_t loaded_setup(void)
+{
+	uint64_t insns = insert_setup();
+	for (size_t i = 0; insns && i < NOBJS; i++) {
+		struct nx_error err;
+		if (!loaded[i] && nx_load(all_objs[i]->bytes, all_objs[i]->len, &loaded[i], &err)) {
+			bench_fail("%s: load refused: %s", all_objs[i]->file, err.msg);
+			return 0;
+		}
+	}
+	return insns;
+}
+
+static uint64_t verify_run(uint64_t n)
+{
+	uint64_t s = 0;
+	for (uint64_t i = 0; i < n; i++)
+		for (size_t k = 0; k < NOBJS; k++) {
+			struct nx_error err;
+			if (nx_verify(loaded[k], &err) != 0) {
+				bench_fail("%s: verifier refused: %s", all_objs[k]->file, err.msg);
+				exit(1);
+			}
+			s++;
+		}
+	return s;
+}
+
+static uint64_t translate_run(uint64_t n)
+{
+	enum nx_set set = mode == M_UNCHECKED ? NX_SET_UNCHECKED : NX_SET_CHECKED;
+	uint64_t s = 0;
+	for (uint64_t i = 0; i < n; i++)
+		for (size_t k = 0; k < NOBJS; k++) {
+			nx_translate(loaded[k], set);
+			s += loaded[k]->ncode;
+		}
+	return s;
+}
+
 static uint64_t insert_run(uint64_t n)
 {
 	uint64_t s = 0;
@@ -273,10 +319,14 @@ static uint64_t insert_run(uint64_t n)
 	return s;
 }
 
-/* insert first: the ref and count modes run the table from its second
- * entry (they do not translate, so their insert would measure nothing new). */
+/* Insert costs first: the ref and count modes run the table from
+ * NINSERT on (they run the same inserted code, so their insert rows would
+ * measure nothing new). */
+#define NINSERT 3
 static const struct bench_work works[] = {
 	{ "insert", insert_setup, insert_run },
+	{ "verify", loaded_setup, verify_run },
+	{ "translate", loaded_setup, translate_run },
 	{ "loop", loop_setup, loop_run },
 	{ "fib", fib_setup, fib_run },
 	{ "sched8", sched_setup, sched8_run },
@@ -298,7 +348,7 @@ int sys_init(const char *m)
 		if (strcmp(m, names[i]) == 0) {
 			mode = (enum mode)i;
 			if (mode == M_REF || mode == M_COUNT)
-				sys_works = works + 1;
+				sys_works = works + NINSERT;
 			return 0;
 		}
 	fprintf(stderr, "bench-nimble: unknown mode '%s' (unchecked, checked, ref, count)\n", m);
