@@ -11,8 +11,6 @@
 #ifndef UAPI_LWK_H
 #define UAPI_LWK_H
 
-#include <stdint.h>
-
 /* ---- Linux subset (numbers from arch/x86/entry/syscalls/syscall_64.tbl) */
 #define SYS_write              1
 #define SYS_mmap               9
@@ -48,11 +46,13 @@
 /* ---- Nimble calls */
 #define SYS_nx_insert        520  /* (const void *obj, len, struct lwk_nx_error *err) -> handle */
 #define SYS_nx_remove        521  /* (handle)                                          */
-#define SYS_nx_attach        522  /* (handle, cpu): bind a sched_pick ext to a CPU     */
 #define SYS_nimble_call      523  /* (a0, a1, buf, buf_len, aux, aux_len) -> ctx.ret   */
 #define SYS_nx_stats         524  /* (handle, struct lwk_nx_stats *out)                */
 
 #define LWK_SYSCALL_MAX      525
+
+#ifndef __ASSEMBLER__   /* the numbers above are also read by entry code */
+#include <stdint.h>
 
 /* errno values returned (negated) by the kernel: Linux's numbers */
 #define LWK_EPERM    1
@@ -155,4 +155,5 @@ struct lwk_utsname { char sysname[65], nodename[65], release[65], version[65], m
 #define LWK_PROT_WRITE 2
 #define LWK_PROT_EXEC  4
 
+#endif /* __ASSEMBLER__ */
 #endif /* UAPI_LWK_H */

@@ -9,6 +9,7 @@
 #include <arch/page.h>
 #include <arch/trap.h>
 #include <lwk/bootinfo.h>
+#include <lwk/kcore.h>
 #include <lwk/kmem.h>
 #include <lwk/ktest.h>
 #include <lwk/mem.h>
@@ -60,9 +61,12 @@ void kmain(uint32_t magic, uint64_t info_pa)
 	mem_init();                    /* pmem map, kmem pool: kmem_alloc works */
 
 	/* Subsystems start here, each on one line. */
+	kcore_init();                  /* CPUs, APIC timer, tasks, syscalls   */
 
 	print_kmem("after boot");
 	ktest_boot();                  /* ktest=...: run tests, power off */
+	if (bootinfo.nmodules)         /* the PCT runs the node until it ends */
+		arch_poweroff(kcore_run_pct() == 0 ? NODE_EXIT_PASS : NODE_EXIT_FAIL);
 	if (ktest_run_suite("smoke") != 0)
 		panic("boot self-check failed");
 	printk("node: self-check passed, nothing else to run: powering off\n");

@@ -57,7 +57,6 @@ long cpu_count(void);
 /* ---- Nimble calls */
 long nx_insert(const void *obj, size_t len, struct lwk_nx_error *err);
 long nx_remove(long handle);
-long nx_attach(long handle, uint32_t cpu);
 long nimble_call(long a0, long a1, void *buf, size_t buf_len, void *aux, size_t aux_len);
 long nx_stats(long handle, struct lwk_nx_stats *st);
 

@@ -109,7 +109,6 @@ long nx_insert(const void *obj, size_t len, struct lwk_nx_error *err)
 }
 
 long nx_remove(long handle) { return syscall1(SYS_nx_remove, handle); }
-long nx_attach(long handle, uint32_t cpu) { return syscall2(SYS_nx_attach, handle, cpu); }
 
 long nimble_call(long a0, long a1, void *buf, size_t buf_len, void *aux, size_t aux_len)
 {

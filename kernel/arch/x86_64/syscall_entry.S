@@ -1,0 +1,91 @@
+/*
+ * syscall/sysret entry (Linux x86-64 convention: number in rax, arguments
+ * in rdi rsi rdx r10 r8 r9, result in rax; every other register but rcx
+ * and r11 is preserved).  FMASK cleared IF: the whole syscall runs with
+ * interrupts off; a task that blocks switches stacks inside the kernel.
+ *
+ * The frame below the kernel stack's top is struct syscall_frame
+ * (lwk/syscall.h): nr, r9, r8, r10, rdx, rsi, rdi, rflags, rip, rsp.
+ * The fast path calls syscall_table[nr] directly with the arguments still
+ * in place (r10 moved to rcx); when a trap-hook filter is attached, or the
+ * number is out of range, it goes through syscall_slow(frame) in C.
+ */
+#include <lwk/smp.h>
+#include <uapi/lwk.h>
+
+	.text
+	.globl syscall_entry
+	.type syscall_entry, @function
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:CPU_USER_RSP
+	movq %gs:CPU_KERNEL_RSP, %rsp
+	pushq %gs:CPU_USER_RSP
+	pushq %rcx
+	pushq %r11
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %r10
+	pushq %r8
+	pushq %r9
+	pushq %rax
+	cmpl $0, syscall_filter_on(%rip)
+	jne 1f
+	cmpq $LWK_SYSCALL_MAX, %rax
+	jae 1f
+	movq %r10, %rcx
+	call *syscall_table(, %rax, 8)
+	jmp syscall_return
+1:	movq %rsp, %rdi
+	call syscall_slow
+
+	.globl syscall_return
+syscall_return:
+	addq $8, %rsp
+	popq %r9
+	popq %r8
+	popq %r10
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	popq %r11
+	popq %rcx
+	swapgs
+	popq %rsp
+	sysretq
+	.size syscall_entry, . - syscall_entry
+
+/*
+ * void user_iret(const struct user_start *u): enter ring 3 for the first
+ * time at u->rip with u->rsp and the four start arguments in rdi, rsi,
+ * rdx, rcx; every other register zero.  Interrupts are enabled by the
+ * popped rflags.
+ */
+	.globl user_iret
+	.type user_iret, @function
+user_iret:
+	movq %rdi, %rax
+	pushq $GDT_UDATA
+	pushq 8(%rax)
+	pushq $0x202
+	pushq $GDT_UCODE
+	pushq 0(%rax)
+	movq 16(%rax), %rdi
+	movq 24(%rax), %rsi
+	movq 32(%rax), %rdx
+	movq 40(%rax), %rcx
+	xorl %eax, %eax
+	xorl %ebx, %ebx
+	xorl %ebp, %ebp
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
+	swapgs
+	iretq
+	.size user_iret, . - user_iret

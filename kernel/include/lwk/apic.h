@@ -1,0 +1,43 @@
+/*
+ * Local APIC (timer, IPIs, EOI), IOAPIC routing, and the clock built on
+ * the TSC.  Both the TSC and the APIC timer are calibrated once against
+ * the PIT at boot (kernel/arch/x86_64/apic.c).
+ */
+#ifndef LWK_APIC_H
+#define LWK_APIC_H
+
+#include <stdint.h>
+
+#define VEC_TIMER     0x20   /* LAPIC timer                          */
+#define VEC_IRQ_BASE  0x30   /* IOAPIC inputs 0..23 -> 0x30..0x47     */
+#define VEC_TEST      0x80   /* free vector the tests raise by self-IPI */
+#define VEC_XCALL     0xf0   /* cross-CPU call                        */
+#define VEC_KICK      0xf1   /* reschedule                            */
+#define VEC_SPURIOUS  0xff
+
+void apic_init_bsp(void);     /* map, calibrate, enable on the boot CPU */
+void apic_init_ap(void);      /* enable on an application processor    */
+uint32_t apic_id(void);
+void apic_eoi(void);
+void apic_send_ipi(uint32_t apic_id, uint8_t vector);
+void apic_send_self(uint8_t vector);
+void apic_send_init_sipi_all(uint8_t page);  /* start every other CPU at page*4K */
+/* One-shot timer firing after ns; 0 stops it. */
+void apic_timer_oneshot(uint64_t ns);
+/* Periodic timer every ns; 0 stops it. */
+void apic_timer_periodic(uint64_t ns);
+
+uint64_t time_now_ns(void);   /* since calibration */
+uint64_t time_tsc_hz(void);
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+void ioapic_init(void);
+/* Deliver IOAPIC input gsi as vector to apic_id (edge, active high); masked if !on. */
+int ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, int on);
+
+#endif /* LWK_APIC_H */

@@ -1,0 +1,79 @@
+/*
+ * Address spaces (seed 002): a user half made of non-overlapping regions,
+ * each bound to physical memory by the PCT before any task runs in it,
+ * and the kernel half shared by every aspace.  No demand paging: a
+ * user access outside a mapped region is the task's fault.
+ *
+ * aspace.c is portable: everything it needs from the machine (page-table
+ * pages, phys<->virt, the UMEM check, the kernel's top-level table, the
+ * lock) comes through the aspace_md_* functions below, which the kernel
+ * implements in kernel/mm/aspace_md.c and the host test in its harness.
+ */
+#ifndef LWK_ASPACE_H
+#define LWK_ASPACE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define ASPACE_MAX          64   /* aspaces alive at once (static table) */
+#define ASPACE_MAX_REGIONS  32   /* regions per aspace                   */
+#define ASPACE_NAME         32
+
+/* Page-table entry bits (Intel SDM vol. 3, 4.5). */
+#define PTE_P    0x001ull
+#define PTE_W    0x002ull
+#define PTE_U    0x004ull
+#define PTE_PS   0x080ull
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+struct aspace_region {
+	uint64_t start, end;      /* [start, end), aligned to pagesz   */
+	uint64_t pagesz;          /* LWK_PAGE_4K or LWK_PAGE_2M        */
+	uint32_t flags;           /* LWK_VM_*                          */
+	uint32_t smartmap_src;    /* LWK_VM_SMARTMAP: the source aspace */
+	char name[ASPACE_NAME];
+};
+
+struct aspace {
+	uint32_t id;              /* 0 = free slot                     */
+	uint32_t refs;            /* tasks + smartmaps using it        */
+	uint32_t owner;           /* tid of the creator                */
+	int dying;                /* destroy requested; freed at refs 0 */
+	uint64_t *pml4;           /* kernel-virtual top-level table    */
+	uint64_t cr3;             /* its physical address              */
+	uint64_t brk_lo, brk, mmap_lo; /* heap: [brk_lo, brk) brk, [mmap_lo, heap end) mmap */
+	int nregions;
+	struct aspace_region region[ASPACE_MAX_REGIONS];
+	char name[ASPACE_NAME];
+};
+
+int aspace_create(uint32_t id_request, const char *name, uint32_t owner, uint32_t *id);
+int aspace_destroy(uint32_t id);
+int aspace_add_region(uint32_t id, uint64_t start, uint64_t extent, uint32_t flags,
+		      uint64_t pagesz, const char *name);
+int aspace_map_pmem(uint32_t id, uint64_t paddr, uint64_t start, uint64_t extent);
+int aspace_smartmap(uint32_t src, uint32_t dst, uint64_t start, uint64_t extent);
+
+struct aspace *aspace_get(uint32_t id);   /* takes a reference, or NULL */
+void aspace_put(struct aspace *as);
+/* Physical address v maps to in as, or 0 (with *flags the leaf's bits). */
+uint64_t aspace_translate(struct aspace *as, uint64_t v, uint64_t *pte);
+/* Is [v, v+len) mapped user-accessible (and writable if write)? */
+int aspace_user_ok(struct aspace *as, uint64_t v, uint64_t len, int write);
+/* The region holding v, or NULL. */
+const struct aspace_region *aspace_region_of(struct aspace *as, uint64_t v);
+int aspace_count(void);                    /* live aspaces (tests)  */
+
+/* ---- supplied by the machine layer ---- */
+void *aspace_md_page_alloc(void);          /* one zeroed 4 KiB page, or NULL */
+void aspace_md_page_free(void *p);
+uint64_t aspace_md_pa(const void *v);
+void *aspace_md_va(uint64_t pa);
+int aspace_md_umem_ok(uint64_t pa, uint64_t len); /* all inside allocated UMEM */
+const uint64_t *aspace_md_kernel_pml4(void);
+void aspace_md_lock(void);
+void aspace_md_unlock(void);
+void kerr(const char *fmt, ...);           /* says what was wrong and where */
+
+#endif /* LWK_ASPACE_H */

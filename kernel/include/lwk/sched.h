@@ -1,0 +1,52 @@
+/*
+ * The scheduler's policy core (kernel/task/sched.c): per-CPU run queues,
+ * round robin with a configurable quantum, the sched_pick hook and its
+ * starvation watchdog.  Portable: the machine side (switching stacks,
+ * arming the one-shot timer, the clock) lives in kernel/task/task.c and
+ * the arch code; the host test drives this file directly.
+ *
+ * Invariants: a task is on its CPU's run queue iff it is RUNNABLE and not
+ * the CPU's current task; the idle task is never on a queue.  The caller
+ * holds the run queue's lock (interrupts off).
+ */
+#ifndef LWK_SCHED_H
+#define LWK_SCHED_H
+
+#include <stdint.h>
+#include <nimble/nimble.h>
+
+#define SCHED_VIEW_MAX 64         /* tasks an extension sees per pick   */
+#define SCHED_QUANTUM_NS 10000000ull  /* default quantum: 10 ms          */
+#define SCHED_WATCHDOG_NS 200000000ull /* runnable this long unpicked under an extension: eject it */
+
+struct task;
+
+struct runq {
+	struct task *head, *tail;  /* FIFO of runnable tasks, not the current one */
+	uint32_t nr;
+	uint32_t cpu;
+	uint64_t quantum_ns;       /* the default quantum (boot parameter) */
+	/* counters, readable by tests and the boot log */
+	uint64_t picks, ext_picks, ext_bad, ejections;
+	struct nx_task_view view[SCHED_VIEW_MAX];
+	struct task *viewed[SCHED_VIEW_MAX];
+};
+
+void runq_init(struct runq *rq, uint32_t cpu, uint64_t quantum_ns);
+void runq_add(struct runq *rq, struct task *t);        /* at the tail */
+void runq_remove(struct runq *rq, struct task *t);
+
+/*
+ * Choose the next task for rq's CPU and take it off the queue, or NULL
+ * (run idle).  cur is the task giving up the CPU (already re-queued by the
+ * caller if still runnable), now the clock.  *quantum gets the time it may
+ * run: NX_QUANTUM_INFINITE means no timer at all.
+ */
+struct task *sched_pick_next(struct runq *rq, struct task *cur, uint64_t now,
+			     uint64_t *quantum);
+
+/* Supplied by the Nimble glue: eject every sched_pick extension of cpu;
+ * returns how many were removed. */
+int sched_eject_extensions(uint32_t cpu, const char *why);
+
+#endif /* LWK_SCHED_H */

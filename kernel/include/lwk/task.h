@@ -1,0 +1,96 @@
+/*
+ * Tasks (seed 002): every context of execution is a task in an aspace;
+ * threads are tasks sharing one.  A task is one kmem block: this struct
+ * followed by nothing else; its kernel stack is a separate 16 KiB block.
+ */
+#ifndef LWK_TASK_H
+#define LWK_TASK_H
+
+#include <stdint.h>
+#include <uapi/lwk.h>
+
+enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_EXITED };
+
+#define TASK_F_IDLE       0x1u   /* a CPU's idle task                    */
+#define TASK_F_KERNEL     0x2u   /* kernel thread: no user half          */
+#define TASK_F_PRIVILEGED 0x4u   /* the PCT: may insert trusted extensions */
+
+#define TASK_NAME 32
+#define TASK_KSTACK_ORDER 2      /* 16 KiB kernel stacks */
+
+struct aspace;
+
+struct task {
+	uint32_t tid;
+	uint32_t pid;             /* the aspace id: Linux getpid()       */
+	uint32_t parent;          /* tid to which task_wait reports      */
+	uint32_t flags;           /* TASK_F_*                            */
+	enum task_state state;
+	uint32_t cpu;             /* the CPU whose run queue it is on    */
+	int32_t prio;             /* seen by sched_pick extensions       */
+	uint32_t owner;           /* application (aspace id) it belongs to */
+	char name[TASK_NAME];
+
+	uint64_t runtime;         /* ns spent running                    */
+	uint64_t ready_since;     /* when it last became runnable        */
+	uint64_t ran_at;          /* when it was last switched in        */
+	uint64_t quantum;         /* granted by the last pick            */
+	struct task *rq_next;     /* run queue link                      */
+
+	/* machine state */
+	uint64_t ksp;             /* saved kernel stack pointer          */
+	void *kstack;             /* base of the kernel stack            */
+	uint64_t fs_base;
+	struct aspace *as;
+	uint64_t entry, ustack;   /* first user rip and rsp              */
+	uint64_t start_arg[4];    /* rdi, rsi, rdx, rcx at the first entry */
+
+	/* blocking */
+	struct task *wait_next;   /* futex / sleep / wait queue link     */
+	uint64_t wait_key;        /* futex: user address; 0 otherwise    */
+	uint64_t wake_at;         /* nanosleep deadline                  */
+	int64_t wait_result;
+
+	/* exit */
+	struct lwk_task_status status;
+	struct task *all_next;    /* the global task list                */
+};
+
+struct spinlock;
+
+/* The task running on this CPU. */
+struct task *task_current(void);
+/* A user task from a seed-002 start state; flags TASK_F_PRIVILEGED for the PCT. */
+int task_create_user(const struct lwk_start_state *st, uint32_t parent, uint32_t flags,
+		     struct task **out);
+/* A kernel thread running fn(arg) on cpu; it ends by returning. */
+struct task *kthread_create(const char *name, void (*fn)(void *), void *arg, unsigned cpu);
+struct task *task_lookup(uint32_t tid);   /* NULL if gone; no reference taken */
+
+void schedule(void);                      /* give up the CPU (state decides requeue) */
+void task_yield(void);
+/* Block: caller set state TASK_BLOCKED under the lock guarding the wait
+ * condition and released it; returns when woken. */
+void task_wake(struct task *t);           /* BLOCKED -> RUNNABLE on its CPU */
+int task_switch_cpus(unsigned cpu);       /* migrate the calling task */
+int task_sleep_ns(uint64_t ns);
+void task_exit(int code) __attribute__((noreturn));
+void task_fault_exit(int vector, uint64_t rip, uint64_t addr) __attribute__((noreturn));
+/* Wait for a child of the caller to end: its status, freeing it. */
+int task_wait_child(struct lwk_task_status *out);
+/* Wait for the task tid (a kthread of the caller) to end, and free it. */
+int task_join(uint32_t tid, struct lwk_task_status *out);
+
+/* Per-CPU start: make the boot context this CPU's idle task, then idle. */
+void task_init_cpu(unsigned cpu);
+void task_idle_loop(void) __attribute__((noreturn));
+void sched_timer_irq(void);               /* the LAPIC timer vector */
+void sched_kick_irq(void);                /* the reschedule IPI */
+uint64_t task_kstack_top(const struct task *t);
+int task_live_count(void);                /* tasks not yet reaped */
+
+/* Futexes: key is (aspace, user address). */
+int futex_wait(uint64_t uaddr, uint32_t val, uint64_t timeout_ns);
+int futex_wake(uint64_t uaddr, uint32_t n);
+
+#endif /* LWK_TASK_H */

@@ -1,0 +1,74 @@
+/*
+ * The machine layer under aspace.c: page-table pages from kmem (inside
+ * the direct map, so below 4 GiB as the AP trampoline's CR3 needs), the
+ * UMEM rule from pmem, the boot CPU's top-level table as the kernel half,
+ * and one lock for every aspace operation.
+ */
+#include <stdarg.h>
+#include <lwk/aspace.h>
+#include <lwk/kmem.h>
+#include <lwk/pmem.h>
+#include <lwk/kfmt.h>
+#include <lwk/printk.h>
+#include <lwk/spinlock.h>
+#include <lwk/string.h>
+#include <arch/cpu.h>
+#include <arch/page.h>
+
+static struct spinlock lock = SPINLOCK_INIT;
+static unsigned long lock_flags;
+static const uint64_t *kernel_pml4;
+
+void *aspace_md_page_alloc(void)
+{
+	void *p = kmem_get_pages(0);
+	if (p)
+		memset(p, 0, PAGE_SIZE);
+	return p;
+}
+
+void aspace_md_page_free(void *p) { kmem_free_pages(p, 0); }
+uint64_t aspace_md_pa(const void *v) { return virt_to_phys(v); }
+void *aspace_md_va(uint64_t pa) { return phys_to_virt(pa); }
+
+/* Every page of [pa, pa+len) is allocated UMEM. */
+int aspace_md_umem_ok(uint64_t pa, uint64_t len)
+{
+	struct pmem_region q, r;
+	for (uint64_t p = pa; p < pa + len; p = r.end) {
+		pmem_region_init(&q);
+		q.start = p;
+		q.end = pa + len;
+		q.type_is_set = q.allocated_is_set = true;
+		q.type = PMEM_TYPE_UMEM;
+		q.allocated = true;
+		if (pmem_query(&q, &r) || r.start != p)
+			return 0;
+	}
+	return 1;
+}
+
+const uint64_t *aspace_md_kernel_pml4(void)
+{
+	if (!kernel_pml4)
+		kernel_pml4 = phys_to_virt(read_cr3());
+	return kernel_pml4;
+}
+
+void aspace_md_lock(void)
+{
+	unsigned long f = spin_lock_irqsave(&lock);
+	lock_flags = f;
+}
+
+void aspace_md_unlock(void) { spin_unlock_irqrestore(&lock, lock_flags); }
+
+void kerr(const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	printk("error: %s\n", buf);
+}

@@ -1,0 +1,306 @@
+/*
+ * The kernel as the Nimble engine's embedder: memory from kmem, traces
+ * on the console, the helper implementations, the insert/remove/call
+ * syscalls, and the table of inserted extensions with their owners.
+ *
+ * Ownership: an extension inserted by an application is owned by its
+ * aspace (pid) and may be removed, read and called only by tasks of that
+ * aspace; one inserted by the PCT has owner 0 and may be trusted.  The
+ * engine is told may_trust only for the PCT, so an application asking
+ * for trust is refused by nx_insert with EPERM.  nimble_lock serialises
+ * insert and remove, as nimble.h requires.
+ */
+#include <nimble/nimble.h>
+#include <lwk/syscall.h>
+#include <lwk/task.h>
+#include <lwk/smp.h>
+#include <lwk/apic.h>
+#include <lwk/kmem.h>
+#include <lwk/printk.h>
+#include <lwk/string.h>
+#include <lwk/spinlock.h>
+#include <arch/io.h>
+
+#define NXK_MAX 64
+
+struct nxk_entry {
+	struct nx_ext *ext;
+	uint32_t owner;      /* aspace id, 0 = PCT / kernel       */
+	uint32_t hooks;      /* 1 << hook for each hook it attaches */
+	int trap_filter;     /* attaches trap(NX_TRAP_SYSCALL)      */
+};
+
+static struct nxk_entry table[NXK_MAX];
+static struct spinlock nimble_lock = SPINLOCK_INIT;
+static uint64_t trace_budget = 1000;   /* traces printed before going quiet */
+
+/* ---- embedder hooks ---- */
+
+void *nx_host_alloc(size_t size) { return kmem_alloc(size); }
+void nx_host_free(void *p, size_t size) { (void)size; kmem_free(p); }
+void nx_host_print(const char *line) { printk("nimble: %s\n", line); }
+
+static uint64_t h_trace(struct nx_run *run, const uint64_t *a)
+{
+	if (trace_budget) {
+		trace_budget--;
+		printk("nimble: trace %lld (owner %u, cpu %u)\n", (long long)a[0],
+		       nx_run_owner(run), this_cpu()->id);
+	}
+	return a[0];
+}
+
+static uint64_t h_now(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return time_now_ns(); }
+static uint64_t h_cpu(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return this_cpu()->id; }
+static uint64_t h_rank(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return 0; }
+static uint64_t h_nnodes(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return 1; }
+
+static uint64_t h_task_wake(struct nx_run *run, const uint64_t *a)
+{
+	struct task *t = task_lookup((uint32_t)a[0]);
+	uint32_t owner = nx_run_owner(run);
+	if (!t || (owner && t->owner != owner))
+		return (uint64_t)-LWK_ESRCH;
+	task_wake(t);
+	return 0;
+}
+
+static uint64_t h_net_send(struct nx_run *r, const uint64_t *a)
+{
+	(void)r, (void)a;
+	return (uint64_t)-LWK_ENOSYS;    /* no network driver in this kernel yet */
+}
+
+static uint64_t h_outb(struct nx_run *r, const uint64_t *a)
+{
+	(void)r;
+	outb((uint16_t)a[0], (uint8_t)a[1]);
+	return 0;
+}
+
+static uint64_t h_inb(struct nx_run *r, const uint64_t *a) { (void)r; return inb((uint16_t)a[0]); }
+
+static uint64_t h_kmem_used(struct nx_run *r, const uint64_t *a)
+{
+	(void)r, (void)a;
+	struct kmem_stats st;
+	kmem_get_stats(&st);
+	return st.in_use;
+}
+
+const nx_helper_fn nx_helper_impl[NX_HELPER_COUNT] = {
+	[NX_HELPER_TRACE] = h_trace,       [NX_HELPER_ABORT] = nx_helper_abort,
+	[NX_HELPER_NOW] = h_now,           [NX_HELPER_CPU] = h_cpu,
+	[NX_HELPER_RANK] = h_rank,         [NX_HELPER_NNODES] = h_nnodes,
+	[NX_HELPER_TASK_WAKE] = h_task_wake, [NX_HELPER_COPY] = nx_helper_copy,
+	[NX_HELPER_NET_SEND] = h_net_send, [NX_HELPER_OUTB] = h_outb,
+	[NX_HELPER_INB] = h_inb,           [NX_HELPER_KMEM_USED] = h_kmem_used,
+};
+
+/* ---- the table ---- */
+
+/* The hooks an object declares, read from its HOOKS section (nx.h); the
+ * engine has verified the object by the time this runs. */
+static void hooks_of(const uint8_t *obj, size_t len, struct nxk_entry *e)
+{
+	const struct nx_header *h = (const void *)obj;
+	for (uint32_t i = 0; i < h->nsect; i++) {
+		const struct nx_section *s = (const void *)(obj + h->sect_off + i * sizeof *s);
+		if (s->kind != NX_SECT_HOOKS || s->off + (uint64_t)s->count * sizeof(struct nx_hook) > len)
+			continue;
+		const struct nx_hook *hk = (const void *)(obj + s->off);
+		for (uint32_t j = 0; j < s->count; j++) {
+			e->hooks |= 1u << hk[j].hook;
+			e->trap_filter |= hk[j].hook == NX_HOOK_TRAP && hk[j].arg == NX_TRAP_SYSCALL;
+		}
+	}
+}
+
+static void filter_update_locked(void)
+{
+	int on = 0;
+	for (int i = 0; i < NXK_MAX; i++)
+		on |= table[i].ext && table[i].trap_filter;
+	syscall_filter_on = on;
+}
+
+static uint32_t caller_owner(void)
+{
+	return task_is_privileged() ? 0 : task_current()->pid;
+}
+
+/* Insert an object already in kernel memory; the handle (slot + 1) or -errno. */
+long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trust,
+		       struct nx_error *err)
+{
+	unsigned long f = spin_lock_irqsave(&nimble_lock);
+	int slot = -1;
+	for (int i = 0; i < NXK_MAX && slot < 0; i++)
+		if (!table[i].ext)
+			slot = i;
+	long rc = -LWK_ENOMEM;
+	struct nx_ext *ext;
+	if (slot < 0) {
+		strlcpy(err->msg, "the kernel's table of extensions is full", sizeof err->msg);
+	} else if ((rc = nx_insert(obj, len, owner, may_trust, &ext, err)) == 0) {
+		table[slot] = (struct nxk_entry){ .ext = ext, .owner = owner };
+		hooks_of(obj, len, &table[slot]);
+		filter_update_locked();
+		rc = slot + 1;
+	}
+	spin_unlock_irqrestore(&nimble_lock, f);
+	return rc;
+}
+
+/* The entry behind a handle if the caller may use it, else NULL. */
+static struct nxk_entry *entry_of(long handle, uint32_t owner)
+{
+	if (handle < 1 || handle > NXK_MAX)
+		return NULL;
+	struct nxk_entry *e = &table[handle - 1];
+	return e->ext && (owner == 0 || e->owner == owner) ? e : NULL;
+}
+
+long nxk_remove_kernel(long handle, uint32_t owner)
+{
+	unsigned long f = spin_lock_irqsave(&nimble_lock);
+	struct nxk_entry *e = entry_of(handle, owner);
+	long rc = -LWK_ENOENT;
+	if (e && (rc = nx_remove(e->ext)) == 0) {
+		*e = (struct nxk_entry){0};
+		filter_update_locked();
+	}
+	spin_unlock_irqrestore(&nimble_lock, f);
+	return rc;
+}
+
+long nxk_insert(uint64_t obj, uint64_t len, uint64_t uerr)
+{
+	struct nx_error err = { .func = -1, .insn = -1 };
+	struct lwk_nx_error uerr_out;
+	if (len == 0 || len > NX_MAX_OBJECT)
+		return -LWK_EINVAL;
+	if (!user_ok(obj, len, 0) || (uerr && !user_ok(uerr, sizeof uerr_out, 1)))
+		return -LWK_EFAULT;
+	void *buf = kmem_alloc(len);
+	if (!buf)
+		return -LWK_ENOMEM;
+	memcpy(buf, (const void *)obj, len);
+	long rc = nxk_insert_kernel(buf, len, caller_owner(), task_is_privileged(), &err);
+	kmem_free(buf);
+	if (rc < 0 && uerr) {
+		uerr_out = (struct lwk_nx_error){ .code = err.code, .func = err.func, .insn = err.insn };
+		strlcpy(uerr_out.msg, err.msg, sizeof uerr_out.msg);
+		memcpy((void *)uerr, &uerr_out, sizeof uerr_out);
+	}
+	return rc;
+}
+
+long nxk_remove(long handle)
+{
+	return nxk_remove_kernel(handle, caller_owner());
+}
+
+long nxk_stats(long handle, uint64_t out)
+{
+	struct nx_stats st;
+	struct lwk_nx_stats u;
+	if (!user_ok(out, sizeof u, 1))
+		return -LWK_EFAULT;
+	unsigned long f = spin_lock_irqsave(&nimble_lock);
+	struct nxk_entry *e = entry_of(handle, caller_owner());
+	if (e)
+		nx_ext_stats(e->ext, &st);
+	spin_unlock_irqrestore(&nimble_lock, f);
+	if (!e)
+		return -LWK_ENOENT;
+	u = (struct lwk_nx_stats){ .runs = st.runs, .faults = st.faults,
+				   .aborted_fuel = st.aborted_fuel, .insns = st.insns,
+				   .last_fault = st.last_fault, .last_func = st.last_func,
+				   .last_insn = st.last_insn, .attached = e->hooks };
+	memcpy((void *)out, &u, sizeof u);
+	return 0;
+}
+
+/* ---- the trap hook ---- */
+
+static uint64_t trap_fire(uint32_t arg, struct nx_ctx_trap *ctx, void *buf, uint64_t blen,
+			  void *aux, uint64_t alen)
+{
+	struct task *t = task_current();
+	struct nx_env env = { .host = t, .owner = t->owner };
+	struct nx_result res;
+	ctx->pid = t->pid;
+	ctx->tid = t->tid;
+	ctx->buf_len = (uint32_t)blen;
+	ctx->aux_len = (uint32_t)alen;
+	nx_env_setup(&env, NX_HOOK_TRAP, ctx, buf, blen, aux, alen);
+	return nx_fire(NX_HOOK_TRAP, arg, &env, &res);
+}
+
+/* nimble_call(a0, a1, buf, buf_len, aux, aux_len): the buffers are lent
+ * to the extension in place (checked writable user memory). */
+long nxk_call(uint64_t a0, uint64_t a1, uint64_t buf, uint64_t blen, uint64_t aux, uint64_t alen)
+{
+	if (blen > NX_MAX_OBJECT || alen > NX_MAX_OBJECT)
+		return -LWK_EINVAL;
+	if ((blen && !user_ok(buf, blen, 1)) || (alen && !user_ok(aux, alen, 1)))
+		return -LWK_EFAULT;
+	struct nx_ctx_trap ctx = { .nr = SYS_nimble_call, .arg = { a0, a1, buf, blen, aux, alen } };
+	if (trap_fire(NX_TRAP_CALL, &ctx, (void *)buf, blen, (void *)aux, alen) == NX_RET_DEFAULT)
+		return -LWK_ENOSYS;
+	return ctx.ret;
+}
+
+int nxk_trap_filter(const struct syscall_frame *f, long *ret)
+{
+	struct task *t = task_current();
+	int mine = 0;
+	for (int i = 0; i < NXK_MAX; i++)
+		mine |= table[i].ext && table[i].trap_filter &&
+			(table[i].owner == 0 || table[i].owner == t->owner);
+	if (!mine || !t->as)
+		return 0;
+	struct nx_ctx_trap ctx = { .nr = f->nr,
+				   .arg = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 } };
+	if (trap_fire(NX_TRAP_SYSCALL, &ctx, NULL, 0, NULL, 0) == NX_RET_DEFAULT)
+		return 0;
+	*ret = ctx.ret;
+	return 1;
+}
+
+/* ---- the irq hook ---- */
+
+/* 1 if an extension handled the interrupt (the kernel handler is skipped). */
+int nxk_irq(uint32_t vector, uint64_t count)
+{
+	if (!nx_hook_attached(NX_HOOK_IRQ, vector))
+		return 0;
+	struct nx_ctx_irq ctx = { .vector = vector, .cpu = this_cpu()->id, .count = count };
+	struct nx_env env = { .host = NULL, .owner = 0 };
+	struct nx_result res;
+	nx_env_setup(&env, NX_HOOK_IRQ, &ctx, NULL, 0, NULL, 0);
+	return nx_fire(NX_HOOK_IRQ, vector, &env, &res) != NX_RET_DEFAULT;
+}
+
+/* ---- the scheduler's watchdog ---- */
+
+int sched_eject_extensions(uint32_t cpu, const char *why)
+{
+	int n = 0;
+	spin_lock(&nimble_lock);
+	for (int i = 0; i < NXK_MAX; i++) {
+		struct nxk_entry *e = &table[i];
+		if (!e->ext || !(e->hooks & (1u << NX_HOOK_SCHED_PICK)))
+			continue;
+		printk("nimble: cpu %u: ejecting scheduler extension '%s' (owner %u): %s\n", cpu,
+		       nx_ext_name(e->ext), e->owner, why);
+		if (nx_remove(e->ext) == 0) {
+			*e = (struct nxk_entry){0};
+			n++;
+		}
+	}
+	filter_update_locked();
+	spin_unlock(&nimble_lock);
+	return n;
+}

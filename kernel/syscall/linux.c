@@ -1,0 +1,163 @@
+/*
+ * The Linux calls a static program needs (numbers and semantics from
+ * Linux x86-64).  The heap is the aspace's region named "heap", mapped by
+ * the PCT before the task starts: brk grows up from its bottom and
+ * anonymous mmap carves from its top, so neither ever maps memory.
+ */
+#include <lwk/syscall.h>
+#include <lwk/task.h>
+#include <lwk/aspace.h>
+#include <lwk/apic.h>
+#include <lwk/printk.h>
+#include <lwk/string.h>
+#include <arch/cpu.h>
+
+#define EBADF 9
+#define WRITE_MAX (1u << 20)
+
+long sys_write(long fd, long buf, long len)
+{
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (len < 0 || len > WRITE_MAX)
+		return -LWK_EINVAL;
+	if (!user_ok(buf, len, 0))
+		return -LWK_EFAULT;
+	console_write((const char *)buf, len);
+	return len;
+}
+
+long sys_exit(long code)
+{
+	task_exit((int)code);
+}
+
+/* Known gap: ends only the calling task, like exit; the other tasks of
+ * the aspace must exit themselves (docs/syscalls.md). */
+long sys_exit_group(long code)
+{
+	task_exit((int)code);
+}
+
+long sys_getpid(void) { return task_current()->pid; }
+long sys_gettid(void) { return task_current()->tid; }
+
+long sys_brk(long addr)
+{
+	struct aspace *as = task_current()->as;
+	uint64_t a = (uint64_t)addr;
+	if (a < as->brk_lo || a > as->mmap_lo)
+		return as->brk;        /* Linux: the unchanged break means failure */
+	if (a > as->brk)
+		memset((void *)as->brk, 0, a - as->brk);
+	as->brk = a;
+	return a;
+}
+
+long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
+{
+	struct aspace *as = task_current()->as;
+	(void)prot;
+	if (!(flags & LWK_MAP_ANONYMOUS) || (flags & LWK_MAP_FIXED) || fd != -1 || off || addr)
+		return -LWK_EINVAL;    /* only fresh anonymous memory, placed by us */
+	if (len <= 0 || (uint64_t)len > as->mmap_lo)
+		return -LWK_EINVAL;
+	uint64_t size = ((uint64_t)len + 4095) & ~4095ull;
+	if (as->mmap_lo - as->brk < size)
+		return -LWK_ENOMEM;
+	as->mmap_lo -= size;
+	memset((void *)as->mmap_lo, 0, size);
+	return as->mmap_lo;
+}
+
+long sys_munmap(long addr, long len)
+{
+	struct aspace *as = task_current()->as;
+	const struct aspace_region *heap = aspace_region_of(as, as->mmap_lo);
+	uint64_t a = addr, size = ((uint64_t)len + 4095) & ~4095ull;
+	if ((a & 4095) || len <= 0 || !heap || a < as->mmap_lo || size > heap->end - a)
+		return -LWK_EINVAL;
+	if (a == as->mmap_lo)
+		as->mmap_lo += size;   /* the lowest mapping goes back; others stay reserved */
+	return 0;
+}
+
+long sys_clock_gettime(long clk, long ts)
+{
+	if (clk != 0 && clk != 1)
+		return -LWK_EINVAL;    /* CLOCK_REALTIME and CLOCK_MONOTONIC: time since boot */
+	uint64_t ns = time_now_ns();
+	struct lwk_timespec t = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull) };
+	return copy_to_user(ts, &t, sizeof t);
+}
+
+long sys_nanosleep(long req, long rem)
+{
+	struct lwk_timespec t;
+	if (copy_from_user(&t, req, sizeof t))
+		return -LWK_EFAULT;
+	if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+		return -LWK_EINVAL;
+	if (rem && !user_ok(rem, sizeof t, 1))
+		return -LWK_EFAULT;
+	task_sleep_ns((uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec);
+	return 0;
+}
+
+long sys_sched_yield(void)
+{
+	task_yield();
+	return 0;
+}
+
+long sys_sched_getaffinity(long pid, long len, long mask)
+{
+	struct task *t = task_current();
+	if (pid != 0 && (uint64_t)pid != t->tid)
+		return -LWK_ESRCH;
+	if (len < 8 || (len & 7))
+		return -LWK_EINVAL;
+	uint64_t bits = 1ull << t->cpu;   /* a task is bound to its CPU */
+	if (!user_ok(mask, len, 1))
+		return -LWK_EFAULT;
+	memset((void *)mask, 0, len);
+	memcpy((void *)mask, &bits, sizeof bits);
+	return 8;
+}
+
+long sys_uname(long buf)
+{
+	static const struct lwk_utsname u = { "Nimble LWK", "node", "0.1", "kcore", "x86_64", "" };
+	return copy_to_user(buf, &u, sizeof u);
+}
+
+long sys_futex(long uaddr, long op, long val, long timeout)
+{
+	switch (op & ~LWK_FUTEX_PRIVATE) {
+	case LWK_FUTEX_WAIT:
+		if (timeout)
+			return -LWK_EINVAL;    /* timed waits: not supported yet */
+		return futex_wait(uaddr, (uint32_t)val, 0);
+	case LWK_FUTEX_WAKE:
+		return futex_wake(uaddr, (uint32_t)val);
+	default:
+		return -LWK_ENOSYS;
+	}
+}
+
+long sys_arch_prctl(long code, long addr)
+{
+	struct task *t = task_current();
+	switch (code) {
+	case LWK_ARCH_SET_FS:
+		if ((uint64_t)addr >= LWK_USER_TOP)
+			return -LWK_EPERM;
+		t->fs_base = addr;
+		wrmsr(MSR_FS_BASE, addr);
+		return 0;
+	case LWK_ARCH_GET_FS:
+		return copy_to_user(addr, &t->fs_base, sizeof t->fs_base);
+	default:
+		return -LWK_EINVAL;
+	}
+}

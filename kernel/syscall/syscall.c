@@ -1,0 +1,148 @@
+/*
+ * The syscall table and the slow path.  The table is filled at compile
+ * time with designated initialisers; syscall_init() points the empty
+ * slots at sys_enosys, so the entry code never checks for NULL.  The
+ * fast path (syscall_entry.S) indexes it directly; syscall_slow handles
+ * out-of-range numbers and the trap-hook syscall filter.
+ */
+#include <lwk/syscall.h>
+#include <lwk/task.h>
+#include <lwk/smp.h>
+#include <lwk/aspace.h>
+#include <lwk/string.h>
+
+/* Handlers declare only the arguments they use.  Calling them through the
+ * six-argument type is what the entry code does anyway: in the SysV ABI
+ * extra register arguments are simply ignored by the callee. */
+#define S(nr, fn) [nr] = (syscall_fn)(void (*)(void))fn
+
+long sys_write(long, long, long);
+long sys_exit(long);
+long sys_exit_group(long);
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_brk(long);
+long sys_mmap(long, long, long, long, long, long);
+long sys_munmap(long, long);
+long sys_clock_gettime(long, long);
+long sys_nanosleep(long, long);
+long sys_sched_yield(void);
+long sys_sched_getaffinity(long, long, long);
+long sys_uname(long);
+long sys_futex(long, long, long, long);
+long sys_arch_prctl(long, long);
+long sys_pmem_alloc(long, long, long);
+long sys_pmem_query(long, long);
+long sys_aspace_create(long);
+long sys_aspace_destroy(long);
+long sys_aspace_add_region(long, long, long, long, long, long);
+long sys_aspace_map_pmem(long, long, long, long);
+long sys_aspace_smartmap(long, long, long, long);
+long sys_task_create(long);
+long sys_task_switch_cpus(long);
+long sys_task_wait(long);
+long sys_module_get(long, long, long, long);
+long sys_task_setprio(long, long);
+long sys_cpu_count(void);
+
+int syscall_filter_on;
+
+long sys_enosys(long a, long b, long c, long d, long e, long f)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
+	return -LWK_ENOSYS;
+}
+
+syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
+	S(SYS_write, sys_write),
+	S(SYS_mmap, sys_mmap),
+	S(SYS_munmap, sys_munmap),
+	S(SYS_brk, sys_brk),
+	S(SYS_sched_yield, sys_sched_yield),
+	S(SYS_nanosleep, sys_nanosleep),
+	S(SYS_getpid, sys_getpid),
+	S(SYS_exit, sys_exit),
+	S(SYS_uname, sys_uname),
+	S(SYS_arch_prctl, sys_arch_prctl),
+	S(SYS_gettid, sys_gettid),
+	S(SYS_futex, sys_futex),
+	S(SYS_sched_getaffinity, sys_sched_getaffinity),
+	S(SYS_clock_gettime, sys_clock_gettime),
+	S(SYS_exit_group, sys_exit_group),
+	S(SYS_pmem_alloc, sys_pmem_alloc),
+	S(SYS_pmem_query, sys_pmem_query),
+	S(SYS_aspace_create, sys_aspace_create),
+	S(SYS_aspace_destroy, sys_aspace_destroy),
+	S(SYS_aspace_add_region, sys_aspace_add_region),
+	S(SYS_aspace_map_pmem, sys_aspace_map_pmem),
+	S(SYS_aspace_smartmap, sys_aspace_smartmap),
+	S(SYS_task_create, sys_task_create),
+	S(SYS_task_switch_cpus, sys_task_switch_cpus),
+	S(SYS_task_wait, sys_task_wait),
+	S(SYS_module_get, sys_module_get),
+	S(SYS_task_setprio, sys_task_setprio),
+	S(SYS_cpu_count, sys_cpu_count),
+	S(SYS_nx_insert, nxk_insert),
+	S(SYS_nx_remove, nxk_remove),
+	S(SYS_nimble_call, nxk_call),
+	S(SYS_nx_stats, nxk_stats),
+};
+
+void syscall_init(void)
+{
+	for (unsigned i = 0; i < LWK_SYSCALL_MAX; i++)
+		if (!syscall_table[i])
+			syscall_table[i] = sys_enosys;
+}
+
+long syscall_slow(struct syscall_frame *f)
+{
+	long ret;
+	if (syscall_filter_on && nxk_trap_filter(f, &ret))
+		return ret;
+	if (f->nr >= LWK_SYSCALL_MAX)
+		return -LWK_ENOSYS;
+	return syscall_table[f->nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+}
+
+/* ---- user memory ---- */
+
+int user_ok(uint64_t p, uint64_t len, int write)
+{
+	struct task *t = task_current();
+	return t->as && aspace_user_ok(t->as, p, len, write);
+}
+
+int copy_from_user(void *dst, uint64_t src, size_t len)
+{
+	if (!user_ok(src, len, 0))
+		return -LWK_EFAULT;
+	memcpy(dst, (const void *)src, len);
+	return 0;
+}
+
+int copy_to_user(uint64_t dst, const void *src, size_t len)
+{
+	if (!user_ok(dst, len, 1))
+		return -LWK_EFAULT;
+	memcpy((void *)dst, src, len);
+	return 0;
+}
+
+int strncpy_from_user(char *dst, uint64_t src, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (!user_ok(src + i, 1, 0))
+			return -LWK_EFAULT;
+		dst[i] = *(const char *)(src + i);
+		if (!dst[i])
+			return 0;
+	}
+	dst[max - 1] = 0;
+	return -LWK_EINVAL;
+}
+
+int task_is_privileged(void)
+{
+	return (task_current()->flags & TASK_F_PRIVILEGED) != 0;
+}

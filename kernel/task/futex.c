@@ -1,0 +1,69 @@
+/*
+ * Futexes: a task sleeps on a user address until another wakes it.  The
+ * key is (aspace, address), so threads of one aspace meet and different
+ * applications never do.  Waiters hang on one of FUTEX_BUCKETS lists;
+ * the check of *uaddr and the enqueue happen under the bucket lock, and
+ * a waker takes the same lock, so no wake-up is lost between them.
+ */
+#include <lwk/task.h>
+#include <lwk/aspace.h>
+#include <lwk/spinlock.h>
+#include <lwk/syscall.h>
+
+#define FUTEX_BUCKETS 64
+
+static struct bucket {
+	struct spinlock lock;
+	struct task *head;
+} buckets[FUTEX_BUCKETS];
+
+static struct bucket *bucket_of(struct aspace *as, uint64_t uaddr)
+{
+	uint64_t h = (uaddr >> 2) ^ ((uint64_t)as >> 6);
+	return &buckets[(h ^ (h >> 17)) % FUTEX_BUCKETS];
+}
+
+int futex_wait(uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
+{
+	struct task *t = task_current();
+	(void)timeout_ns;
+	if ((uaddr & 3) || !user_ok(uaddr, 4, 0))
+		return -LWK_EFAULT;
+	struct bucket *b = bucket_of(t->as, uaddr);
+	unsigned long f = spin_lock_irqsave(&b->lock);
+	if (*(volatile uint32_t *)uaddr != val) {
+		spin_unlock_irqrestore(&b->lock, f);
+		return -LWK_EAGAIN;
+	}
+	t->wait_key = uaddr;
+	t->wait_next = b->head;
+	b->head = t;
+	t->state = TASK_BLOCKED;
+	spin_unlock_irqrestore(&b->lock, f);
+	schedule();
+	return 0;
+}
+
+int futex_wake(uint64_t uaddr, uint32_t n)
+{
+	struct task *me = task_current();
+	if ((uaddr & 3) || !user_ok(uaddr, 4, 0))
+		return -LWK_EFAULT;
+	struct bucket *b = bucket_of(me->as, uaddr);
+	int woken = 0;
+	unsigned long f = spin_lock_irqsave(&b->lock);
+	for (struct task **pp = &b->head; *pp && (uint32_t)woken < n;) {
+		struct task *t = *pp;
+		if (t->wait_key == uaddr && t->as == me->as) {
+			*pp = t->wait_next;
+			t->wait_next = NULL;
+			t->wait_key = 0;
+			task_wake(t);
+			woken++;
+		} else {
+			pp = &t->wait_next;
+		}
+	}
+	spin_unlock_irqrestore(&b->lock, f);
+	return woken;
+}

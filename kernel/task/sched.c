@@ -1,0 +1,119 @@
+/*
+ * Scheduling policy: which runnable task a CPU runs next, and for how
+ * long.  Round robin by default; a sched_pick extension may choose
+ * instead.  The hook fires with argument 0 on every CPU (nx.h: hook
+ * arguments are irq vectors, else 0); ctx.cpu says which CPU asks.  Its answer is
+ * checked: an index outside the view it was given, or a fault, means the
+ * default choice.  A starvation watchdog ejects the CPU's extensions when
+ * a runnable task has waited longer than SCHED_WATCHDOG_NS, so a bad
+ * policy degrades to round robin instead of stalling the node.
+ *
+ * Tickless: when nothing else is runnable the quantum is infinite and the
+ * caller arms no timer.  While an extension is attached and others wait,
+ * the quantum is capped at the watchdog period so the watchdog gets to run.
+ */
+#include <lwk/sched.h>
+#include <lwk/task.h>
+
+void runq_init(struct runq *rq, uint32_t cpu, uint64_t quantum_ns)
+{
+	*rq = (struct runq){ .cpu = cpu, .quantum_ns = quantum_ns ? quantum_ns : SCHED_QUANTUM_NS };
+}
+
+void runq_add(struct runq *rq, struct task *t)
+{
+	t->rq_next = NULL;
+	if (rq->tail)
+		rq->tail->rq_next = t;
+	else
+		rq->head = t;
+	rq->tail = t;
+	rq->nr++;
+}
+
+void runq_remove(struct runq *rq, struct task *t)
+{
+	struct task **pp = &rq->head, *prev = NULL;
+	while (*pp && *pp != t)
+		prev = *pp, pp = &(*pp)->rq_next;
+	if (!*pp)
+		return;
+	*pp = t->rq_next;
+	if (rq->tail == t)
+		rq->tail = prev;
+	t->rq_next = NULL;
+	rq->nr--;
+}
+
+/* Fill the view an extension sees: the first SCHED_VIEW_MAX queued tasks. */
+static uint32_t view_fill(struct runq *rq, uint64_t now)
+{
+	uint32_t n = 0;
+	for (struct task *t = rq->head; t && n < SCHED_VIEW_MAX; t = t->rq_next, n++) {
+		rq->viewed[n] = t;
+		rq->view[n] = (struct nx_task_view){
+			.tid = t->tid, .prio = t->prio, .owner = t->owner, .flags = t->flags,
+			.runtime = t->runtime, .waited = now - t->ready_since };
+	}
+	return n;
+}
+
+/* The extension's choice, or NULL for the default. */
+static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t now,
+				   uint64_t *quantum)
+{
+	uint32_t n = view_fill(rq, now);
+	struct nx_ctx_sched ctx = { .cpu = rq->cpu, .ntasks = n, .now = now,
+				    .current = cur ? cur->tid : 0,
+				    .quantum = NX_QUANTUM_DEFAULT };
+	struct nx_env env = { .host = rq };
+	env.seg[NX_SEG_CTX] = (struct nx_seg){ (uint8_t *)&ctx, sizeof ctx, NX_CTX_SCHED_WR };
+	uint64_t vlen = n * sizeof(struct nx_task_view);
+	env.seg[NX_SEG_BUF0] = (struct nx_seg){ (uint8_t *)rq->view, vlen, vlen };
+	struct nx_result res;
+	uint64_t r = nx_fire(NX_HOOK_SCHED_PICK, 0, &env, &res);
+	if (r == NX_RET_DEFAULT)
+		return NULL;
+	if (r > n) {
+		rq->ext_bad++;
+		return NULL;
+	}
+	rq->ext_picks++;
+	*quantum = ctx.quantum;
+	return rq->viewed[r - 1];
+}
+
+/* Eject the CPU's extensions if a queued task has waited too long. */
+static void watchdog(struct runq *rq, uint64_t now)
+{
+	for (struct task *t = rq->head; t; t = t->rq_next)
+		if (now - t->ready_since > SCHED_WATCHDOG_NS) {
+			rq->ejections += sched_eject_extensions(rq->cpu, "a runnable task starved");
+			return;
+		}
+}
+
+struct task *sched_pick_next(struct runq *rq, struct task *cur, uint64_t now,
+			     uint64_t *quantum)
+{
+	int ext = nx_hook_attached(NX_HOOK_SCHED_PICK, 0) > 0;
+	if (ext)
+		watchdog(rq, now);
+	ext = ext && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) > 0;
+	rq->picks++;
+	uint64_t q = NX_QUANTUM_DEFAULT;
+	struct task *t = ext && rq->nr ? pick_extension(rq, cur, now, &q) : NULL;
+	if (!t)
+		t = rq->head;
+	if (!t)
+		return NULL;
+	runq_remove(rq, t);
+	if (q == NX_QUANTUM_DEFAULT)
+		q = rq->quantum_ns;
+	if (rq->nr == 0)
+		q = NX_QUANTUM_INFINITE;   /* nobody else to run: no timer at all */
+	else if (ext && q > SCHED_WATCHDOG_NS)
+		q = SCHED_WATCHDOG_NS;     /* others wait: let the watchdog look */
+	t->quantum = *quantum = q;
+	return t;
+}

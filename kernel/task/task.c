@@ -1,0 +1,539 @@
+/*
+ * Tasks: creation, the context switch around the scheduling policy
+ * (sched.c), blocking and wake-up, migration, sleeping, exit and reaping.
+ *
+ * The kernel is not preemptible: it runs with interrupts off, and the
+ * timer can only interrupt user code or the idle loop.  Locks:
+ *  - cpu->lock guards that CPU's run queue, sleeper list and `current`;
+ *    schedule() holds it across switch_stacks and the task switched to
+ *    releases it (finish_switch), so no CPU can pick a task whose stack
+ *    is still in use;
+ *  - tasks_lock guards the task list and parent/child exit status.
+ * A task leaving its CPU for good (exit, migration) is handed to the next
+ * task's finish_switch, which runs once its stack is no longer in use.
+ */
+#include <lwk/task.h>
+#include <lwk/sched.h>
+#include <lwk/smp.h>
+#include <lwk/apic.h>
+#include <lwk/aspace.h>
+#include <lwk/kmem.h>
+#include <lwk/string.h>
+#include <lwk/printk.h>
+#include <lwk/panic.h>
+#include <arch/cpu.h>
+#include <arch/page.h>
+#include <lwk/params.h>
+
+/* Boot parameter: the round-robin quantum. */
+uint64_t sched_quantum_ms = 10;
+BOOT_PARAM_UINT(sched_quantum_ms, sched_quantum_ms, 1, 10000);
+
+struct user_start { uint64_t rip, rsp, a0, a1, a2, a3; };
+
+void switch_stacks(uint64_t *save_ksp, uint64_t next_ksp);
+void task_start(void);
+void user_iret(const struct user_start *u) __attribute__((noreturn));
+
+static struct spinlock tasks_lock = SPINLOCK_INIT;
+static struct task *all_tasks;
+static uint32_t next_tid = 1;
+static uint64_t kernel_cr3;
+/* Per CPU: the task that just left it for good (exit or migration). */
+static struct task *leaving[MAX_CPUS];
+
+#define WAIT_CHILD 1   /* wait_key of a task in task_wait_child */
+
+struct task *task_current(void) { return this_cpu()->current; }
+
+uint64_t task_kstack_top(const struct task *t)
+{
+	return (uint64_t)t->kstack + (PAGE_SIZE << TASK_KSTACK_ORDER);
+}
+
+static void name_set(struct task *t, const char *name)
+{
+	strlcpy(t->name, name ? name : "", sizeof t->name);
+}
+
+/* ---- creation ---- */
+
+static struct task *task_alloc(const char *name, unsigned cpu, void (*body)(void *), void *arg)
+{
+	struct task *t = kmem_alloc(sizeof *t);
+	if (!t)
+		return NULL;
+	t->kstack = kmem_get_pages(TASK_KSTACK_ORDER);
+	if (!t->kstack) {
+		kmem_free(t);
+		return NULL;
+	}
+	/* The frame switch_stacks pops: r15 r14 r13 r12 rbx rbp, then ret. */
+	uint64_t *sp = (uint64_t *)task_kstack_top(t);
+	*--sp = 0;                   /* keeps rsp % 16 == 8 at body entry */
+	*--sp = (uint64_t)task_start;
+	*--sp = 0;                   /* rbp */
+	*--sp = 0;                   /* rbx */
+	*--sp = (uint64_t)body;      /* r12 */
+	*--sp = (uint64_t)arg;       /* r13 */
+	*--sp = 0;                   /* r14 */
+	*--sp = 0;                   /* r15 */
+	t->ksp = (uint64_t)sp;
+	t->cpu = cpu;
+	t->state = TASK_RUNNABLE;
+	name_set(t, name);
+	unsigned long f = spin_lock_irqsave(&tasks_lock);
+	t->tid = next_tid++;
+	t->all_next = all_tasks;
+	all_tasks = t;
+	spin_unlock_irqrestore(&tasks_lock, f);
+	return t;
+}
+
+static void enqueue(struct task *t)
+{
+	struct cpu *c = &cpus[t->cpu];
+	unsigned long f = spin_lock_irqsave(&c->lock);
+	t->ready_since = time_now_ns();
+	runq_add(&c->rq, t);
+	spin_unlock_irqrestore(&c->lock, f);
+	smp_kick(t->cpu);
+}
+
+struct task *kthread_create(const char *name, void (*fn)(void *), void *arg, unsigned cpu)
+{
+	if (cpu >= ncpus)
+		return NULL;
+	struct task *t = task_alloc(name, cpu, fn, arg);
+	if (!t)
+		return NULL;
+	t->flags = TASK_F_KERNEL;
+	struct task *cur = task_current();
+	t->parent = cur ? cur->tid : 0;
+	enqueue(t);
+	return t;
+}
+
+/* Body of a user task's first run: drop to ring 3. */
+static void user_body(void *arg)
+{
+	struct task *t = arg;
+	struct user_start u = { t->entry, t->ustack, t->start_arg[0], t->start_arg[1],
+				t->start_arg[2], t->start_arg[3] };
+	user_iret(&u);
+}
+
+int task_create_user(const struct lwk_start_state *st, uint32_t parent, uint32_t flags,
+		     struct task **out)
+{
+	if (st->cpu_id >= ncpus) {
+		kerr("task_create: cpu_id %u, but only %u CPUs are online", st->cpu_id, ncpus);
+		return -LWK_EINVAL;
+	}
+	if (st->task_id) {
+		kerr("task_create: task_id must be 0 (ids are chosen by the kernel)");
+		return -LWK_EINVAL;
+	}
+	struct aspace *as = aspace_get(st->aspace_id);
+	if (!as) {
+		kerr("task_create: no aspace %u", st->aspace_id);
+		return -LWK_ENOENT;
+	}
+	uint64_t pte = 0;
+	if (!aspace_translate(as, st->entry_point, &pte) || !(pte & PTE_U) || (pte & PTE_NX)) {
+		kerr("task_create: entry_point 0x%llx is not mapped executable in aspace %u",
+		     (unsigned long long)st->entry_point, st->aspace_id);
+		aspace_put(as);
+		return -LWK_EINVAL;
+	}
+	if ((st->stack_ptr & 15) || !aspace_user_ok(as, st->stack_ptr - 16, 16, 1)) {
+		kerr("task_create: stack_ptr 0x%llx is not a 16-byte aligned top of writable memory",
+		     (unsigned long long)st->stack_ptr);
+		aspace_put(as);
+		return -LWK_EINVAL;
+	}
+	struct task *t = task_alloc(st->task_name, st->cpu_id, user_body, NULL);
+	if (!t) {
+		aspace_put(as);
+		kerr("task_create: no kmem for a task");
+		return -LWK_ENOMEM;
+	}
+	/* user_body gets the task itself as its argument (r13 slot). */
+	((uint64_t *)t->ksp)[2] = (uint64_t)t;
+	t->as = as;
+	t->pid = as->id;
+	t->owner = as->id;
+	t->parent = parent;
+	t->flags = flags & TASK_F_PRIVILEGED;
+	t->prio = st->prio;
+	t->entry = st->entry_point;
+	t->ustack = st->stack_ptr;
+	for (int i = 0; i < 4; i++)
+		t->start_arg[i] = st->use_args ? st->arg[i] : 0;
+	if (out)
+		*out = t;
+	enqueue(t);
+	return (int)t->tid;
+}
+
+struct task *task_lookup(uint32_t tid)
+{
+	unsigned long f = spin_lock_irqsave(&tasks_lock);
+	struct task *t = all_tasks;
+	while (t && (t->tid != tid || t->state == TASK_EXITED))
+		t = t->all_next;
+	spin_unlock_irqrestore(&tasks_lock, f);
+	return t;
+}
+
+int task_live_count(void)
+{
+	int n = 0;
+	unsigned long f = spin_lock_irqsave(&tasks_lock);
+	for (struct task *t = all_tasks; t; t = t->all_next)
+		n++;
+	spin_unlock_irqrestore(&tasks_lock, f);
+	return n;
+}
+
+/* ---- switching ---- */
+
+/* Unlink and free an exited task whose stack is gone; tasks_lock held. */
+static void reap_locked(struct task *t, struct lwk_task_status *out)
+{
+	if (out)
+		*out = t->status;
+	struct task **pp = &all_tasks;
+	while (*pp != t)
+		pp = &(*pp)->all_next;
+	*pp = t->all_next;
+	kmem_free(t);
+}
+
+/* Wake the parent if it waits for a child; 0 if it no longer exists.
+ * tasks_lock held. */
+static int wake_parent_locked(struct task *t)
+{
+	for (struct task *p = all_tasks; p; p = p->all_next) {
+		if (p->tid != t->parent || p->state == TASK_EXITED)
+			continue;
+		if (p->state == TASK_BLOCKED && p->wait_key == WAIT_CHILD) {
+			p->wait_key = 0;
+			task_wake(p);
+		}
+		return 1;
+	}
+	return 0;
+}
+
+
+static void timer_rearm(struct cpu *c, uint64_t now)
+{
+	uint64_t d = c->quantum_end;
+	if (c->sleepers && c->sleepers->wake_at < d)
+		d = c->sleepers->wake_at;
+	apic_timer_oneshot(d == ~0ull ? 0 : d > now + 1000 ? d - now : 1000);
+}
+
+/* Runs on the new task's stack with c->lock held by the switcher. */
+static void finish_switch(struct cpu *c)
+{
+	struct task *gone = leaving[c->id];
+	leaving[c->id] = NULL;
+	spin_unlock(&c->lock);
+	if (!gone)
+		return;
+	if (gone->state == TASK_RUNNABLE) {     /* migration: now safe to run there */
+		enqueue(gone);
+		return;
+	}
+	kmem_free_pages(gone->kstack, TASK_KSTACK_ORDER);
+	if (gone->as)
+		aspace_put(gone->as);
+	unsigned long f = spin_lock_irqsave(&tasks_lock);
+	gone->kstack = NULL;
+	gone->as = NULL;
+	if (!wake_parent_locked(gone))
+		reap_locked(gone, NULL);    /* nobody will wait for it */
+	spin_unlock_irqrestore(&tasks_lock, f);
+}
+
+void task_first_run(void)
+{
+	finish_switch(this_cpu());
+}
+
+void schedule(void)
+{
+	struct cpu *c = this_cpu();
+	struct task *prev = c->current;
+	spin_lock(&c->lock);
+	uint64_t now = time_now_ns();
+	prev->runtime += now - prev->ran_at;
+	if (prev->state == TASK_RUNNABLE && prev->cpu == c->id && !(prev->flags & TASK_F_IDLE)) {
+		prev->ready_since = now;
+		runq_add(&c->rq, prev);
+	} else if (prev->state == TASK_EXITED || prev->cpu != c->id) {
+		leaving[c->id] = prev;
+	}
+	uint64_t q = NX_QUANTUM_INFINITE;
+	struct task *next = sched_pick_next(&c->rq, prev, now, &q);
+	if (!next)
+		next = c->idle;
+	c->quantum_end = q == NX_QUANTUM_INFINITE || next == c->idle ? ~0ull : now + q;
+	timer_rearm(c, now);
+	if (next == prev) {
+		spin_unlock(&c->lock);
+		return;
+	}
+	next->ran_at = now;
+	c->current = next;
+	c->switches++;
+	if (next->kstack)
+		percpu_set_kernel_stack(c, task_kstack_top(next));
+	uint64_t cr3 = next->as ? next->as->cr3 : kernel_cr3;
+	if (cr3 != read_cr3())
+		write_cr3(cr3);
+	if (next->as)
+		wrmsr(MSR_FS_BASE, next->fs_base);
+	switch_stacks(&prev->ksp, next->ksp);
+	finish_switch(this_cpu());
+}
+
+void task_yield(void)
+{
+	schedule();
+}
+
+/* Interrupt side: a task became runnable on c; if c runs a task with no
+ * timer because it was alone, give it a quantum now. */
+static void kick_local(struct cpu *c)
+{
+	if (c->current == c->idle)
+		return;   /* the idle loop looks at the queue after every interrupt */
+	spin_lock(&c->lock);
+	uint64_t now = time_now_ns();
+	if (c->quantum_end == ~0ull && c->rq.nr) {
+		c->quantum_end = now + c->rq.quantum_ns;
+		timer_rearm(c, now);
+	}
+	spin_unlock(&c->lock);
+}
+
+void sched_kick_irq(void)
+{
+	apic_eoi();
+	kick_local(this_cpu());
+}
+
+void smp_kick(unsigned cpu)
+{
+	struct cpu *c = this_cpu();
+	if (cpu == c->id)
+		kick_local(c);
+	else
+		apic_send_ipi(cpus[cpu].apic_id, VEC_KICK);
+}
+
+void task_wake(struct task *t)
+{
+	struct cpu *c = &cpus[t->cpu];
+	unsigned long f = spin_lock_irqsave(&c->lock);
+	int queued = 0;
+	if (t->state == TASK_BLOCKED) {
+		t->state = TASK_RUNNABLE;
+		/* Still on its CPU's stack (between blocking and schedule())?
+		 * Then schedule() will requeue it itself. */
+		if (c->current != t) {
+			t->ready_since = time_now_ns();
+			runq_add(&c->rq, t);
+			queued = 1;
+		}
+	}
+	spin_unlock_irqrestore(&c->lock, f);
+	if (queued)
+		smp_kick(t->cpu);
+}
+
+void sched_timer_irq(void)
+{
+	struct cpu *c = this_cpu();
+	apic_eoi();
+	c->timer_irqs++;
+	uint64_t now = time_now_ns();
+	spin_lock(&c->lock);
+	struct task *due = NULL;
+	while (c->sleepers && c->sleepers->wake_at <= now) {
+		struct task *t = c->sleepers;
+		c->sleepers = t->wait_next;
+		t->wait_next = due;
+		due = t;
+	}
+	spin_unlock(&c->lock);
+	while (due) {
+		struct task *t = due;
+		due = t->wait_next;
+		t->wait_next = NULL;
+		task_wake(t);
+	}
+	if (now >= c->quantum_end && c->current != c->idle)
+		schedule();
+	else {
+		spin_lock(&c->lock);
+		timer_rearm(c, now);
+		spin_unlock(&c->lock);
+	}
+}
+
+int task_switch_cpus(unsigned cpu)
+{
+	struct task *t = task_current();
+	if (cpu >= ncpus) {
+		kerr("task_switch_cpus: cpu %u, but only %u CPUs are online", cpu, ncpus);
+		return -LWK_EINVAL;
+	}
+	if (cpu == t->cpu)
+		return 0;
+	t->cpu = cpu;   /* schedule() hands it to finish_switch, which queues it there */
+	schedule();
+	return 0;
+}
+
+int task_sleep_ns(uint64_t ns)
+{
+	struct task *t = task_current();
+	struct cpu *c = this_cpu();
+	spin_lock(&c->lock);
+	t->wake_at = time_now_ns() + ns;
+	struct task **pp = &c->sleepers;
+	while (*pp && (*pp)->wake_at <= t->wake_at)
+		pp = &(*pp)->wait_next;
+	t->wait_next = *pp;
+	*pp = t;
+	t->state = TASK_BLOCKED;
+	spin_unlock(&c->lock);
+	schedule();
+	return 0;
+}
+
+/* ---- exit and reaping ---- */
+
+
+static void exit_with(uint32_t kind, int code, uint64_t rip, uint64_t addr)
+{
+	struct task *t = task_current();
+	unsigned long f = spin_lock_irqsave(&tasks_lock);
+	t->status = (struct lwk_task_status){ .tid = t->tid, .aspace_id = t->pid, .kind = kind,
+					      .code = code, .rip = rip, .addr = addr };
+	t->state = TASK_EXITED;
+	spin_unlock_irqrestore(&tasks_lock, f);
+	schedule();   /* finish_switch frees the stack and tells the parent */
+	panic("task %u ran after exit", t->tid);
+}
+
+void task_exit(int code)
+{
+	exit_with(LWK_EXIT_NORMAL, code, 0, 0);
+	__builtin_unreachable();
+}
+
+void task_fault_exit(int vector, uint64_t rip, uint64_t addr)
+{
+	struct task *t = task_current();
+	printk("task %u (%s): fault vector %d at rip 0x%llx addr 0x%llx: task ended\n", t->tid,
+	       t->name, vector, (unsigned long long)rip, (unsigned long long)addr);
+	exit_with(LWK_EXIT_FAULT, vector, rip, addr);
+	__builtin_unreachable();
+}
+
+/* Find an exited child matching tid (0 = any) whose stack was freed. */
+static int wait_for(uint32_t tid, struct lwk_task_status *out)
+{
+	struct task *me = task_current();
+	for (;;) {
+		unsigned long f = spin_lock_irqsave(&tasks_lock);
+		int children = 0;
+		for (struct task *t = all_tasks; t; t = t->all_next) {
+			if (t->parent != me->tid || (tid && t->tid != tid))
+				continue;
+			children++;
+			if (t->state == TASK_EXITED && !t->kstack) {
+				reap_locked(t, out);
+				spin_unlock_irqrestore(&tasks_lock, f);
+				return 0;
+			}
+		}
+		if (!children) {
+			spin_unlock_irqrestore(&tasks_lock, f);
+			return -LWK_ECHILD;
+		}
+		me->wait_key = WAIT_CHILD;
+		me->state = TASK_BLOCKED;
+		spin_unlock_irqrestore(&tasks_lock, f);
+		schedule();
+	}
+}
+
+int task_wait_child(struct lwk_task_status *out) { return wait_for(0, out); }
+int task_join(uint32_t tid, struct lwk_task_status *out) { return wait_for(tid, out); }
+
+/* ---- per-CPU start ---- */
+
+static struct task ap_idle[MAX_CPUS];
+static struct task boot_task;
+
+static void idle_body(void *arg)
+{
+	(void)arg;
+	task_idle_loop();
+}
+
+/*
+ * The boot CPU keeps running kmain as an ordinary kernel task (which may
+ * block, e.g. in tests) and gets a separate idle task; an application
+ * processor's boot context becomes its idle task, on the trampoline stack.
+ */
+void task_init_cpu(unsigned cpu)
+{
+	struct cpu *c = &cpus[cpu];
+	if (!kernel_cr3)
+		kernel_cr3 = read_cr3();
+	runq_init(&c->rq, cpu, sched_quantum_ms * 1000000ull);
+	c->quantum_end = ~0ull;
+	struct task *idle;
+	if (cpu == 0) {
+		idle = task_alloc("idle0", 0, idle_body, NULL);
+		if (!idle)
+			panic("no kmem for the idle task");
+		boot_task.flags = TASK_F_KERNEL;
+		boot_task.state = TASK_RUNNABLE;
+		name_set(&boot_task, "kmain");
+		unsigned long f = spin_lock_irqsave(&tasks_lock);
+		boot_task.tid = next_tid++;
+		boot_task.all_next = all_tasks;
+		all_tasks = &boot_task;
+		spin_unlock_irqrestore(&tasks_lock, f);
+		c->current = &boot_task;
+	} else {
+		idle = &ap_idle[cpu];
+		name_set(idle, "idle");
+		c->current = idle;
+	}
+	idle->flags = TASK_F_IDLE | TASK_F_KERNEL;
+	idle->cpu = cpu;
+	idle->state = TASK_RUNNABLE;
+	c->idle = idle;
+}
+
+void task_idle_loop(void)
+{
+	struct cpu *c = this_cpu();
+	for (;;) {
+		irq_disable();
+		if (c->rq.nr) {
+			schedule();
+			continue;
+		}
+		__asm__ volatile("sti; hlt" ::: "memory");
+	}
+}
