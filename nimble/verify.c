@@ -12,6 +12,7 @@
  *   - a memory segment number is < NX_SEG_COUNT, and a DATA access whose
  *     address is known statically (a MOVI'd register in the same basic
  *     block) lies inside the data segment.
+ * Every instruction of CODE belongs to some function.
  * And for the object: hook entries exist, take no arguments and name a
  * valid hook and argument; every helper is allowed for the extension's
  * trust and for every hook from which its call site can be reached.
@@ -293,6 +294,10 @@ int nx_verify(struct nx_ext *e, struct nx_error *err)
 		v.f = &e->fn[f];
 		rc = check_func(&v, k, is_target);
 	}
+	/* Unverified code must not exist: every instruction is in a function. */
+	for (uint32_t i = 0; !rc && i < e->ncode; i++)
+		if (nx_func_of(e, i) < 0)
+			rc = nx_errf(err, NX_EINVAL, -1, (int32_t)i, "instruction belongs to no function");
 	if (!rc)
 		rc = check_hooks(e, err);
 	if (!rc) {

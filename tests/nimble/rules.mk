@@ -7,6 +7,28 @@ $(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild
 	@mkdir -p $(@D)
 	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
 
-NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls)
+NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls difftest difftest-san.sh fuzz-short.sh)
 TESTS     += $(NIMBLE_TESTS)
 TEST_DEPS += $(NIMBLE_TESTS)
+
+# The differential test runs 100,000 programs: optimised build (the
+# sanitizer build of the same program runs 10,000, below).
+$(B)/tests/nimble/difftest: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) tests/nimble/*.h $(B)/libnimble.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Inimble -Inimble/host -Itests/nimble $< $(NIMBLE_TEST_COMMON) $(B)/libnimble.a -o $@
+$(B)/tests/nimble/difftest-san: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) tests/nimble/*.h $(NIMBLE_TEST_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
+$(B)/tests/nimble/difftest-san.sh: $(B)/tests/nimble/difftest-san
+	printf '#!/bin/sh\nexec %s 10000 7\n' $(abspath $<) > $@ && chmod +x $@
+
+# libFuzzer target over load + verify + run (checked vs ref); always clang.
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
+               -Inimble -Inimble/host -Itests/nimble -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c tests/nimble/common.h $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) $(NIMBLE_HDRS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) $< $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) -o $@
+# make test runs it for 20 s (make fuzz: FUZZ_SECONDS each).
+$(B)/tests/nimble/fuzz-short.sh: $(B)/fuzz/fuzz_nx
+	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s\n' $(CURDIR) $(abspath $(B)/fuzz-corpus) $(abspath $<) > $@ && chmod +x $@
+FUZZERS += $(B)/fuzz/fuzz_nx

@@ -117,6 +117,8 @@ R(r_func_range)    { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNC
 R(r_func_empty)    { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))->len = 0; }
 R(r_func_flags)    { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))->flags = 1; }
 R(r_func_name)     { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))->name = 999; }
+R(r_gap)           { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))->start = 1;
+		     ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))->len = 1; }
 R(r_toobig)        { (void)obj; *len = NX_MAX_OBJECT + 1; }
 
 struct vcase {
@@ -165,6 +167,7 @@ static const struct vcase cases[] = {
 	{ "unsorted LINES", b_lines, NULL, 0, 0, NX_EINVAL, -1, "line entry 1" },
 	{ "unknown helper", b_unknown_helper, NULL, 0, 0, NX_ENOENT, -1, "unknown helper 'reboot'" },
 	{ "helper import with wrong nargs", b_helper_nargs, NULL, 0, 0, NX_EINVAL, -1, "3 arguments, the helper takes 1" },
+	{ "instruction outside every function", b_ok, r_gap, 0, 0, NX_EINVAL, 0, "insn 0: instruction belongs to no function" },
 	{ "unknown opcode", b_unknown_op, NULL, 0, 0, NX_EINVAL, 1, "insn 1: unknown opcode 70" },
 	{ "non-zero unused field", b_unused, NULL, 0, 0, NX_EINVAL, 1, "insn 1: MOV has non-zero unused fields" },
 	{ "register >= nregs", b_reg, NULL, 0, 0, NX_EINVAL, 1, "insn 1: register c=4 >= nregs 4" },
