@@ -141,9 +141,9 @@ void lex_all(struct extc *c)
 			tok_push(c, K_NUM, off, (uint32_t)(p - t), char_value(t));
 			continue;
 		}
-		"'" {
+		"'" [^'\n\x00]* "'"? {
 			extc_error(c, off, "invalid character literal");
-			tok_push(c, K_NUM, off, 1, 0);
+			tok_push(c, K_NUM, off, (uint32_t)(p - t), 0);
 			continue;
 		}
 		"(" { TOK(K_LP) }   ")" { TOK(K_RP) }

@@ -352,7 +352,11 @@ static struct stmt *parse_simple(struct extc *c)
  * group, or to the '}' that closes the enclosing block (statement resync). */
 static void sync_stmt(struct extc *c)
 {
-	int depth = 0;
+	int depth = 0, last = c->tp ? c->toks[c->tp - 1].kind : K_EOF;
+	if (last == K_SEMI || last == K_RC) {   /* the statement did end */
+		c->panic = 0;
+		return;
+	}
 	while (!at(c, K_EOF) && !(depth == 0 && at(c, K_RC))) {
 		int k = next(c)->kind;
 		if (k == K_LC)

@@ -19,6 +19,9 @@ $(EXTC_T)/run-examples: tests/extc/run.sh tests/extc/rules.mk $(EXAMPLES_EXT)
 $(EXTC_T)/run-constructs: tests/extc/run.sh tests/extc/rules.mk $(EXTC_RUN_EXT)
 	$(call extc_wrapper,tests/extc/run.sh $(EXTC) $(B)/nxrun $(EXTC_T)/work-run $(EXTC_RUN_EXT))
 
-EXTC_TESTS := $(EXTC_T)/run-examples $(EXTC_T)/run-constructs
+$(EXTC_T)/diagnostics: tests/extc/diag.sh tests/extc/rules.mk $(EXTC_DIAG_EXT)
+	$(call extc_wrapper,tests/extc/diag.sh $(abspath $(EXTC)) tests/extc/diag)
+
+EXTC_TESTS := $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics
 TESTS     += $(EXTC_TESTS)
 TEST_DEPS += $(EXTC_TESTS) $(EXTC) $(B)/nxrun
