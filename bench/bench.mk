@@ -20,11 +20,12 @@ BENCH_BINS  := $(B)/bench/bench-native $(B)/bench/bench-nimble $(BENCH_NXS) $(BE
                $(B)/bench/bench-quick
 
 .PHONY: bench bench-quick bench-deps
-bench: $(BENCH_BINS)
+bench: bench-deps $(BENCH_BINS)
 	@bench/run.sh full $(B)
-bench-quick: $(BENCH_BINS)
+bench-quick: bench-deps $(BENCH_BINS)
 	@$(B)/bench/bench-quick
-bench-deps:
+# After the build's own packages (extc needs re2c), so apt runs once at a time.
+bench-deps: deps
 	@tools/deps.sh $(BENCH_PKGS)
 
 $(B)/bench/bench-native: bench/sys_native.c $(BENCH_COMMON) $(BENCH_HDRS)

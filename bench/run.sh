@@ -5,7 +5,8 @@
 #                            min of BENCH_RUNS runs, default 11), count
 #                            instructions with callgrind (N and 2N runs,
 #                            subtracted), check results against native C,
-#                            write B/bench/results.csv and .png, print tables
+#                            write B/bench/results.csv, .png and .txt (the
+#                            tables, also printed)
 #   bench/run.sh quick B     the same harness on tiny sizes, 2 runs, one
 #                            callgrind cell; prints TAP for make test
 #
@@ -202,15 +203,16 @@ report() {
 # ---- the two modes ----
 
 full() {
-	csv=$bin/results.csv png=$bin/results.png
+	csv=$bin/results.csv png=$bin/results.png txt=$bin/results.txt
 	echo "bench: systems:$systems; $runs timed runs per cell"
 	echo "$workloads" | while read -r w n ncg nq; do
 		printf 'bench: %s ...\n' "$w"
 		measure "$w" "$n" "$ncg" "$runs"
 	done
-	report "$csv" "$png" "$(date -u +%Y-%m-%d), $(uname -m), $(nproc) CPUs, median of $runs runs"
+	report "$csv" "$png" "$(date -u +%Y-%m-%d), $(uname -m), $(nproc) CPUs, median of $runs runs" |
+		tee "$txt"
 	echo
-	echo "bench: wrote $csv and $png"
+	echo "bench: wrote $csv, $png and $txt"
 	! grep -q 'WRONG\|FAILED' "$csv"
 }
 
