@@ -22,6 +22,10 @@ $(EXTC_T)/run-constructs: tests/extc/run.sh tests/extc/rules.mk $(EXTC_RUN_EXT)
 $(EXTC_T)/diagnostics: tests/extc/diag.sh tests/extc/rules.mk $(EXTC_DIAG_EXT)
 	$(call extc_wrapper,tests/extc/diag.sh $(abspath $(EXTC)) tests/extc/diag)
 
-EXTC_TESTS := $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics
+$(EXTC_T)/docs: tests/extc/docs.sh tests/extc/rules.mk $(EXTC_DOCS)
+	$(call extc_wrapper,tests/extc/docs.sh $(EXTC) $(EXTC_T)/work-docs $(EXTC_DOCS))
+
+EXTC_TESTS := $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
+              $(EXTC_T)/docs
 TESTS     += $(EXTC_TESTS)
 TEST_DEPS += $(EXTC_TESTS) $(EXTC) $(B)/nxrun
