@@ -326,7 +326,7 @@ static void test_cycles(void)
 
 int main(void)
 {
-	TAP_PLAN(32);
+	TAP_PLAN(33);
 	test_fib();
 	test_window();
 	test_hostile();
