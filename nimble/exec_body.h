@@ -22,9 +22,11 @@
 
 #if NX_CHECKED
 #define CHK(cond, f)    do { if (__builtin_expect(!(cond), 0)) FAULT(f); } while (0)
+#define CHK_AT(cond, f, k) do { if (__builtin_expect(!(cond), 0)) { pc += (k); FAULT(f); } } while (0)
 #define FUEL_TICK       do { if (__builtin_expect(fuel == 0, 0)) FAULT(NX_FAULT_FUEL); fuel--; } while (0)
 #else
 #define CHK(cond, f)    do { } while (0)
+#define CHK_AT(cond, f, k) do { } while (0)
 #define FUEL_TICK       do { } while (0)
 #endif
 #if NX_COUNTING
@@ -65,6 +67,26 @@
 	L_##name##_B: CNT(1); if (cond) { FUEL_TICK; pc = pc->x.t; DISPATCH; } NEXT;
 
 #define ALU(name, expr)  L_##name: CNT(1); RA = (expr); NEXT;
+
+/*
+ * Superinstructions.  A fused cell keeps the first instruction's own
+ * operands in a, b, imm (so it can fall back to that instruction's plain
+ * handler) and carries the rest in c, d, x, y.  A fault inside the
+ * sequence moves pc to the instruction that faults, so it is reported
+ * exactly where the unfused code would report it, with the same state.
+ */
+#define RCC r[pc->c]
+#define RDD r[pc->d]
+/* ADDI a, b, imm; J<cc> c, d -> x.t (backward): a loop's increment and test. */
+#define ADDI_JB(name, cond) \
+	L_##name: CNT(2); RA = RB + (uint64_t)IMM; \
+	if (cond) { pc++; FUEL_TICK; pc = pc->x.t; DISPATCH; } SKIP(2);
+/* SHLI a, b, imm; LD d, seg c[a + x.k]: an indexed load. */
+#define SHLI_LOAD(name, T, lg) \
+	L_##name: { CNT(2); RA = RB << (IMM & 63); \
+	uint64_t off = RA + (uint64_t)pc->x.k; \
+	CHK_AT(off < rs->lim[pc->c][lg], NX_FAULT_OOB_LOAD, 1); \
+	RDD = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); SKIP(2); }
 
 int NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
 		 const void *const **labels)
@@ -214,7 +236,51 @@ L_RET: {
 }
 
 	/* ---- superinstructions (translate.c fuses them) ---- */
-L_NOP:  NEXT;
+	ADDI_JB(ADDI_JLTU_B, RCC < RDD)
+	ADDI_JB(ADDI_JLTS_B, S(RCC) < S(RDD))
+	ADDI_JB(ADDI_JNE_B,  RCC != RDD)
+	SHLI_LOAD(SHLI_LD8,   nx_u8u, 0)
+	SHLI_LOAD(SHLI_LD16,  nx_u16u, 1)
+	SHLI_LOAD(SHLI_LD32,  nx_u32u, 2)
+	SHLI_LOAD(SHLI_LD64,  nx_u64u, 3)
+	SHLI_LOAD(SHLI_LDS8,  nx_i8u, 0)
+	SHLI_LOAD(SHLI_LDS16, nx_i16u, 1)
+	SHLI_LOAD(SHLI_LDS32, nx_i32u, 2)
+
+	/*
+	 * The whole loop "do { t = i << k; x = M64[seg, t + K]; acc += x; i++; }
+	 * while (i < n)" in one cell:  a = t, b = i, imm = k, c = seg, d = x,
+	 * x.k = K, y.k = acc | n << 8.  The checked set checks the whole range
+	 * and the fuel once; when the loop would fault (or i >= n, or the range
+	 * is too big to reason about cheaply) it falls back to the plain
+	 * instructions, which fault at the right place.
+	 */
+L_VSUM64: {
+	uint64_t i = RB, n = r[(pc->y.k >> 8) & 0xff];
+	unsigned k = (unsigned)IMM & 63;
+	if (i >= n)
+		goto L_SHLI;
+	uint64_t m = n - i;
+	(void)m;   /* unused when neither checked nor counting */
+#if NX_CHECKED
+	uint64_t first = (i << k) + (uint64_t)pc->x.k, last = ((n - 1) << k) + (uint64_t)pc->x.k;
+	if (n > (1ull << 32) || k > 16 || first > last || last >= rs->lim[pc->c][3] || fuel < m - 1)
+		goto L_SHLI;
+	fuel -= m - 1;
+#endif
+	CNT(5 * m);
+	const uint8_t *seg = rs->base[pc->c];
+	uint64_t sum = r[pc->y.k & 0xff], v = 0, K = (uint64_t)pc->x.k;
+	for (; i < n; i++) {
+		v = *(const nx_u64u *)(seg + ((i << k) + K));
+		sum += v;
+	}
+	RA = (n - 1) << k;
+	RDD = v;
+	RB = n;
+	r[pc->y.k & 0xff] = sum;
+	SKIP(5);
+}
 
 fault:
 	rs->fuel = fuel;
@@ -226,6 +292,11 @@ fault:
 }
 
 #undef CHK
+#undef CHK_AT
+#undef RCC
+#undef RDD
+#undef ADDI_JB
+#undef SHLI_LOAD
 #undef FUEL_TICK
 #undef CNT
 #undef DISPATCH

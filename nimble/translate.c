@@ -6,7 +6,8 @@
  * branch's target becomes a cell pointer, a backward branch gets the
  * variant that burns fuel, a CALL carries its callee's first cell and
  * frame size, an HCALL its helper id.  Then fuse() replaces the handler
- * of the first cell of a recognised sequence with a superinstruction.
+ * of the first cell of a recognised sequence with a superinstruction
+ * (fusion never changes a later cell, which translate_one alone wrote).
  */
 #include "internal.h"
 
@@ -57,11 +58,98 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
 	}
 }
 
+/*
+ * Superinstructions, chosen from what extc emits for loops over arrays:
+ *   VSUM64      SHLI t,i,k; LD64 x,seg[t+K]; ADD acc,acc,x; ADDI i,i,1; JLTU i,n,->SHLI
+ *   SHLI_LD*    SHLI t,i,k; LD* d,seg[t+K]
+ *   ADDI_J*_B   ADDI a,b,imm; JLTU/JLTS/JNE c,d,->backward
+ * Only sequences inside one function are fused; cells after the first
+ * keep their own handlers, so a branch into the middle still works.
+ */
+static int in_func(const struct nx_fn *f, uint32_t i, uint32_t n)
+{
+	return i + n <= f->start + f->len;
+}
+
+static int fuse_vsum(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	if (!in_func(f, i, 5))
+		return 0;
+	const uint64_t *w = &e->code[i];
+	unsigned t = NX_INSN_A(w[0]), iv = NX_INSN_B(w[0]), x = NX_INSN_A(w[1]), acc = NX_INSN_A(w[2]);
+	unsigned other = NX_INSN_B(w[2]) == acc ? NX_INSN_C(w[2]) : NX_INSN_B(w[2]), n = NX_INSN_B(w[4]);
+	if (NX_INSN_OP(w[0]) != NX_OP_SHLI || NX_INSN_OP(w[1]) != NX_OP_LD64 || NX_INSN_B(w[1]) != t ||
+	    NX_INSN_OP(w[2]) != NX_OP_ADD || (NX_INSN_B(w[2]) != acc && NX_INSN_C(w[2]) != acc) || other != x ||
+	    w[3] != NX_INSN(NX_OP_ADDI, iv, iv, 0, 1) || NX_INSN_OP(w[4]) != NX_OP_JLTU ||
+	    NX_INSN_A(w[4]) != iv || NX_INSN_IMM(w[4]) != -5)
+		return 0;
+	/* acc, i, n distinct; t and x none of them (x may equal t). */
+	if (acc == iv || acc == n || iv == n || t == acc || t == iv || t == n || x == acc || x == iv || x == n)
+		return 0;
+	struct nx_cell *c = &e->cells[i];
+	c->h = lab[NX_H_VSUM64];
+	c->c = (uint8_t)NX_INSN_C(w[1]);
+	c->d = (uint8_t)x;
+	c->x.k = NX_INSN_IMM(w[1]);
+	c->y.k = acc | n << 8;
+	return 1;
+}
+
+static int fuse_shli_ld(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	static const unsigned h[] = {
+		[NX_OP_LD8] = NX_H_SHLI_LD8, [NX_OP_LD16] = NX_H_SHLI_LD16, [NX_OP_LD32] = NX_H_SHLI_LD32,
+		[NX_OP_LD64] = NX_H_SHLI_LD64, [NX_OP_LDS8] = NX_H_SHLI_LDS8, [NX_OP_LDS16] = NX_H_SHLI_LDS16,
+		[NX_OP_LDS32] = NX_H_SHLI_LDS32,
+	};
+	if (!in_func(f, i, 2))
+		return 0;
+	uint64_t w0 = e->code[i], w1 = e->code[i + 1];
+	unsigned op1 = NX_INSN_OP(w1);
+	if (NX_INSN_OP(w0) != NX_OP_SHLI || nx_op_fmt(op1) != NX_F_LD || NX_INSN_B(w1) != NX_INSN_A(w0))
+		return 0;
+	struct nx_cell *c = &e->cells[i];
+	c->h = lab[h[op1]];
+	c->c = (uint8_t)NX_INSN_C(w1);
+	c->d = (uint8_t)NX_INSN_A(w1);
+	c->x.k = NX_INSN_IMM(w1);
+	return 1;
+}
+
+static int fuse_addi_j(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	if (!in_func(f, i, 2))
+		return 0;
+	uint64_t w0 = e->code[i], w1 = e->code[i + 1];
+	unsigned op1 = NX_INSN_OP(w1);
+	unsigned h = op1 == NX_OP_JLTU ? NX_H_ADDI_JLTU_B : op1 == NX_OP_JLTS ? NX_H_ADDI_JLTS_B
+		   : op1 == NX_OP_JNE ? NX_H_ADDI_JNE_B : 0;
+	if (NX_INSN_OP(w0) != NX_OP_ADDI || !h || NX_INSN_IMM(w1) >= 0)
+		return 0;
+	struct nx_cell *c = &e->cells[i];
+	c->h = lab[h];
+	c->c = (uint8_t)NX_INSN_A(w1);
+	c->d = (uint8_t)NX_INSN_B(w1);
+	c->x.t = e->cells[i + 1].x.t;
+	return 1;
+}
+
+static void fuse(struct nx_ext *e, const void *const *lab)
+{
+	for (uint32_t fi = 0; fi < e->nfn; fi++) {
+		const struct nx_fn *f = &e->fn[fi];
+		for (uint32_t i = f->start; i < f->start + f->len; i++)
+			if (!fuse_vsum(e, f, i, lab) && !fuse_shli_ld(e, f, i, lab))
+				fuse_addi_j(e, f, i, lab);
+	}
+}
+
 void nx_translate(struct nx_ext *e, enum nx_set set)
 {
 	const void *const *lab = nx_labels(set);
 	for (uint32_t i = 0; i < e->ncode; i++)
 		translate_one(e, lab, i);
+	fuse(e, lab);
 	e->cells[e->ncode] = (struct nx_cell){ .h = lab[NX_OP_RET] };
 	e->set = set;
 }

@@ -230,6 +230,20 @@ static int protection_fault(enum nx_fault f)
 	return f == NX_FAULT_OOB_LOAD || f == NX_FAULT_OOB_STORE || f == NX_FAULT_RO_STORE || f == NX_FAULT_FUEL;
 }
 
+/* How many cells of e use each superinstruction (checked set). */
+static void count_fused(const struct nx_ext *e, long *vsum, long *shli_ld, long *addi_j)
+{
+	const void *const *lab = nx_labels(NX_SET_CHECKED);
+	for (uint32_t i = 0; i < e->ncode; i++) {
+		const void *h = e->cells[i].h;
+		*vsum += h == lab[NX_H_VSUM64];
+		for (unsigned k = NX_H_SHLI_LD8; k <= NX_H_SHLI_LDS32; k++)
+			*shli_ld += h == lab[k];
+		for (unsigned k = NX_H_ADDI_JLTU_B; k <= NX_H_ADDI_JNE_B; k++)
+			*addi_j += h == lab[k];
+	}
+}
+
 int main(int argc, char **argv)
 {
 	long nprog = argc > 1 ? atol(argv[1]) : 100000;
@@ -237,8 +251,9 @@ int main(int argc, char **argv)
 	rng = seed * 0x9e3779b97f4a7c15ull | 1;
 	nx_host_trace = 0;
 	long static_oob = 0, bad_checked = 0, bad_unchecked = 0, bad_count = 0, gen_fail = 0, unchecked_runs = 0;
+	long vsum = 0, shli_ld = 0, addi_j = 0;
 	uint64_t seen = 0, total_insns = 0;
-	TAP_PLAN(6);
+	TAP_PLAN(7);
 	for (long p = 0; p < nprog; p++) {
 		uint32_t hook;
 		struct nx_ext *e = gen_program(&hook, &static_oob);
@@ -246,6 +261,7 @@ int main(int argc, char **argv)
 			gen_fail++;
 			continue;
 		}
+		count_fused(e, &vsum, &shli_ld, &addi_j);
 		struct world init, w[NMODES];
 		world_init(&init, e, rnd());
 		uint64_t args[2] = { rnd() % 16, rnd() };
@@ -292,6 +308,9 @@ int main(int argc, char **argv)
 			1ull << NX_FAULT_STACK;
 	OK(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
 	   (unsigned long long)seen);
+	OK(nprog < 1000 || (vsum > 10 && shli_ld > 10 && addi_j > 10),
+	   "superinstructions were fused and compared: VSUM64 %ld, SHLI_LD* %ld, ADDI_J*_B %ld cells",
+	   vsum, shli_ld, addi_j);
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;

@@ -324,15 +324,61 @@ static void test_cycles(void)
 	OK(ok && nx_host_bytes == b0, "500 insert/fire/remove cycles leak nothing (%zu bytes)", nx_host_bytes - b0);
 }
 
+/*
+ * Superinstructions on the code extc emits for "for (i < n) s += buf[i]":
+ * the fused loop must give the sum, and when the range runs off the
+ * buffer or the fuel runs out mid-loop, fault where the plain code would
+ * with the same registers (the function returns them through a store).
+ */
+static void test_supers(void)
+{
+	struct nxb *b = nxb_new("vsum", NX_TRUST_UNTRUSTED);
+	nxb_func(b, "sum", 6, 1);                    /* sum(n) over buf0 */
+	nxb_emit(b, I_RI(MOVI, 2, 0));               /* 0 */
+	nxb_emit(b, I_RI(MOVI, 3, 0));               /* 1 */
+	nxb_emit(b, I_BRR(JLEU, 0, 3, 5));           /* 2 -> 8 */
+	nxb_emit(b, I_RRI(SHLI, 5, 3, 3));           /* 3 */
+	nxb_emit(b, I_MEM(LD64, 4, 5, NX_SEG_BUF0, 0)); /* 4 */
+	nxb_emit(b, I_RRR(ADD, 2, 2, 4));            /* 5 */
+	nxb_emit(b, I_RRI(ADDI, 3, 3, 1));           /* 6 */
+	nxb_emit(b, I_BRR(JLTU, 3, 0, -5));          /* 7 -> 3 */
+	nxb_emit(b, I_RET(2));                       /* 8 */
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	int fused = e && e->cells[3].h == nx_labels(NX_SET_CHECKED)[NX_H_VSUM64];
+	int64_t v[100];
+	for (int i = 0; i < 100; i++)
+		v[i] = i * 3 - 50;
+	nx_env_setup(&env0, NX_HOOK_TRAP, NULL, v, sizeof v, NULL, 0);
+	uint64_t n = 100;
+	OK(fused && all_modes(e, 0, &n, 1, 0, 100 * 99 / 2 * 3 - 5000, 0, 0),
+	   "fused vector sum of 100 int64 = %d in every mode", 100 * 99 / 2 * 3 - 5000);
+	n = 101;
+	OK(all_modes(e, 0, &n, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "fused vector sum past the buffer: OOB_LOAD at the LD64 (insn 4)");
+	env0.fuel = 50;
+	struct nx_result r[NMODES];
+	uint64_t insns[NMODES];
+	for (int m = 1; m < NMODES; m++) {
+		uint64_t i0 = e->st.insns;
+		run_mode(e, m, 0, &env0, &n, 1, &r[m]);
+		insns[m] = e->st.insns - i0;
+	}
+	OK(r[1].fault == NX_FAULT_FUEL && r[1].insn == 7 && same_result(&r[2], &r[3]) && same_result(&r[1], &r[3]) &&
+	   insns[2] == insns[3] && insns[3] == 3 + 51 * 5,
+	   "fused loop out of fuel: FUEL at the JLTU (insn 7) after the same %llu instructions", (unsigned long long)insns[3]);
+	memset(&env0, 0, sizeof env0);
+	nx_remove(e);
+}
+
 int main(void)
 {
-	TAP_PLAN(33);
+	TAP_PLAN(36);
 	test_fib();
 	test_window();
 	test_hostile();
 	test_helpers();
 	test_xcall();
 	test_hooks();
+	test_supers();
 	test_cycles();
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
