@@ -42,7 +42,8 @@ set -- -accel tcg -machine q35 -cpu max -smp "$cpus" -m "$mem" \
 	-display none -monitor none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-d cpu_reset -D "$log" -cdrom "$iso" -boot d
-[ -n "$params" ] && set -- "$@" -fw_cfg "name=opt/nimble/cmdline,string=$params"
+# QEMU option values escape a comma as two.
+[ -n "$params" ] && set -- "$@" -fw_cfg "name=opt/nimble/cmdline,string=$(printf '%s' "$params" | sed 's/,/,,/g')"
 if [ -n "$gdb" ]; then
 	tmo=3600
 	set -- "$@" -S -gdb "tcp::$gdb"

@@ -101,6 +101,17 @@ static void table_merge(void)
 	}
 }
 
+/* Does addr fall strictly inside a region (so a boundary there splits it)? */
+static unsigned needs_split(paddr_t addr)
+{
+	unsigned i;
+
+	for (i = 0; i < nregions; i++)
+		if (table[i].start < addr && addr < table[i].end)
+			return 1;
+	return 0;
+}
+
 /* Make a region boundary at addr (if addr is inside a region). */
 static int table_split(paddr_t addr)
 {
@@ -182,8 +193,8 @@ static int update_locked(const struct pmem_region *u)
 		return -LWK_EINVAL;
 	if (!table_covers(u->start, u->end))
 		return -LWK_ENOENT;
-	/* Two splits need at most two free slots; check before changing anything. */
-	if (nregions + 2 > PMEM_MAX_REGIONS)
+	/* Check for room for the splits before changing anything. */
+	if (nregions + needs_split(u->start) + needs_split(u->end) > PMEM_MAX_REGIONS)
 		return -LWK_ENOSPC;
 	if ((err = table_split(u->start)) != 0 || (err = table_split(u->end)) != 0)
 		return err;

@@ -1,0 +1,42 @@
+# Kernel tests (BOOT part):
+#  - host TAP programs for the portable kernel code (buddy, kmem, pmem,
+#    boot parameters, kfmt) under ASan/UBSan (SAN_CFLAGS);
+#  - the in-kernel KTAP tests, all in one boot (ktest=all) through
+#    tests/kernel/ktest.sh;
+#  - the harness's own test: panic, triple fault, hang and a failing test
+#    are each reported as what they are.
+# make test KTEST_FAIL=1 adds a deliberately failing kernel test, so that
+# make test must fail.
+
+KTEST_HOST_CFLAGS = $(SAN_CFLAGS) -Ikernel/include
+KTEST_HOST_HDRS   = $(wildcard include/lwk/*.h kernel/include/lwk/*.h tests/kernel/*.h)
+KTEST_SHIM        = tests/kernel/host_shim.c
+
+$(B)/tests/kernel/test_buddy: tests/kernel/test_buddy.c kernel/mm/buddy.c $(KTEST_HOST_HDRS)
+$(B)/tests/kernel/test_kmem: tests/kernel/test_kmem.c kernel/mm/kmem.c kernel/mm/buddy.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
+$(B)/tests/kernel/test_pmem: tests/kernel/test_pmem.c kernel/mm/pmem.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
+$(B)/tests/kernel/test_params: tests/kernel/test_params.c kernel/init/params.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
+$(B)/tests/kernel/test_kfmt: tests/kernel/test_kfmt.c kernel/lib/kfmt.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
+
+KTEST_HOST_PROGS := $(addprefix $(B)/tests/kernel/,test_buddy test_kmem test_pmem test_params test_kfmt)
+$(KTEST_HOST_PROGS):
+	@mkdir -p $(@D)
+	$(CC) $(KTEST_HOST_CFLAGS) $(filter %.c,$^) -o $@
+
+# tools/runtests.sh runs programs without arguments: small generated
+# wrappers carry the ISO path and the selection.  Rewritten only when
+# their text changes (KTEST_FAIL flips the selection).
+comma := ,
+KTEST_SELECTION := all$(if $(filter 1,$(KTEST_FAIL)),$(comma)fail)
+$(B)/tests/kernel/ktest-all: FORCE
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec tests/kernel/ktest.sh %s %s\n' '$(KERNEL_ISO)' '$(KTEST_SELECTION)' >$@.tmp
+	@chmod +x $@.tmp && { cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@; }
+$(B)/tests/kernel/harness-test: FORCE
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec tests/kernel/harness_test.sh %s\n' '$(KERNEL_ISO)' >$@.tmp
+	@chmod +x $@.tmp && { cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@; }
+
+KTEST_PROGS := $(KTEST_HOST_PROGS) $(B)/tests/kernel/ktest-all $(B)/tests/kernel/harness-test
+TESTS     += $(KTEST_PROGS)
+TEST_DEPS += $(KTEST_PROGS) $(KERNEL_ISO)
