@@ -174,17 +174,24 @@ table() {
 	        printf "\n" } }' "$1"
 }
 
-# Bar chart of wall-clock (median) ratios to native, log scale.
-plot() {
-	awk -F, -v systems="$systems" '
-	NR > 1 && $8 != "" { v[$1 SUBSEP $2] = $8; if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } }
+# plot_data CSV COLUMN: workloads down, systems across, "?" where empty.
+plot_data() {
+	awk -F, -v col="$2" -v systems="$systems" '
+	NR > 1 && $col != "" { v[$1 SUBSEP $2] = $col; if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } }
 	END { ns = split(systems, sys, " "); printf "workload"
 	      for (j = 1; j <= ns; j++) printf " %s", sys[j]
 	      printf "\n"
 	      for (i = 1; i <= nw; i++) { printf "%s", order[i]
 	        for (j = 1; j <= ns; j++) { k = order[i] SUBSEP sys[j]; printf " %s", (k in v) ? v[k] : "?" }
-	        printf "\n" } }' "$1" >"$tmp/plot.dat"
-	gnuplot -e "datafile='$tmp/plot.dat'; outfile='$2'; subtitle='$3'" "$here/plot.gp"
+	        printf "\n" } }' "$1"
+}
+
+# Bar charts of the ratios to native (wall-clock median; callgrind), log scale.
+plot() {
+	plot_data "$1" 8 >"$tmp/plot_time.dat"
+	plot_data "$1" 10 >"$tmp/plot_ir.dat"
+	gnuplot -e "timefile='$tmp/plot_time.dat'; irfile='$tmp/plot_ir.dat'; outfile='$2'; subtitle='$3'" \
+		"$here/plot.gp"
 }
 
 report() {
