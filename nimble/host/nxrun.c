@@ -8,6 +8,9 @@
  * 64 usage error.  With --repeat 1 (the default) the run uses the
  * counting handler set (checked + counts) and prints "insns: N"; with
  * --repeat N > 1 it runs the extension's own set N times, for timing.
+ * --mode picks the set (or the reference interpreter) explicitly, for
+ * measurements; counting and ref print "insns: N".
+ * --ctx takes scalar fields and elements of fixed arrays: arg[2]=5.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +34,7 @@ struct opts {
 	const char *ctxset[32];
 	unsigned nctxset;
 	const char *file, *entry;
+	int mode;   /* -1: default; else enum nx_set, or NX_SET_COUNT for ref */
 };
 
 static void usage(const char *why)
@@ -38,6 +42,7 @@ static void usage(const char *why)
 	fprintf(stderr, "nxrun: %s\n"
 		"usage: nxrun [--trusted] [--arg V]... [--ctx NAME=V]... [--task TID:PRIO[:OWNER]]...\n"
 		"             [--buf0 SPEC] [--buf1 SPEC] [--fuel N] [--repeat N] [--dump-buf0] [--dump-buf1] [-q]\n"
+		"             [--mode unchecked|checked|counting|ref]\n"
 		"             FILE.nx [ENTRY]\n"
 		"  SPEC: i64:1,2,3 | u8:1,2,3 | hex:0a0b.. | @file\n", why);
 	exit(64);
@@ -113,8 +118,19 @@ static void parse_task(struct opts *o, const char *spec)
 	free(s);
 }
 
+static int parse_mode(const char *v)
+{
+	static const char *const names[] = { "unchecked", "checked", "counting", "ref" };
+	for (int m = 0; m <= NX_SET_COUNT; m++)
+		if (!strcmp(v, names[m]))
+			return m;
+	usage("--mode wants unchecked, checked, counting or ref");
+	return -1;
+}
+
 static void parse_args(struct opts *o, int argc, char **argv)
 {
+	o->mode = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -139,6 +155,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		else if (!strcmp(a, "--buf1")) parse_buf(&o->buf[1], v, "--buf1");
 		else if (!strcmp(a, "--fuel")) o->fuel = num(v, "--fuel");
 		else if (!strcmp(a, "--repeat")) o->repeat = num(v, "--repeat");
+		else if (!strcmp(a, "--mode")) o->mode = parse_mode(v);
 		else if (a[0] == '-' && a[1]) usage("unknown option");
 		else {
 			takes = 0;
@@ -168,12 +185,16 @@ static void *read_file(const char *path, size_t *len)
 /* A scalar context field of hook by name: offset, width, signedness, access. */
 struct field { const char *name; uint32_t off; enum nx_type type; int rw; };
 
+/* NAME or NAME[i] (a fixed-size array in CTX), n chars of name. */
 static int find_field(enum nx_hook_id hook, const char *name, size_t n, struct field *out)
 {
+	const char *br = memchr(name, '[', n);
+	size_t base = br ? (size_t)(br - name) : n;
+	unsigned long idx = br ? strtoul(br + 1, NULL, 0) : 0;
 #define NX_FIND(h, arr, nm, seg, off, type, count, stride, acc) \
-	if (NX_HOOK_##h == hook && !arr[0] && seg == NX_SEG_CTX && count == 0 && \
-	    strlen(nm) == n && !strncmp(nm, name, n)) { \
-		*out = (struct field){ nm, off, type, acc == NX_RW }; return 1; }
+	if (NX_HOOK_##h == hook && !arr[0] && seg == NX_SEG_CTX && count != NX_DYN && \
+	    idx <= (count ? count - 1 : 0) && strlen(nm) == base && !strncmp(nm, name, base)) { \
+		*out = (struct field){ nm, (uint32_t)(off + idx * stride), type, acc == NX_RW }; return 1; }
 	NX_CTX_FIELDS(NX_FIND)
 #undef NX_FIND
 	return 0;
@@ -314,16 +335,21 @@ int main(int argc, char **argv)
 	memcpy(before, ctxmem, sizeof before);
 	struct nx_env env = { .owner = 1, .fuel = o.fuel };
 	nx_env_setup(&env, hook, ctxmem, o.buf[0].p, o.buf[0].len, o.buf[1].p, o.buf[1].len);
-	if (o.repeat == 1)
-		nx_ext_set_mode(ext, NX_SET_COUNTING);
+	int mode = o.mode >= 0 ? o.mode : o.repeat == 1 ? NX_SET_COUNTING : (int)ext->set;
+	if (mode < NX_SET_COUNT)
+		nx_ext_set_mode(ext, (enum nx_set)mode);
 	struct nx_result res;
-	for (uint64_t i = 0; i < o.repeat; i++)
-		nx_run(ext, (uint32_t)func, &env, o.args, o.nargs, &res);
+	for (uint64_t i = 0; i < o.repeat; i++) {
+		if (mode == NX_SET_COUNT)
+			nx_run_ref(ext, (uint32_t)func, &env, o.args, o.nargs, &res);
+		else
+			nx_run(ext, (uint32_t)func, &env, o.args, o.nargs, &res);
+	}
 	printf("result: %lld\n", (long long)res.value);
 	if (res.fault)
 		printf("fault: %s in %s at insn %u\n", nx_fault_name(res.fault),
 		       nx_str(ext, ext->fn[res.func].name), res.insn);
-	if (o.repeat == 1)
+	if (mode == NX_SET_COUNTING || mode == NX_SET_COUNT)
 		printf("insns: %llu\n", (unsigned long long)ext->st.insns);
 	print_changed(hook, (uint8_t *)before, (uint8_t *)ctxmem);
 	if (o.dump[0])
