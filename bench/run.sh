@@ -12,7 +12,9 @@
 #
 # Systems are the bench-* programs in B/bench (bench/bench.h gives their
 # command line and output); a system whose program was not built, or that
-# lacks a workload (exit 3), leaves its cell empty.
+# lacks a workload (exit 3), leaves its cell empty.  BENCH_SYSTEMS and
+# BENCH_WORKLOADS (space-separated names) restrict a run, BENCH_RUNS sets
+# the timed runs per cell.
 set -u
 mode=${1:?usage: run.sh full|quick B}
 B=${2:?usage: run.sh full|quick B}
@@ -51,8 +53,13 @@ sys_cmd() {
 	esac
 }
 
+# BENCH_SYSTEMS / BENCH_WORKLOADS narrow a run (native is always kept:
+# it is the reference every result and ratio needs).
+case " ${BENCH_SYSTEMS:-native} " in *" native "*) ;; *) BENCH_SYSTEMS="native $BENCH_SYSTEMS" ;; esac
+[ -n "${BENCH_WORKLOADS:-}" ] &&
+	workloads=$(echo "$workloads" | awk -v keep=" $BENCH_WORKLOADS " 'index(keep, " " $1 " ")')
 systems=""
-for s in $all_systems; do
+for s in ${BENCH_SYSTEMS:-$all_systems}; do
 	[ -n "$(sys_cmd "$s")" ] && systems="$systems $s"
 done
 
