@@ -375,10 +375,13 @@ static struct stmt *parse_block(struct extc *c)
 	if (!expect(c, K_LC))
 		return b;
 	while (!at(c, K_RC) && !at(c, K_EOF)) {
+		int tp = c->tp;
 		*tail = parse_stmt(c);
 		tail = &(*tail)->next;
 		if (c->panic)
 			sync_stmt(c);
+		if (c->tp == tp)        /* a stray token: skip it, always progress */
+			next(c);
 	}
 	expect(c, K_RC);
 	return b;

@@ -25,7 +25,27 @@ $(EXTC_T)/diagnostics: tests/extc/diag.sh tests/extc/rules.mk $(EXTC_DIAG_EXT)
 $(EXTC_T)/docs: tests/extc/docs.sh tests/extc/rules.mk $(EXTC_DOCS)
 	$(call extc_wrapper,tests/extc/docs.sh $(EXTC) $(EXTC_T)/work-docs $(EXTC_DOCS))
 
-EXTC_TESTS := $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
+# libFuzzer target (always clang): extc front and back end, and the engine
+# accepting what extc emits.  Seeded with the examples and test programs.
+EXTC_FUZZ := $(B)/fuzz/fuzz_extc
+$(EXTC_FUZZ): tests/extc/fuzz_extc.c $(EXTC_LIB_SRCS) $(EXTC_LEX_C) $(EXTC_HDRS) \
+              $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) $(NIMBLE_HDRS)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
+		-Inimble -Inimble/host -iquote extc -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $< $(EXTC_LIB_SRCS) $(EXTC_LEX_C) \
+		$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) -o $@
+FUZZERS += $(EXTC_FUZZ)
+
+# make test: a 20 s run on a corpus seeded from the tree's extensions.
+$(EXTC_T)/fuzz-short: $(EXTC_FUZZ) tests/extc/rules.mk
+	@mkdir -p $(@D) $(B)/fuzz-corpus/fuzz_extc
+	$(foreach f,$(EXAMPLES_EXT) $(EXTC_RUN_EXT) $(EXTC_DIAG_EXT),\
+		cp $(f) $(B)/fuzz-corpus/fuzz_extc/$(subst /,_,$(f)) &&) true
+	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s\n' $(CURDIR) \
+		$(abspath $(B)/fuzz-corpus) $(abspath $<) > $@ && chmod +x $@
+
+EXTC_TESTS := $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
               $(EXTC_T)/docs
 TESTS     += $(EXTC_TESTS)
 TEST_DEPS += $(EXTC_TESTS) $(EXTC) $(B)/nxrun

@@ -1,0 +1,39 @@
+/*
+ * libFuzzer target over extc's front end and back end: any input must
+ * compile or be rejected with diagnostics, without a crash, hang or
+ * sanitizer report.  And what extc accepts, the engine must accept: every
+ * object it produces is disassembled and inserted through nx_insert (the
+ * kernel's loader and verifier); a refusal is a compiler bug and aborts.
+ * Objects that import other extensions cannot resolve here and are only
+ * checked up to the import.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "extc.h"
+#include "nimble/nimble.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE *null;
+	struct extc c;
+	if (!null)
+		null = fopen("/dev/null", "w");
+	extc_compile(&c, "fuzz.ext", (const char *)data, size, 0);
+	if (!c.errors) {
+		struct nx_ext *e;
+		struct nx_error err;
+		if (nx_disasm(null, c.out, c.outlen, "fuzz.nx"))
+			abort();
+		if (nx_insert(c.out, c.outlen, 0, 1, &e, &err) == 0) {
+			if (nx_remove(e))
+				abort();
+		} else if (!c.nximports) {
+			fprintf(stderr, "extc produced an object the engine refuses: %s\n", err.msg);
+			abort();
+		}
+	}
+	extc_free(&c);
+	return 0;
+}
