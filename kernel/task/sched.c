@@ -45,6 +45,13 @@ void runq_remove(struct runq *rq, struct task *t)
 	rq->nr--;
 }
 
+/* How long t has been runnable.  The clocks of two CPUs may differ by a
+ * little (a task queued by another CPU), so this saturates at 0. */
+static uint64_t waited(const struct task *t, uint64_t now)
+{
+	return now > t->ready_since ? now - t->ready_since : 0;
+}
+
 /* Fill the view an extension sees: the first SCHED_VIEW_MAX queued tasks. */
 static uint32_t view_fill(struct runq *rq, uint64_t now)
 {
@@ -53,7 +60,7 @@ static uint32_t view_fill(struct runq *rq, uint64_t now)
 		rq->viewed[n] = t;
 		rq->view[n] = (struct nx_task_view){
 			.tid = t->tid, .prio = t->prio, .owner = t->owner, .flags = t->flags,
-			.runtime = t->runtime, .waited = now - t->ready_since };
+			.runtime = t->runtime, .waited = waited(t, now) };
 	}
 	return n;
 }
@@ -87,7 +94,7 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
 static void watchdog(struct runq *rq, uint64_t now)
 {
 	for (struct task *t = rq->head; t; t = t->rq_next)
-		if (now - t->ready_since > SCHED_WATCHDOG_NS) {
+		if (waited(t, now) > SCHED_WATCHDOG_NS) {
 			rq->ejections += sched_eject_extensions(rq->cpu, "a runnable task starved");
 			return;
 		}

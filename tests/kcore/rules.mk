@@ -20,3 +20,29 @@ $(B)/tests/kcore/sched_test: tests/kcore/sched_test.c kernel/task/sched.c \
 	$(CC) $(SAN_CFLAGS) -Ikernel/include -o $@ tests/kcore/sched_test.c kernel/task/sched.c
 TESTS     += $(B)/tests/kcore/aspace_test $(B)/tests/kcore/sched_test
 TEST_DEPS += $(B)/tests/kcore/aspace_test $(B)/tests/kcore/sched_test
+
+# In-kernel (KTAP) and user-space (TAP) tests in QEMU.  One ISO carries
+# the kernel and the test extensions as GRUB modules; tests/kcore/qemu.sh
+# boots it.
+KCORE_EXTS := $(patsubst %.ext,$(B)/%.nx,$(wildcard tests/kcore/ext/*.ext)) \
+              $(B)/ext-examples/prio_sched.nx
+KCORE_ISO  := $(B)/kcore-test.iso
+
+$(KCORE_ISO): $(KERNEL_ELF) $(KCORE_EXTS) | deps
+	@rm -rf $(B)/kcore-iso && mkdir -p $(B)/kcore-iso/boot/grub $(B)/kcore-iso/boot/modules
+	cp $(KERNEL_ELF) $(B)/kcore-iso/boot/kernel.elf
+	cp $(KCORE_EXTS) $(B)/kcore-iso/boot/modules/
+	@{ printf 'set timeout=0\nset default=0\nmenuentry "kcore tests" {\n'; \
+	   printf '\tmultiboot2 /boot/kernel.elf\n'; \
+	   for m in $(B)/kcore-iso/boot/modules/*; do \
+	     printf '\tmodule2 /boot/modules/%s %s\n' "$$(basename $$m)" "$$(basename $$m)"; done; \
+	   printf '\tboot\n}\n'; } > $(B)/kcore-iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/kcore-iso >$(B)/kcore-iso.log 2>&1 || { cat $(B)/kcore-iso.log; exit 1; }
+
+$(B)/tests/kcore/ktest-smp4: tests/kcore/qemu.sh $(KCORE_ISO)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec tests/kcore/qemu.sh %s %s\n' $(KCORE_ISO) $(notdir $@) > $@
+	chmod +x $@
+
+TESTS     += $(B)/tests/kcore/ktest-smp4
+TEST_DEPS += $(B)/tests/kcore/ktest-smp4

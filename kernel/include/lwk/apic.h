@@ -10,7 +10,7 @@
 
 #define VEC_TIMER     0x20   /* LAPIC timer                          */
 #define VEC_IRQ_BASE  0x30   /* IOAPIC inputs 0..23 -> 0x30..0x47     */
-#define VEC_TEST      0x80   /* free vector the tests raise by self-IPI */
+#define VEC_TEST      0x81   /* free vector the tests raise by self-IPI */
 #define VEC_XCALL     0xf0   /* cross-CPU call                        */
 #define VEC_KICK      0xf1   /* reschedule                            */
 #define VEC_SPURIOUS  0xff

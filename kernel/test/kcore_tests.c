@@ -1,0 +1,404 @@
+/*
+ * In-kernel tests of the kernel core: SMP bring-up and cross-CPU calls,
+ * the APIC timer (one-shot through sleep, periodic directly, tickless
+ * idle), kernel tasks (create/exit/reap, yield order, migration), and
+ * the irq, trap and sched_pick hooks with no extension, a working one
+ * and a faulting one, the starvation watchdog, the trust rule, and
+ * insert/run/remove cycles against kmem.  Extensions come as GRUB
+ * modules (the .ext files in tests/kcore/ext, compiled by extc) so the kernel image
+ * carries no test objects; the tests that need them are KTEST_MANUAL and run
+ * when tests/kcore/qemu.sh names their suites.  User-mode paths (syscalls, user faults,
+ * futex) are tested from user space by tests/kcore/utest.c.
+ */
+#include <nimble/nimble.h>
+#include <lwk/apic.h>
+#include <lwk/bootinfo.h>
+#include <lwk/irq.h>
+#include <lwk/kmem.h>
+#include <lwk/ktest.h>
+#include <lwk/sched.h>
+#include <lwk/smp.h>
+#include <lwk/string.h>
+#include <lwk/task.h>
+#include <arch/cpu.h>
+#include <arch/page.h>
+#include <arch/trap.h>
+
+long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trust,
+		       struct nx_error *err);
+long nxk_remove_kernel(long handle, uint32_t owner);
+int nxk_irq(uint32_t vector, uint64_t count);
+
+/* ---- helpers ---- */
+
+static const struct boot_module *module(const char *name)
+{
+	for (unsigned i = 0; i < bootinfo.nmodules; i++)
+		if (!strcmp(bootinfo.module[i].name, name))
+			return &bootinfo.module[i];
+	return NULL;
+}
+
+/* Insert the module name.nx as an application's (owner 7) extension. */
+static long insert(const char *name)
+{
+	const struct boot_module *m = module(name);
+	struct nx_error err = {0};
+	if (!m) {
+		ktest_fail(__FILE__, __LINE__, "module %s missing from the ISO", name);
+		return -1;
+	}
+	long h = nxk_insert_kernel(phys_to_virt(m->start), m->end - m->start, 7, 0, &err);
+	if (h < 0)
+		ktest_fail(__FILE__, __LINE__, "insert %s: %ld %s", name, h, err.msg);
+	return h;
+}
+
+static void remove(long h)
+{
+	if (h > 0)
+		KT_EQ(nxk_remove_kernel(h, 0), 0);
+}
+
+static int join(struct task *t)
+{
+	struct lwk_task_status st;
+	return t ? task_join(t->tid, &st) : -1;
+}
+
+/* Interrupts on for a moment, so a pending one is taken. */
+static void irq_window(void)
+{
+	__asm__ volatile("sti; nop; nop; cli" ::: "memory");
+}
+
+/* ---- SMP ---- */
+
+static volatile unsigned ran_on[MAX_CPUS];
+
+static void record_cpu(void *arg)
+{
+	ran_on[(uintptr_t)arg] = this_cpu()->id + 1;
+}
+
+KTEST(smp, every_cpu_online_and_answers)
+{
+	KT_ASSERT(ncpus >= 1);
+	for (unsigned i = 0; i < ncpus; i++) {
+		KT_EXPECT(cpus[i].online);
+		KT_EQ(cpus[i].id, i);
+		for (unsigned j = 0; j < i; j++)
+			KT_EXPECT(cpus[i].apic_id != cpus[j].apic_id);
+		ran_on[i] = 0;
+		KT_EQ(smp_call(i, record_cpu, (void *)(uintptr_t)i), 0);
+		KT_EQ(ran_on[i], i + 1);
+	}
+	KT_EQ(smp_call(ncpus, record_cpu, 0), -1);
+}
+
+/* ---- tasks ---- */
+
+static volatile int flag;
+
+static void set_flag(void *arg) { flag = (int)(uintptr_t)arg; }
+
+KTEST(task, kthread_runs_and_is_reaped)
+{
+	int before = task_live_count();
+	struct kmem_stats a, b;
+	kmem_get_stats(&a);
+	flag = 0;
+	struct task *t = kthread_create("t", set_flag, (void *)5, ncpus - 1);
+	KT_ASSERT(t != NULL);
+	KT_EQ(join(t), 0);
+	KT_EQ(flag, 5);
+	KT_EQ(task_live_count(), before);
+	kmem_get_stats(&b);
+	KT_EQ(b.in_use, a.in_use);
+	KT_EQ(join(t), -LWK_ECHILD);
+	KT_EXPECT(kthread_create("bad", set_flag, 0, ncpus) == NULL);
+}
+
+static char order[16];
+static volatile int order_n;
+
+static volatile int yield_go;
+
+static void yielder(void *arg)
+{
+	while (!yield_go)
+		task_yield();
+	for (int i = 0; i < 3; i++) {
+		order[order_n++] = (char)(uintptr_t)arg;
+		task_yield();
+	}
+}
+
+KTEST(task, yield_is_round_robin)
+{
+	unsigned cpu = ncpus > 1 ? 1 : 0;
+	order_n = yield_go = 0;
+	memset(order, 0, sizeof order);
+	struct task *a = kthread_create("a", yielder, (void *)'a', cpu);
+	struct task *b = kthread_create("b", yielder, (void *)'b', cpu);
+	yield_go = 1;
+	KT_EQ(join(a), 0);
+	KT_EQ(join(b), 0);
+	KT_EQ(order_n, 6);
+	/* Both were queued before either logged: strict alternation. */
+	for (int i = 2; i < order_n; i++)
+		KT_EXPECT(order[i] == order[i - 2] && order[i] != order[i - 1]);
+}
+
+static volatile unsigned hops[3];
+
+static void hopper(void *arg)
+{
+	(void)arg;
+	unsigned home = this_cpu()->id, away = (home + 1) % ncpus;
+	hops[0] = home;
+	task_switch_cpus(away);
+	hops[1] = this_cpu()->id;
+	task_switch_cpus(home);
+	hops[2] = this_cpu()->id;
+}
+
+KTEST(task, migrate_round_trip)
+{
+	if (ncpus < 2) {
+		KT_EXPECT(task_switch_cpus(1) == -LWK_EINVAL);
+		return;
+	}
+	struct task *t = kthread_create("hop", hopper, NULL, 1);
+	KT_EQ(join(t), 0);
+	KT_EQ(hops[0], 1);
+	KT_EQ(hops[1], 2 % ncpus);
+	KT_EQ(hops[2], 1);
+	KT_EQ(task_switch_cpus(ncpus), -LWK_EINVAL);
+}
+
+static volatile uint64_t slept_ns;
+
+static void sleeper(void *arg)
+{
+	uint64_t t0 = time_now_ns();
+	task_sleep_ns((uint64_t)(uintptr_t)arg);
+	slept_ns = time_now_ns() - t0;
+}
+
+KTEST(timer, oneshot_wakes_sleeper_and_idle_cpus_take_no_ticks)
+{
+	unsigned cpu = ncpus - 1;
+	uint64_t idle_ticks = ncpus > 2 ? cpus[1].timer_irqs : 0;
+	uint64_t ticks = cpus[cpu].timer_irqs;
+	struct task *t = kthread_create("zz", sleeper, (void *)2000000, cpu);
+	KT_EQ(join(t), 0);
+	KT_EXPECT(slept_ns >= 2000000);
+	KT_EXPECT(cpus[cpu].timer_irqs > ticks);
+	if (ncpus > 2)   /* CPU 1 had nothing to run: tickless */
+		KT_EQ(cpus[1].timer_irqs, idle_ticks);
+}
+
+static volatile int periodic_hits;
+static void count_tick(struct trapframe *tf) { (void)tf; periodic_hits++; apic_eoi(); }
+
+KTEST(timer, periodic_mode)
+{
+	trap_handler_t old = trap_register(VEC_TIMER, count_tick);
+	periodic_hits = 0;
+	apic_timer_periodic(500000);
+	uint64_t end = time_now_ns() + 1000000000ull;
+	while (periodic_hits < 3 && time_now_ns() < end)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	apic_timer_periodic(0);
+	trap_register(VEC_TIMER, old);
+	KT_EQ(periodic_hits >= 3, 1);
+}
+
+/* ---- the irq hook ---- */
+
+static volatile int kernel_handled;
+static void test_vector(struct trapframe *tf) { (void)tf; kernel_handled++; apic_eoi(); }
+
+static int raise_test_irq(void)
+{
+	int before = kernel_handled;
+	apic_send_self(VEC_TEST);
+	irq_window();
+	return kernel_handled - before;
+}
+
+KTEST_MANUAL(hook, irq_none_claim_fault)
+{
+	static int registered;
+	if (!registered)
+		registered = irq_register(VEC_TEST, test_vector) == 0;
+	KT_ASSERT(registered);
+	uint64_t n = irq_count(VEC_TEST);
+	KT_EQ(raise_test_irq(), 1);                  /* no extension: the kernel's */
+	KT_EQ(irq_count(VEC_TEST), n + 1);
+	long h = insert("irq_claim.nx");
+	KT_ASSERT(h > 0);
+	KT_EQ(raise_test_irq(), 0);                  /* claimed: kernel skipped */
+	struct nx_stats st;
+	nx_ext_stats(nx_lookup("irq_claim"), &st);
+	KT_EQ(st.runs, 1);
+	KT_EQ(irq_count(VEC_TEST), n + 2);
+	remove(h);
+	KT_EQ(raise_test_irq(), 1);                  /* removed: the kernel's again */
+	h = insert("irq_fault.nx");
+	KT_ASSERT(h > 0);
+	KT_EQ(raise_test_irq(), 1);                  /* faults: default runs */
+	KT_EQ(raise_test_irq(), 1);
+	remove(h);
+}
+
+/* ---- the trap hook (nimble_call from the kernel's side) ---- */
+
+static uint64_t fire_trap(uint64_t a, uint64_t b, uint8_t *buf, uint64_t len, int64_t *ret)
+{
+	struct nx_ctx_trap ctx = { .nr = SYS_nimble_call, .arg = { a, b }, .buf_len = len };
+	struct nx_env env = { .owner = 7 };
+	struct nx_result res;
+	nx_env_setup(&env, NX_HOOK_TRAP, &ctx, buf, len, NULL, 0);
+	uint64_t r = nx_fire(NX_HOOK_TRAP, NX_TRAP_CALL, &env, &res);
+	*ret = ctx.ret;
+	return r;
+}
+
+KTEST_MANUAL(hook, trap_none_service_fault)
+{
+	uint8_t buf[8] = {0};
+	int64_t ret = 0;
+	KT_EQ(fire_trap(2, 3, buf, 8, &ret), NX_RET_DEFAULT);
+	long h = insert("trap_sum.nx");
+	KT_ASSERT(h > 0);
+	KT_EQ(fire_trap(2, 3, buf, 8, &ret), 1);
+	KT_EQ(ret, 5);
+	KT_EQ(buf[0], 42);
+	remove(h);
+	h = insert("trap_fault.nx");
+	KT_ASSERT(h > 0);
+	KT_EQ(fire_trap(2, 3, buf, 8, &ret), NX_RET_DEFAULT);
+	remove(h);
+}
+
+/* ---- trust ---- */
+
+KTEST_MANUAL(nimble, untrusted_inserter_cannot_insert_trusted)
+{
+	const struct boot_module *m = module("trusted_nop.nx");
+	KT_ASSERT(m != NULL);
+	struct nx_error err = {0};
+	long h = nxk_insert_kernel(phys_to_virt(m->start), m->end - m->start, 7, 0, &err);
+	KT_EQ(h, -NX_EPERM);
+	h = nxk_insert_kernel(phys_to_virt(m->start), m->end - m->start, 0, 1, &err);
+	KT_EXPECT(h > 0);
+	remove(h);
+}
+
+KTEST_MANUAL(nimble, thousand_insert_run_remove_cycles_keep_kmem)
+{
+	uint8_t buf[8];
+	int64_t ret;
+	struct kmem_stats a, b;
+	long h = insert("trap_sum.nx");      /* warm up anything allocated once */
+	remove(h);
+	kmem_get_stats(&a);
+	int good = 0;
+	for (int i = 0; i < 1000; i++) {
+		h = insert("trap_sum.nx");
+		good += h > 0 && fire_trap(i, 1, buf, 8, &ret) == 1 && ret == i + 1;
+		remove(h);
+	}
+	kmem_get_stats(&b);
+	KT_EQ(good, 1000);
+	KT_EQ(b.in_use, a.in_use);
+}
+
+/* ---- the sched_pick hook ---- */
+
+static volatile uint64_t spins[2];
+static volatile int sched_stop;
+
+static void spinner(void *arg)
+{
+	uintptr_t me = (uintptr_t)arg;
+	uint64_t end = time_now_ns() + 3000000000ull;
+	while (!sched_stop && time_now_ns() < end) {
+		spins[me]++;
+		if (spins[0] > 50 && spins[1] > 50)
+			sched_stop = 1;
+		task_yield();
+	}
+}
+
+/* Two yielding tasks on one CPU; 1 if both made progress. */
+static int both_progress(void)
+{
+	unsigned cpu = ncpus > 1 ? 1 : 0;
+	spins[0] = spins[1] = 0;
+	sched_stop = 0;
+	struct task *a = kthread_create("s0", spinner, (void *)0, cpu);
+	struct task *b = kthread_create("s1", spinner, (void *)1, cpu);
+	join(a);
+	join(b);
+	return spins[0] > 50 && spins[1] > 50;
+}
+
+KTEST_MANUAL(hook, sched_none_and_faulting_extension)
+{
+	KT_EXPECT(both_progress());
+	long h = insert("sched_fault.nx");
+	KT_ASSERT(h > 0);
+	KT_EXPECT(both_progress());                 /* every pick faults: round robin */
+	KT_EQ(nx_hook_attached(NX_HOOK_SCHED_PICK, 0), 0);   /* ejected after repeated faults */
+	remove(h);
+}
+
+KTEST_MANUAL(hook, sched_watchdog_ejects_a_starving_policy)
+{
+	unsigned cpu = ncpus > 1 ? 1 : 0;
+	uint64_t ej = cpus[cpu].rq.ejections;
+	long h = insert("sched_starve.nx");
+	KT_ASSERT(h > 0);
+	KT_EXPECT(both_progress());                 /* only because the watchdog acted */
+	KT_EQ(cpus[cpu].rq.ejections, ej + 1);
+	KT_EQ(nx_hook_attached(NX_HOOK_SCHED_PICK, 0), 0);
+	KT_EQ(nxk_remove_kernel(h, 0), -LWK_ENOENT);   /* the watchdog removed it */
+}
+
+static char prio_log[4];
+static volatile int prio_n, prio_go;
+
+static void prio_task(void *arg)
+{
+	while (!prio_go)
+		task_yield();
+	prio_log[prio_n++] = (char)(uintptr_t)arg;
+}
+
+KTEST_MANUAL(hook, sched_extension_decides_order)
+{
+	unsigned cpu = ncpus > 1 ? 1 : 0;
+	long h = insert("prio_sched.nx");
+	KT_ASSERT(h > 0);
+	prio_n = prio_go = 0;
+	struct task *t[3];
+	const int prio[3] = { 1, 5, 3 };
+	for (int i = 0; i < 3; i++) {
+		t[i] = kthread_create("p", prio_task, (void *)(uintptr_t)('0' + prio[i]), cpu);
+		t[i]->prio = prio[i];
+	}
+	uint64_t end = time_now_ns() + 1000000;   /* let the picks happen */
+	while (time_now_ns() < end)
+		cpu_pause();
+	prio_go = 1;
+	for (int i = 0; i < 3; i++)
+		join(t[i]);
+	remove(h);
+	KT_EQ(prio_n, 3);
+	KT_EQ(prio_log[0], '5');
+	KT_EQ(prio_log[1], '3');
+	KT_EQ(prio_log[2], '1');
+}
