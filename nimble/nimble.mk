@@ -33,3 +33,13 @@ $(B)/nxrun: nimble/host/nxrun.c $(B)/libnimble.a $(NIMBLE_HDRS)
 
 # The kernel objects are built by `make` too, so a freestanding break shows at once.
 ALL += $(B)/libnimble.a $(B)/nxrun $(NIMBLE_KOBJS)
+
+# Reference pages generated from the shared tables: `make docs` rewrites them,
+# tests/nimble/docs-check.sh fails when the committed ones differ.
+$(B)/gendoc: tools/gendoc.c $(wildcard include/nimble/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $< -o $@
+.PHONY: docs
+docs: $(B)/gendoc
+	$(B)/gendoc docs
+ALL += $(B)/gendoc

@@ -7,7 +7,7 @@ $(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild
 	@mkdir -p $(@D)
 	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
 
-NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls difftest difftest-san.sh fuzz-short.sh)
+NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls difftest difftest-san.sh fuzz-short.sh docs-check)
 TESTS     += $(NIMBLE_TESTS)
 TEST_DEPS += $(NIMBLE_TESTS)
 
@@ -32,3 +32,7 @@ $(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c tests/nimble/common.h $(NIMBLE_SRCS) $
 $(B)/tests/nimble/fuzz-short.sh: $(B)/fuzz/fuzz_nx
 	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s\n' $(CURDIR) $(abspath $(B)/fuzz-corpus) $(abspath $<) > $@ && chmod +x $@
 FUZZERS += $(B)/fuzz/fuzz_nx
+
+$(B)/tests/nimble/docs-check: tests/nimble/docs-check.sh $(B)/gendoc
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\ncd %s && exec tests/nimble/docs-check.sh %s\n' $(CURDIR) $(abspath $(B)/gendoc) > $@ && chmod +x $@
