@@ -102,17 +102,27 @@ static void seg_set(int s, void *base, uint64_t len, uint64_t wr_lo)
 	env.seg[s] = (struct nx_seg){ base, len, wr_lo };
 }
 
+/* A fresh event: a zeroed CTX of len bytes, writable from wr_lo, no
+ * buffers, on behalf of application 1. */
+static void env_reset(void *c, uint64_t len, uint64_t wr_lo)
+{
+	memset(&env, 0, sizeof env);
+	memset(&ctx, 0, sizeof ctx);
+	seg_set(NX_SEG_CTX, c, len, wr_lo);
+	env.owner = 1;
+}
+
 /* One run of o's entry in the current mode; the result, or exits on a
  * fault (a benchmark that faults measures nothing). */
-static uint64_t fire(struct obj *o, const uint64_t *args, unsigned nargs)
+static uint64_t fire(struct obj *o)
 {
 	struct nx_result res;
 	int rc;
 	env.fuel = UINT64_MAX;
 	if (mode == M_REF)
-		rc = nx_run_ref(o->ext, o->func, &env, args, nargs, &res);
+		rc = nx_run_ref(o->ext, o->func, &env, NULL, 0, &res);
 	else
-		rc = nx_run(o->ext, o->func, &env, args, nargs, &res);
+		rc = nx_run(o->ext, o->func, &env, NULL, 0, &res);
 	if (rc < 0 || res.fault != NX_FAULT_NONE) {
 		bench_fail("%s: run failed (%d): fault %s at insn %u", o->file, rc,
 			   nx_fault_name(res.fault), res.insn);
@@ -141,15 +151,12 @@ static uint64_t trap_setup(struct obj *o, uint64_t per)
 {
 	if (obj_load(o) != 0)
 		return 0;
-	memset(&env, 0, sizeof env);
-	memset(&ctx, 0, sizeof ctx);
-	seg_set(NX_SEG_CTX, (uint8_t *)&ctx.trap, sizeof ctx.trap, NX_CTX_TRAP_WR);
-	seg_set(NX_SEG_BUF0, (uint8_t *)bench_x, sizeof bench_x, 0);
-	seg_set(NX_SEG_BUF1, (uint8_t *)y, sizeof y, 0);
+	env_reset(&ctx.trap, sizeof ctx.trap, NX_CTX_TRAP_WR);
+	seg_set(NX_SEG_BUF0, bench_x, sizeof bench_x, 0);
+	seg_set(NX_SEG_BUF1, y, sizeof y, 0);
 	ctx.trap.buf_len = sizeof bench_x;
 	ctx.trap.aux_len = sizeof y;
 	memcpy(y, bench_y0, sizeof y);
-	env.owner = 1;
 	return per;
 }
 
@@ -159,7 +166,7 @@ static uint64_t trap_runs(struct obj *o, uint64_t n, uint64_t arg)
 	uint64_t s = 0, mark = vm_mark(o);
 	ctx.trap.arg[0] = arg;
 	for (uint64_t i = 0; i < n; i++)
-		s += fire(o, NULL, 0);
+		s += fire(o);
 	vm_report(o, mark);
 	return s;
 }
@@ -189,10 +196,7 @@ static uint64_t sched_setup(void)
 {
 	if (obj_load(&o_sched) != 0)
 		return 0;
-	memset(&env, 0, sizeof env);
-	memset(&ctx, 0, sizeof ctx);
-	seg_set(NX_SEG_CTX, (uint8_t *)&ctx.sched, sizeof ctx.sched, NX_CTX_SCHED_WR);
-	env.owner = 0;
+	env_reset(&ctx.sched, sizeof ctx.sched, NX_CTX_SCHED_WR);
 	return 1;
 }
 
@@ -200,10 +204,10 @@ static uint64_t sched_run(uint64_t n, uint32_t ntasks)
 {
 	uint64_t s = 0, mark = vm_mark(&o_sched);
 	uint64_t len = ntasks * sizeof(struct nx_task_view);
-	seg_set(NX_SEG_BUF0, (uint8_t *)bench_tasks, len, len);
+	seg_set(NX_SEG_BUF0, bench_tasks, len, len);
 	ctx.sched.ntasks = ntasks;
 	for (uint64_t i = 0; i < n; i++)
-		s += fire(&o_sched, NULL, 0);
+		s += fire(&o_sched);
 	vm_report(&o_sched, mark);
 	return s;
 }
@@ -217,11 +221,8 @@ static uint64_t packet_setup(void)
 {
 	if (obj_load(&o_packet) != 0)
 		return 0;
-	memset(&env, 0, sizeof env);
-	memset(&ctx, 0, sizeof ctx);
-	seg_set(NX_SEG_CTX, (uint8_t *)&ctx.net, sizeof ctx.net, NX_CTX_NET_WR);
+	env_reset(&ctx.net, sizeof ctx.net, NX_CTX_NET_WR);
 	ctx.net.len = BENCH_FRAME_LEN;
-	env.owner = 1;
 	return 1;
 }
 
@@ -231,7 +232,7 @@ static uint64_t packet_run(uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t f = i % BENCH_NFRAMES;
 		seg_set(NX_SEG_BUF0, bench_frames[f], BENCH_FRAME_LEN, BENCH_FRAME_LEN);
-		s += fire(&o_packet, NULL, 0) * (f + 1);
+		s += fire(&o_packet) * (f + 1);
 	}
 	vm_report(&o_packet, mark);
 	return s;
@@ -242,13 +243,20 @@ static uint64_t packet_run(uint64_t n)
  * verify     nx_verify alone, on objects loaded (nx_load) in setup
  * translate  nx_translate alone into this mode's handler set */
 
+/* Instructions in o's CODE section; 0 (after saying why) if the section
+ * table is not inside the file or there is no CODE. */
 static uint64_t code_count(const struct obj *o)
 {
 	const struct nx_header *h = o->bytes;
 	const struct nx_section *s = (const struct nx_section *)((const uint8_t *)o->bytes + h->sect_off);
+	if (h->sect_off > o->len || h->nsect > (o->len - h->sect_off) / sizeof *s) {
+		bench_fail("%s: section table outside the file", o->file);
+		return 0;
+	}
 	for (uint32_t i = 0; i < h->nsect; i++)
 		if (s[i].kind == NX_SECT_CODE)
 			return s[i].count;
+	bench_fail("%s: no CODE section", o->file);
 	return 0;
 }
 
@@ -259,7 +267,10 @@ static uint64_t insert_setup(void)
 	for (size_t i = 0; i < NOBJS; i++) {
 		if (!all_objs[i]->bytes && obj_read(all_objs[i]) != 0)
 			return 0;
-		insns += code_count(all_objs[i]);
+		uint64_t c = code_count(all_objs[i]);
+		if (!c)
+			return 0;
+		insns += c;
 	}
 	return insns;
 }
