@@ -23,6 +23,10 @@
 
 struct loop { int brk, cont; };
 
+/* A scaled index (local * stride) computed once for a whole statement. */
+#define MAX_ICACHE 4
+struct icache { struct local *loc; uint32_t stride; int reg, count; };
+
 struct gen {
 	struct extc *c;
 	struct sym *fn;
@@ -31,11 +35,13 @@ struct gen {
 	int localbase;           /* register of the first non-param slot   */
 	int top, maxreg;
 	int hoist[64];           /* ctx field -> register + 1, 0 = not hoisted */
-	                         /* (64 > the fields in NX_CTX_FIELDS)       */
+	int uses[64];            /* (64 > the fields in NX_CTX_FIELDS)       */
 	int nhoist;
 	int *labels, nlabels, caplabels;
 	struct { int insn, label; } *fix;
 	int nfix, capfix;
+	struct icache ic[MAX_ICACHE];
+	int nic;
 	struct loop loops[MAX_LOOPS];
 	int nloops;
 	int lastline, last_label_at;
@@ -277,6 +283,9 @@ static int gen_address(struct gen *g, struct expr *index, uint32_t off, uint32_t
 	*disp = (int32_t)off;
 	if (k == 0)
 		return ri;
+	for (int i = 0; i < g->nic; i++)
+		if (index->kind == E_LOCAL && g->ic[i].loc == index->loc && g->ic[i].stride == stride)
+			return g->ic[i].reg;
 	int t = tmp(g);
 	if (k > 0)
 		emit(g, NX_OP_SHLI, t, ri, 0, k);
@@ -332,6 +341,57 @@ static int gen_call(struct gen *g, struct expr *e)
 	return a;
 }
 
+/*
+ * Statement-wide cache of scaled indexes: a[i] + b[i] or t[i].x + t[i].y
+ * scale i once.  Sound because within one statement no local changes
+ * before its last read (assignment is the statement's final step, and
+ * calls cannot touch the caller's registers below their window).
+ */
+static void icache_scan(struct gen *g, struct icache *cand, int *n, struct expr *e)
+{
+	if (!e)
+		return;
+	struct expr *ix = e->kind == E_INDEX ? e->a : e->kind == E_CTX && e->rec ? e->a : NULL;
+	if (ix && ix->kind == E_LOCAL) {
+		uint32_t stride = e->kind == E_INDEX ? (uint32_t)type_size(e->sym->type) :
+				  extc_ctx_fields[e->field].stride;
+		int i;
+		for (i = 0; i < *n; i++)
+			if (cand[i].loc == ix->loc && cand[i].stride == stride)
+				break;
+		if (i == *n && *n < 16)
+			cand[(*n)++] = (struct icache){ ix->loc, stride, -1, 0 };
+		if (i < 16 && stride > 1)
+			cand[i].count++;
+	}
+	icache_scan(g, cand, n, e->a);
+	icache_scan(g, cand, n, e->b);
+	icache_scan(g, cand, n, e->c);
+	for (int i = 0; i < e->nargs; i++)
+		icache_scan(g, cand, n, e->args[i]);
+}
+
+/* Compute the indexes used twice or more in e1, e2 into fresh registers. */
+static void icache_begin(struct gen *g, struct expr *e1, struct expr *e2)
+{
+	struct icache cand[16];
+	int n = 0;
+	icache_scan(g, cand, &n, e1);
+	icache_scan(g, cand, &n, e2);
+	g->nic = 0;
+	for (int i = 0; i < n && g->nic < MAX_ICACHE; i++) {
+		if (cand[i].count < 2)
+			continue;
+		int r = tmp(g), k = log2_exact(cand[i].stride), ri = local_reg(g, cand[i].loc);
+		if (k > 0)
+			emit(g, NX_OP_SHLI, r, ri, 0, k);
+		else
+			emit(g, NX_OP_MULI, r, ri, 0, (int32_t)cand[i].stride);
+		cand[i].reg = r;
+		g->ic[g->nic++] = cand[i];
+	}
+}
+
 /* Opcodes of an arithmetic operator: register form, immediate form. */
 static void arith_ops(int op, int uns, int *rr, int *ri)
 {
@@ -385,10 +445,22 @@ static int is_identity(int op, uint64_t v)
 	       (v == 1 && (op == K_STAR || op == K_SLASH));
 }
 
+/* Is e's value known to be >= 0 as a signed number? */
+static int nonneg(struct expr *e)
+{
+	if (e->kind == E_NUM)
+		return (int64_t)e->val >= 0;
+	return e->type == NX_T_U8 || e->type == NX_T_U16 || e->type == NX_T_U32;
+}
+
 static void gen_arith(struct gen *g, struct expr *e, int dst)
 {
 	struct expr *a = e->a, *b = e->b;
 	int op = e->op, uns = e->type == NX_T_U64, rr, ri;
+	/* signed and unsigned agree on non-negative operands, and unsigned
+	 * division by a power of two is a shift */
+	if (nonneg(a) && nonneg(b))
+		uns = 1;
 	if (a->kind == E_NUM && commutative(op)) {
 		struct expr *t = a;
 		a = b;
@@ -706,7 +778,10 @@ static void gen_decl(struct gen *g, struct stmt *s)
 {
 	int r = local_reg(g, s->loc);
 	use_reg(g, r);
-	g->top = r;
+	g->top = r + 1;
+	icache_begin(g, s->e, NULL);
+	if (!g->nic)
+		g->top = r;      /* a call's result can then land right in r */
 	if (s->e) {
 		gen_into(g, s->e, r);
 		if (!value_fits(s->e, s->loc->type))
@@ -715,6 +790,7 @@ static void gen_decl(struct gen *g, struct stmt *s)
 		emit(g, NX_OP_MOVI, r, 0, 0, 0);
 	}
 	g->top = r + 1;
+	g->nic = 0;
 }
 
 static int ends_flow(struct stmt *s)
@@ -730,8 +806,11 @@ static int ends_flow(struct stmt *s)
 
 static void gen_if(struct gen *g, struct stmt *s)
 {
-	int lelse = new_label(g), lend = new_label(g);
+	int lelse = new_label(g), lend = new_label(g), save = g->top;
+	icache_begin(g, s->e, NULL);
 	gen_branch(g, s->e, 0, lelse);
+	g->nic = 0;
+	g->top = save;
 	gen_stmt(g, s->body);
 	if (s->els && !ends_flow(s->body))
 		emit_branch(g, NX_OP_JMP, 0, 0, 0, lend);
@@ -750,8 +829,13 @@ static void gen_loop(struct gen *g, struct stmt *s)
 	int save = g->top, ltop = new_label(g), lcont = new_label(g), lend = new_label(g);
 	if (s->init)
 		gen_stmt(g, s->init);
-	if (s->e)
+	int inner = g->top;     /* above the loop variable declared in init */
+	if (s->e) {
+		icache_begin(g, s->e, NULL);
 		gen_branch(g, s->e, 0, lend);
+		g->nic = 0;
+		g->top = inner;
+	}
 	place(g, ltop);
 	if (g->nloops == MAX_LOOPS) {
 		extc_error(g->c, s->pos, "loops nested more than %d deep", MAX_LOOPS);
@@ -763,9 +847,12 @@ static void gen_loop(struct gen *g, struct stmt *s)
 	place(g, lcont);
 	if (s->step)
 		gen_stmt(g, s->step);
-	if (s->e)
+	if (s->e) {
+		icache_begin(g, s->e, NULL);
 		gen_branch(g, s->e, 1, ltop);
-	else
+		g->nic = 0;
+		g->top = inner;
+	} else
 		emit_branch(g, NX_OP_JMP, 0, 0, 0, ltop);
 	place(g, lend);
 	g->top = save;
@@ -793,12 +880,14 @@ static void gen_stmt(struct gen *g, struct stmt *s)
 		gen_decl(g, s);
 		return;
 	case S_ASSIGN:
+		icache_begin(g, s->lv, s->e);
 		if (s->lv->kind == E_LOCAL)
 			gen_assign_local(g, s);
 		else
 			gen_assign_mem(g, s);
 		break;
 	case S_EXPR:
+		icache_begin(g, s->e, NULL);
 		gen_reg(g, s->e);
 		break;
 	case S_IF:
@@ -814,28 +903,32 @@ static void gen_stmt(struct gen *g, struct stmt *s)
 			    g->loops[g->nloops - 1].brk : g->loops[g->nloops - 1].cont);
 		break;
 	case S_RETURN:
+		icache_begin(g, s->e, NULL);
 		gen_return(g, s);
 		break;
 	}
+	g->nic = 0;
 	g->top = save;
 }
 
-/* --- hoisting read-only context fields out of loops --------------------- */
+/* --- keeping read-only context fields in registers ---------------------- */
 
-static void hoist_stmt(struct gen *g, struct stmt *s, int inloop);
-
-static void hoist_expr(struct gen *g, struct expr *e)
+/*
+ * A read-only scalar context field cannot change during a run, so one load
+ * at entry can serve every use.  Worth it when the field is used inside a
+ * loop or more than once: uses[] counts a use in a loop as two.
+ */
+static void hoist_expr(struct gen *g, struct expr *e, int weight)
 {
 	if (!e)
 		return;
-	if (e->kind == E_CTX && !e->rec && !extc_ctx_fields[e->field].rw &&
-	    !g->hoist[e->field] && g->nhoist < MAX_HOIST)
-		g->hoist[e->field] = ++g->nhoist;   /* numbered now, registers later */
-	hoist_expr(g, e->a);
-	hoist_expr(g, e->b);
-	hoist_expr(g, e->c);
+	if (e->kind == E_CTX && !e->rec && !extc_ctx_fields[e->field].rw)
+		g->uses[e->field] += weight;
+	hoist_expr(g, e->a, weight);
+	hoist_expr(g, e->b, weight);
+	hoist_expr(g, e->c, weight);
 	for (int i = 0; i < e->nargs; i++)
-		hoist_expr(g, e->args[i]);
+		hoist_expr(g, e->args[i], weight);
 }
 
 static void hoist_stmt(struct gen *g, struct stmt *s, int inloop)
@@ -848,14 +941,19 @@ static void hoist_stmt(struct gen *g, struct stmt *s, int inloop)
 		return;
 	}
 	int loop = inloop || s->kind == S_WHILE || s->kind == S_FOR;
-	if (loop) {
-		hoist_expr(g, s->e);
-		hoist_expr(g, s->lv);
-	}
+	hoist_expr(g, s->e, loop ? 2 : 1);
+	hoist_expr(g, s->lv, inloop ? 2 : 1);
 	hoist_stmt(g, s->init, inloop);
 	hoist_stmt(g, s->body, loop);
-	hoist_stmt(g, s->els, loop);
+	hoist_stmt(g, s->els, inloop);
 	hoist_stmt(g, s->step, loop);
+}
+
+static void hoist_choose(struct gen *g)
+{
+	for (int i = 0; i < extc_nctx_fields && g->nhoist < MAX_HOIST; i++)
+		if (g->uses[i] >= 2)
+			g->hoist[i] = ++g->nhoist;   /* numbered now, registers later */
 }
 
 /* Load the hoisted fields at entry; hoist[] becomes register + 1. */
@@ -883,9 +981,12 @@ static void gen_function(struct gen *g, struct sym *f)
 	g->lastline = 0;
 	g->last_label_at = -1;
 	memset(g->hoist, 0, sizeof g->hoist);
+	memset(g->uses, 0, sizeof g->uses);
 	g->maxreg = g->zero;
-	if (f->hook != NX_HOOK_NONE)
+	if (f->hook != NX_HOOK_NONE) {
 		hoist_stmt(g, f->body, 0);
+		hoist_choose(g);
+	}
 	g->localbase = g->zero + 1 + g->nhoist;
 	g->top = g->localbase;
 	mark_line(g, f->pos);
