@@ -282,6 +282,50 @@ L_VSUM64: {
 	SKIP(5);
 }
 
+	/*
+	 * The whole loop "do { t1 = i << 3; x = M64[D, t1 + K1]; t2 = i << 3;
+	 * y = M64[S, t2 + K2]; z = x + y; M64[D, t1 + K1] = z; i++; } while (i < n)"
+	 * (dst[i] += src[i]) in one cell: a = t1, b = i, imm = 3, c = D, d = x,
+	 * x.k = K1 | K2 << 32, y.k = n | t2 << 8 | y << 16 | z << 24 | S << 32.
+	 * Elements are processed in order, so overlapping ranges behave as the
+	 * plain code does.  Fallback and checks as for VSUM64.
+	 */
+L_VADD64: {
+	uint64_t yk = pc->y.k, i = RB, n = r[yk & 0xff];
+	unsigned ss = (unsigned)(yk >> 32) & 0xff;
+	if (i >= n)
+		goto L_SHLI;
+	uint64_t m = n - i;
+	(void)m;
+	uint64_t K1 = (uint64_t)(int64_t)(int32_t)(uint32_t)pc->x.k;
+	uint64_t K2 = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->x.k >> 32);
+#if NX_CHECKED
+	uint64_t d0 = (i << 3) + K1, d1 = ((n - 1) << 3) + K1, s0 = (i << 3) + K2, s1 = ((n - 1) << 3) + K2;
+	if (n > (1ull << 32) || d0 > d1 || s0 > s1 || d0 < rs->wr[pc->c] || d1 >= rs->lim[pc->c][3] ||
+	    s1 >= rs->lim[ss][3] || fuel < m - 1)
+		goto L_SHLI;
+	fuel -= m - 1;
+#endif
+	CNT(8 * m);
+	uint8_t *dst = rs->base[pc->c];
+	const uint8_t *src = rs->base[ss];
+	uint64_t xv = 0, yv = 0, zv = 0;
+	for (; i < n; i++) {
+		nx_u64u *dp = (nx_u64u *)(dst + ((i << 3) + K1));
+		xv = *dp;
+		yv = *(const nx_u64u *)(src + ((i << 3) + K2));
+		zv = xv + yv;
+		*dp = zv;
+	}
+	RA = (n - 1) << 3;
+	RDD = xv;
+	r[(yk >> 8) & 0xff] = (n - 1) << 3;
+	r[(yk >> 16) & 0xff] = yv;
+	r[(yk >> 24) & 0xff] = zv;
+	RB = n;
+	SKIP(8);
+}
+
 fault:
 	rs->fuel = fuel;
 	rs->fault = (enum nx_fault)rc;

@@ -61,6 +61,8 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
 /*
  * Superinstructions, chosen from what extc emits for loops over arrays:
  *   VSUM64      SHLI t,i,k; LD64 x,seg[t+K]; ADD acc,acc,x; ADDI i,i,1; JLTU i,n,->SHLI
+ *   VADD64      SHLI t1,i,3; LD64 x,D[t1+K1]; SHLI t2,i,3; LD64 y,S[t2+K2]; ADD z,x,y;
+ *               ST64 D[t1+K1],z; ADDI i,i,1; JLTU i,n,->SHLI
  *   SHLI_LD*    SHLI t,i,k; LD* d,seg[t+K]
  *   ADDI_J*_B   ADDI a,b,imm; JLTU/JLTS/JNE c,d,->backward
  * Only sequences inside one function are fused; cells after the first
@@ -92,6 +94,37 @@ static int fuse_vsum(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const 
 	c->d = (uint8_t)x;
 	c->x.k = NX_INSN_IMM(w[1]);
 	c->y.k = acc | n << 8;
+	return 1;
+}
+
+static int fuse_vadd(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	if (!in_func(f, i, 8))
+		return 0;
+	const uint64_t *w = &e->code[i];
+	unsigned iv = NX_INSN_B(w[0]), t1 = NX_INSN_A(w[0]), x = NX_INSN_A(w[1]), t2 = NX_INSN_A(w[2]);
+	unsigned y = NX_INSN_A(w[3]), z = NX_INSN_A(w[4]), n = NX_INSN_B(w[7]);
+	unsigned D = NX_INSN_C(w[1]), S = NX_INSN_C(w[3]);
+	int32_t K1 = NX_INSN_IMM(w[1]), K2 = NX_INSN_IMM(w[3]);
+	if (w[0] != NX_INSN(NX_OP_SHLI, t1, iv, 0, 3) || w[1] != NX_INSN(NX_OP_LD64, x, t1, D, K1) ||
+	    w[2] != NX_INSN(NX_OP_SHLI, t2, iv, 0, 3) || w[3] != NX_INSN(NX_OP_LD64, y, t2, S, K2) ||
+	    (w[4] != NX_INSN(NX_OP_ADD, z, x, y, 0) && w[4] != NX_INSN(NX_OP_ADD, z, y, x, 0)) ||
+	    w[5] != NX_INSN(NX_OP_ST64, z, t1, D, K1) || w[6] != NX_INSN(NX_OP_ADDI, iv, iv, 0, 1) ||
+	    NX_INSN_OP(w[7]) != NX_OP_JLTU || NX_INSN_A(w[7]) != iv || NX_INSN_IMM(w[7]) != -8)
+		return 0;
+	/* i and n live across the loop; t1 until the store; x until the add. */
+	unsigned tmp[] = { t1, t2, x, y, z };
+	for (unsigned k = 0; k < 5; k++)
+		if (tmp[k] == iv || tmp[k] == n)
+			return 0;
+	if (iv == n || t1 == x || t1 == t2 || t1 == y || t1 == z || x == t2 || x == y)
+		return 0;
+	struct nx_cell *c = &e->cells[i];
+	c->h = lab[NX_H_VADD64];
+	c->c = (uint8_t)D;
+	c->d = (uint8_t)x;
+	c->x.k = (int64_t)((uint64_t)(uint32_t)K1 | (uint64_t)(uint32_t)K2 << 32);
+	c->y.k = (int64_t)(n | t2 << 8 | y << 16 | z << 24 | (uint64_t)S << 32);
 	return 1;
 }
 
@@ -139,7 +172,7 @@ static void fuse(struct nx_ext *e, const void *const *lab)
 	for (uint32_t fi = 0; fi < e->nfn; fi++) {
 		const struct nx_fn *f = &e->fn[fi];
 		for (uint32_t i = f->start; i < f->start + f->len; i++)
-			if (!fuse_vsum(e, f, i, lab) && !fuse_shli_ld(e, f, i, lab))
+			if (!fuse_vsum(e, f, i, lab) && !fuse_vadd(e, f, i, lab) && !fuse_shli_ld(e, f, i, lab))
 				fuse_addi_j(e, f, i, lab);
 	}
 }

@@ -118,7 +118,24 @@ static unsigned idiom(struct gen *g, uint32_t i, unsigned room)
 {
 	unsigned acc = reg(g), idx = reg(g), n = reg(g), t = reg(g);
 	unsigned seg = below(NX_SEG_COUNT);
-	switch (below(3)) {
+	switch (below(4)) {
+	case 3: {
+		if (room < 10)
+			return 0;
+		/* dst[i] += src[i]: the element-wise add loop */
+		unsigned t2 = reg(g), y = reg(g), z = below(2) ? t : reg(g), src = below(NX_SEG_COUNT);
+		nxb_emit(g->b, I_RI(MOVI, idx, 0));
+		nxb_emit(g->b, I_RI(MOVI, n, (int32_t)below(8)));
+		nxb_emit(g->b, I_RRI(SHLI, t, idx, 3));
+		nxb_emit(g->b, I_MEM(LD64, acc, t, seg, (int32_t)below(3) * 8));
+		nxb_emit(g->b, I_RRI(SHLI, t2, idx, 3));
+		nxb_emit(g->b, I_MEM(LD64, y, t2, src, (int32_t)below(3) * 8));
+		nxb_emit(g->b, below(2) ? I_RRR(ADD, z, acc, y) : I_RRR(ADD, z, y, acc));
+		nxb_emit(g->b, I_MEM(ST64, z, t, seg, (int32_t)below(2) * 8));
+		nxb_emit(g->b, I_RRI(ADDI, idx, idx, 1));
+		nxb_emit(g->b, I_BRR(JLTU, idx, n, -8));
+		return 10;
+	}
 	case 0:
 		if (room < 6)
 			return 0;
@@ -231,12 +248,13 @@ static int protection_fault(enum nx_fault f)
 }
 
 /* How many cells of e use each superinstruction (checked set). */
-static void count_fused(const struct nx_ext *e, long *vsum, long *shli_ld, long *addi_j)
+static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *shli_ld, long *addi_j)
 {
 	const void *const *lab = nx_labels(NX_SET_CHECKED);
 	for (uint32_t i = 0; i < e->ncode; i++) {
 		const void *h = e->cells[i].h;
 		*vsum += h == lab[NX_H_VSUM64];
+		*vadd += h == lab[NX_H_VADD64];
 		for (unsigned k = NX_H_SHLI_LD8; k <= NX_H_SHLI_LDS32; k++)
 			*shli_ld += h == lab[k];
 		for (unsigned k = NX_H_ADDI_JLTU_B; k <= NX_H_ADDI_JNE_B; k++)
@@ -251,7 +269,7 @@ int main(int argc, char **argv)
 	rng = seed * 0x9e3779b97f4a7c15ull | 1;
 	nx_host_trace = 0;
 	long static_oob = 0, bad_checked = 0, bad_unchecked = 0, bad_count = 0, gen_fail = 0, unchecked_runs = 0;
-	long vsum = 0, shli_ld = 0, addi_j = 0;
+	long vsum = 0, vadd = 0, shli_ld = 0, addi_j = 0;
 	uint64_t seen = 0, total_insns = 0;
 	TAP_PLAN(7);
 	for (long p = 0; p < nprog; p++) {
@@ -261,7 +279,7 @@ int main(int argc, char **argv)
 			gen_fail++;
 			continue;
 		}
-		count_fused(e, &vsum, &shli_ld, &addi_j);
+		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j);
 		struct world init, w[NMODES];
 		world_init(&init, e, rnd());
 		uint64_t args[2] = { rnd() % 16, rnd() };
@@ -308,9 +326,9 @@ int main(int argc, char **argv)
 			1ull << NX_FAULT_STACK;
 	OK(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
 	   (unsigned long long)seen);
-	OK(nprog < 1000 || (vsum > 10 && shli_ld > 10 && addi_j > 10),
-	   "superinstructions were fused and compared: VSUM64 %ld, SHLI_LD* %ld, ADDI_J*_B %ld cells",
-	   vsum, shli_ld, addi_j);
+	OK(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10),
+	   "superinstructions were fused and compared: VSUM64 %ld, VADD64 %ld, SHLI_LD* %ld, ADDI_J*_B %ld cells",
+	   vsum, vadd, shli_ld, addi_j);
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;

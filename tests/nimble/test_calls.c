@@ -369,9 +369,70 @@ static void test_supers(void)
 	nx_remove(e);
 }
 
+/* The element-wise add loop extc emits for "dst[i] += src[i]". */
+static struct nx_ext *vadd_ext(unsigned dseg, unsigned sseg, int32_t k2)
+{
+	struct nxb *b = nxb_new("vadd", NX_TRUST_UNTRUSTED);
+	nxb_func(b, "add", 7, 1);                    /* add(n) */
+	nxb_emit(b, I_RI(MOVI, 2, 0));               /* 0 */
+	nxb_emit(b, I_BRR(JLEU, 0, 2, 8));           /* 1 -> 10 */
+	nxb_emit(b, I_RRI(SHLI, 3, 2, 3));           /* 2 */
+	nxb_emit(b, I_MEM(LD64, 4, 3, dseg, 0));     /* 3 */
+	nxb_emit(b, I_RRI(SHLI, 6, 2, 3));           /* 4 */
+	nxb_emit(b, I_MEM(LD64, 5, 6, sseg, k2));    /* 5 */
+	nxb_emit(b, I_RRR(ADD, 4, 4, 5));            /* 6 */
+	nxb_emit(b, I_MEM(ST64, 4, 3, dseg, 0));     /* 7 */
+	nxb_emit(b, I_RRI(ADDI, 2, 2, 1));           /* 8 */
+	nxb_emit(b, I_BRR(JLTU, 2, 0, -8));          /* 9 -> 2 */
+	nxb_emit(b, I_RRR(ADD, 0, 4, 5));            /* 10: x + y of the last element */
+	nxb_emit(b, I_RET(0));                       /* 11 */
+	return ins(b, 1, 0, NULL);
+}
+
+/* Run add(n) in every mode from the same vectors; all must agree with ref. */
+static int vadd_agrees(struct nx_ext *e, enum nx_hook_id hook, uint64_t n, enum nx_fault want, uint32_t at)
+{
+	int64_t d[NMODES][40], s0[40];
+	struct nx_result r[NMODES];
+	for (int m = 0; m < NMODES; m++) {
+		for (int i = 0; i < 40; i++)
+			d[m][i] = i * 1000 + m * 0, s0[i] = 7 - i;
+		if (m == 0 && want)
+			continue;
+		int64_t s[40];
+		memcpy(s, s0, sizeof s);
+		struct nx_env env = { 0 };
+		nx_env_setup(&env, hook, NULL, s, sizeof s, d[m], sizeof d[m]);
+		run_mode(e, m, 0, &env, &n, 1, &r[m]);
+		if (r[m].fault != want || (want && r[m].insn != at))
+			return 0;
+	}
+	for (int m = want ? 1 : 0; m < 3; m++)
+		if (!same_result(&r[m], &r[3]) || memcmp(d[m], d[3], sizeof d[m]))
+			return 0;
+	return 1;
+}
+
+static void test_vadd(void)
+{
+	struct nx_ext *e = vadd_ext(NX_SEG_BUF1, NX_SEG_BUF0, 0);
+	int fused = e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64];
+	OK(fused && vadd_agrees(e, NX_HOOK_TRAP, 40, 0, 0), "fused dst[i] += src[i] over 40 int64 agrees in every mode");
+	OK(vadd_agrees(e, NX_HOOK_TRAP, 41, NX_FAULT_OOB_LOAD, 3), "fused add past the buffers: OOB_LOAD at insn 3");
+	nx_remove(e);
+	e = vadd_ext(NX_SEG_BUF0, NX_SEG_BUF1, 0);
+	OK(e && vadd_agrees(e, NX_HOOK_NET_RX, 5, NX_FAULT_RO_STORE, 7),
+	   "fused add into the read-only frame (net_rx buf0): RO_STORE at the ST64 (insn 7)");
+	nx_remove(e);
+	e = vadd_ext(NX_SEG_BUF1, NX_SEG_BUF1, 8);
+	OK(e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64] && vadd_agrees(e, NX_HOOK_TRAP, 39, 0, 0),
+	   "fused add with overlapping source and destination behaves as the plain loop");
+	nx_remove(e);
+}
+
 int main(void)
 {
-	TAP_PLAN(36);
+	TAP_PLAN(40);
 	test_fib();
 	test_window();
 	test_hostile();
@@ -379,6 +440,7 @@ int main(void)
 	test_xcall();
 	test_hooks();
 	test_supers();
+	test_vadd();
 	test_cycles();
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
