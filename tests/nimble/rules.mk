@@ -7,7 +7,7 @@ $(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild
 	@mkdir -p $(@D)
 	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
 
-NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls difftest difftest-san.sh fuzz-short.sh docs-check)
+NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls nxrun.sh difftest difftest-san.sh fuzz-short.sh docs-check)
 TESTS     += $(NIMBLE_TESTS)
 TEST_DEPS += $(NIMBLE_TESTS)
 
@@ -36,3 +36,9 @@ FUZZERS += $(B)/fuzz/fuzz_nx
 $(B)/tests/nimble/docs-check: tests/nimble/docs-check.sh $(B)/gendoc
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\ncd %s && exec tests/nimble/docs-check.sh %s\n' $(CURDIR) $(abspath $(B)/gendoc) > $@ && chmod +x $@
+
+$(B)/tests/nimble/test_nxrun: tests/nimble/test_nxrun.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h tests/nimble/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Itests/nimble $< $(NIMBLE_TEST_COMMON) -o $@
+$(B)/tests/nimble/nxrun.sh: $(B)/tests/nimble/test_nxrun $(B)/nxrun
+	printf '#!/bin/sh\nexec %s %s\n' $(abspath $<) $(abspath $(B)/nxrun) > $@ && chmod +x $@
