@@ -50,6 +50,8 @@ sys_cmd() {
 	gforth)
 		command -v gforth-fast >/dev/null && [ -f "$bin/data.fs" ] &&
 			echo "$here/peers/gforth-run.sh $bin/data.fs" ;;
+	selftest)   # quick mode: a "system" that answers wrong, to test the check
+		echo "$tmp/selftest" ;;
 	esac
 }
 
@@ -230,6 +232,22 @@ full() {
 	! grep -q 'WRONG\|FAILED' "$csv"
 }
 
+# The checker itself: a system that prints native's output with the result
+# off by one must be marked WRONG.
+selftest() {
+	printf '#!/bin/sh\n%s "$@" | awk %s\n' "$(sys_cmd native)" \
+		"'/^result / { \$2 = \$2 + 1 } { print }'" >"$tmp/selftest"
+	chmod +x "$tmp/selftest"
+	mv "$tmp/rows" "$tmp/rows.quick"
+	systems="native selftest"
+	measure loop 1000 0 1
+	if grep -q '^loop selftest .* WRONG$' "$tmp/rows"; then
+		echo "ok $1 - a wrong result is caught"
+	else
+		echo "not ok $1 - a wrong result passed the check"; cat "$tmp/rows"
+	fi
+}
+
 # TAP: one test per workload x system (its result equals native's), the
 # counting set's results, one callgrind cell, and the CSV/table/plot.
 quick() {
@@ -241,7 +259,7 @@ quick() {
 			grep -qx "$w" "$tmp/works.$s" 2>/dev/null && cells=$((cells + 1))
 		done
 	done
-	echo "1..$((cells + 3))"
+	echo "1..$((cells + 4))"
 	echo "$workloads" | while read -r w n ncg nq; do measure "$w" "$nq" 0 2; done
 	i=0
 	while read -r w s ops med min ir vm res check; do
@@ -268,6 +286,7 @@ quick() {
 	else
 		echo "not ok $((cells + 3)) - no PNG"; cat "$tmp/q.txt"
 	fi
+	selftest $((cells + 4))
 }
 
 case $mode in
