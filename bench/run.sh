@@ -203,6 +203,41 @@ plot() {
 		"$here/plot.gp"
 }
 
+# The issue's goals, judged on callgrind instructions (the steady figure)
+# and on min wall clock: unchecked within 2x of native on scheduler pick
+# and packet match, 3x on fib, 1.25x ("near 1x") on the reductions;
+# checked within 15% of unchecked; unchecked faster than every peer.
+goals() {
+	awk -F, '
+	NR > 1 { ir[$1, $2] = $6; t[$1, $2] = $5; if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } }
+	function judge(name, a, b, lim,   ri, rt) {
+		if (a == "" || b == "" || b == 0) return
+		ri = a / b
+		printf "  %-34s %7.2fx Ir %7.2fx time   goal <= %-5s %s\n", name, ri, tmin, lim, ri <= lim ? "met" : "MISSED"
+	}
+	function ratio(w, s1, s2) { tmin = (t[w, s1] != "" && t[w, s2] > 0) ? t[w, s1] / t[w, s2] : 0
+	                            return ir[w, s1] }
+	END {
+		print "\ngoals (instructions from callgrind; time = min wall clock)"
+		for (i = 1; i <= nw; i++) { w = order[i]
+			lim = w ~ /^sched|^packet/ ? 2 : w == "fib" ? 3 : w ~ /^sum|^vadd/ ? 1.25 : ""
+			if (lim != "") judge(w ": unchecked / native", ratio(w, "nimble-unchecked", "native"), ir[w, "native"], lim)
+		}
+		for (i = 1; i <= nw; i++) { w = order[i]
+			if (ir[w, "native"] == "") continue
+			judge(w ": checked / unchecked", ratio(w, "nimble-checked", "nimble-unchecked"), ir[w, "nimble-unchecked"], 1.15)
+		}
+		np = split("lua54 luajit gforth bpf", peer, " ")
+		for (i = 1; i <= nw; i++) { w = order[i]; u = ir[w, "nimble-unchecked"]
+			if (u == "" || ir[w, "native"] == "") continue
+			best = ""; for (j = 1; j <= np; j++) { p = ir[w, peer[j]]
+				if (p != "" && (best == "" || p + 0 < ir[w, best] + 0)) best = peer[j] }
+			if (best == "") continue
+			printf "  %-34s %7.2fx Ir (best peer %s: %s, Nimble %s)   %s\n", w ": unchecked / best peer",
+				u / ir[w, best], best, ir[w, best], u, u + 0 < ir[w, best] + 0 ? "met" : "MISSED"
+		} }' "$1"
+}
+
 report() {
 	csv_write "$1"
 	table "$1" 4 8 "wall clock, median ns per operation (ratio to native C)"
@@ -212,6 +247,7 @@ report() {
 	if [ -n "$nimbles" ]; then
 		table "$1" 7 0 "Nimble: VM instructions per operation (counting handler set)" "$nimbles"
 		table "$1" 11 0 "Nimble: host instructions per VM instruction (callgrind / VM count)" "$nimbles"
+		goals "$1"
 	fi
 	plot "$1" "$2" "$3"
 }
