@@ -692,6 +692,9 @@ static void check_hook(struct extc *c, struct sym *f)
 	}
 	if (f->type == T_VOID)
 		extc_error(c, f->pos, "hook entry '%s' must return a value (0 = default)", f->name);
+	if (f->nparams)
+		extc_error(c, f->params[0]->pos, "hook entry '%s' takes no parameters (it reads ctx)",
+			   f->name);
 	for (struct sym *g = c->syms; g != f; g = g->next)
 		if (g->kind == SYM_FUNC && g->hook == f->hook && g->hook_arg == f->hook_arg)
 			extc_error(c, f->hook_pos, "hook %s(%u) is already handled by '%s'", hn,

@@ -5,10 +5,12 @@
  * object it produces is disassembled and inserted through nx_insert (the
  * kernel's loader and verifier); a refusal is a compiler bug and aborts.
  * Objects that import other extensions cannot resolve here and are only
- * checked up to the import.
+ * checked up to the import.  The raw input also goes to the disassembler,
+ * which must reject or print any bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "extc.h"
 #include "nimble/nimble.h"
 
@@ -20,6 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct extc c;
 	if (!null)
 		null = fopen("/dev/null", "w");
+	uint8_t *copy = malloc(size ? size : 1);   /* aligned, as a file read is */
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	nx_disasm(null, copy, size, "raw");
+	free(copy);
 	extc_compile(&c, "fuzz.ext", (const char *)data, size, 0);
 	if (!c.errors) {
 		struct nx_ext *e;

@@ -37,15 +37,29 @@ $(EXTC_FUZZ): tests/extc/fuzz_extc.c $(EXTC_LIB_SRCS) $(EXTC_LEX_C) $(EXTC_HDRS)
 		$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) -o $@
 FUZZERS += $(EXTC_FUZZ)
 
-# make test: a 20 s run on a corpus seeded from the tree's extensions.
-$(EXTC_T)/fuzz-short: $(EXTC_FUZZ) tests/extc/rules.mk
+# make test: a 20 s run on a corpus seeded from the tree's extensions
+# (and compiled objects, for the disassembler).
+$(EXTC_T)/fuzz-short: $(EXTC_FUZZ) tests/extc/rules.mk $(EXAMPLES_NX)
 	@mkdir -p $(@D) $(B)/fuzz-corpus/fuzz_extc
-	$(foreach f,$(EXAMPLES_EXT) $(EXTC_RUN_EXT) $(EXTC_DIAG_EXT),\
+	$(foreach f,$(EXAMPLES_EXT) $(EXAMPLES_NX) $(EXTC_RUN_EXT) $(EXTC_DIAG_EXT),\
 		cp $(f) $(B)/fuzz-corpus/fuzz_extc/$(subst /,_,$(f)) &&) true
 	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s\n' $(CURDIR) \
 		$(abspath $(B)/fuzz-corpus) $(abspath $<) > $@ && chmod +x $@
 
-EXTC_TESTS := $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
+# XCALL across two extensions, through libnimble (nxrun runs one object).
+$(EXTC_T)/xcall/%-trusted.nx: tests/extc/xcall/%.ext $(EXTC)
+	@mkdir -p $(@D)
+	sed 's/^\(extension [A-Za-z_0-9]*\) untrusted;/\1 trusted;/' $< > $(EXTC_T)/xcall/$*-trusted.ext
+	$(EXTC) -o $@ $(EXTC_T)/xcall/$*-trusted.ext
+$(EXTC_T)/xcall_test: tests/extc/xcall_test.c $(B)/libnimble.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $< $(B)/libnimble.a -o $@
+EXTC_XCALL_OBJS := $(B)/tests/extc/xcall/lib.nx $(B)/tests/extc/xcall/user.nx \
+                   $(EXTC_T)/xcall/lib-trusted.nx $(EXTC_T)/xcall/user-trusted.nx
+$(EXTC_T)/xcall-run: $(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS)
+	$(call extc_wrapper,$(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS))
+
+EXTC_TESTS := $(EXTC_T)/xcall-run $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
               $(EXTC_T)/docs
 TESTS     += $(EXTC_TESTS)
 TEST_DEPS += $(EXTC_TESTS) $(EXTC) $(B)/nxrun
