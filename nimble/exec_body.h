@@ -23,7 +23,8 @@
 #if NX_CHECKED
 #define CHK(cond, f)    do { if (__builtin_expect(!(cond), 0)) FAULT(f); } while (0)
 #define CHK_AT(cond, f, k) do { if (__builtin_expect(!(cond), 0)) { pc += (k); FAULT(f); } } while (0)
-#define FUEL_TICK       do { if (__builtin_expect(fuel == 0, 0)) FAULT(NX_FAULT_FUEL); fuel--; } while (0)
+/* fuel is a signed local so the test is one dec and one sign branch. */
+#define FUEL_TICK       do { if (__builtin_expect(--fuel < 0, 0)) { fuel = 0; FAULT(NX_FAULT_FUEL); } } while (0)
 #else
 #define CHK(cond, f)    do { } while (0)
 #define CHK_AT(cond, f, k) do { } while (0)
@@ -46,18 +47,18 @@
 #define IMM ((int64_t)pc->imm)
 #define S(x) ((int64_t)(x))
 
-/* off < lim[seg][log2 width] <=> the access fits the segment (run.c). */
+/* off < lim[log2 width][seg] <=> the access fits the segment (run.c). */
 #define LOAD(T, lg) { \
 	uint64_t off = RB + (uint64_t)IMM; \
 	CNT(1); \
-	CHK(off < rs->lim[pc->c][lg], NX_FAULT_OOB_LOAD); \
+	CHK(off < rs->lim[lg][pc->c], NX_FAULT_OOB_LOAD); \
 	RA = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); \
 	NEXT; }
 #define STORE(T, lg) { \
 	uint64_t off = RB + (uint64_t)IMM; \
 	CNT(1); \
-	CHK(off - rs->wr[pc->c] < rs->slim[pc->c][lg], \
-	    off < rs->lim[pc->c][lg] ? NX_FAULT_RO_STORE : NX_FAULT_OOB_STORE); \
+	CHK(off - rs->wr[pc->c] < rs->slim[lg][pc->c], \
+	    off < rs->lim[lg][pc->c] ? NX_FAULT_RO_STORE : NX_FAULT_OOB_STORE); \
 	*(T *)(rs->base[pc->c] + off) = (T)RA; \
 	NEXT; }
 
@@ -85,7 +86,7 @@
 #define SHLI_LOAD(name, T, lg) \
 	L_##name: { CNT(2); RA = RB << (IMM & 63); \
 	uint64_t off = RA + (uint64_t)pc->x.k; \
-	CHK_AT(off < rs->lim[pc->c][lg], NX_FAULT_OOB_LOAD, 1); \
+	CHK_AT(off < rs->lim[lg][pc->c], NX_FAULT_OOB_LOAD, 1); \
 	RDD = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); SKIP(2); }
 
 int NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
@@ -107,7 +108,7 @@ int NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
 		return 0;
 	}
 	const unsigned depth0 = rs->depth;   /* RET at this depth leaves the exec */
-	uint64_t fuel = rs->fuel;
+	int64_t fuel = rs->fuel > INT64_MAX ? INT64_MAX : (int64_t)rs->fuel;
 	int rc;
 	(void)fuel;
 	DISPATCH;
@@ -203,7 +204,7 @@ L_CALL: {
 	/* HCALL: x.f = helper id; arguments r[a].. ; the result lands in r[a]. */
 L_HCALL: {
 	CNT(1);
-	rs->fuel = fuel;
+	rs->fuel = (uint64_t)fuel;
 	uint64_t v = nx_call_helper(rs, pc->x.f, &RA);
 	if (rs->fault)
 		FAULT(rs->fault);
@@ -214,9 +215,9 @@ L_HCALL: {
 L_XCALL: {
 	CNT(1);
 	FUEL_TICK;
-	rs->fuel = fuel;
+	rs->fuel = (uint64_t)fuel;
 	int xrc = nx_run_xcall(rs, rs->ext->ximp[pc->x.f], rs->ext->ximp_fn[pc->x.f], &RA);
-	fuel = rs->fuel;
+	fuel = (int64_t)rs->fuel;
 	if (xrc)
 		FAULT(xrc);
 	NEXT;
@@ -226,7 +227,7 @@ L_RET: {
 	CNT(1);
 	r[0] = v;
 	if (rs->depth == depth0) {
-		rs->fuel = fuel;
+		rs->fuel = (uint64_t)fuel;
 		return 0;
 	}
 	rs->depth--;
@@ -264,9 +265,9 @@ L_VSUM64: {
 	(void)m;   /* unused when neither checked nor counting */
 #if NX_CHECKED
 	uint64_t first = (i << k) + (uint64_t)pc->x.k, last = ((n - 1) << k) + (uint64_t)pc->x.k;
-	if (n > (1ull << 32) || k > 16 || first > last || last >= rs->lim[pc->c][3] || fuel < m - 1)
+	if (n > (1ull << 32) || k > 16 || first > last || last >= rs->lim[3][pc->c] || (uint64_t)fuel < m - 1)
 		goto L_SHLI;
-	fuel -= m - 1;
+	fuel -= (int64_t)(m - 1);
 #endif
 	CNT(5 * m);
 	const uint8_t *seg = rs->base[pc->c];
@@ -301,10 +302,10 @@ L_VADD64: {
 	uint64_t K2 = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->x.k >> 32);
 #if NX_CHECKED
 	uint64_t d0 = (i << 3) + K1, d1 = ((n - 1) << 3) + K1, s0 = (i << 3) + K2, s1 = ((n - 1) << 3) + K2;
-	if (n > (1ull << 32) || d0 > d1 || s0 > s1 || d0 < rs->wr[pc->c] || d1 >= rs->lim[pc->c][3] ||
-	    s1 >= rs->lim[ss][3] || fuel < m - 1)
+	if (n > (1ull << 32) || d0 > d1 || s0 > s1 || d0 < rs->wr[pc->c] || d1 >= rs->lim[3][pc->c] ||
+	    s1 >= rs->lim[3][ss] || (uint64_t)fuel < m - 1)
 		goto L_SHLI;
-	fuel -= m - 1;
+	fuel -= (int64_t)(m - 1);
 #endif
 	CNT(8 * m);
 	uint8_t *dst = rs->base[pc->c];
@@ -327,7 +328,7 @@ L_VADD64: {
 }
 
 fault:
-	rs->fuel = fuel;
+	rs->fuel = (uint64_t)fuel;
 	rs->fault = (enum nx_fault)rc;
 	rs->fault_cell = pc;
 	rs->fault_ext = rs->ext;

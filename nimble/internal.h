@@ -119,8 +119,11 @@ struct nx_run {
 	unsigned depth, xdepth;
 	uint8_t *base[NX_SEG_COUNT];
 	uint64_t len[NX_SEG_COUNT];
-	uint64_t lim[NX_SEG_COUNT][4];  /* off < lim[s][w]: 1<<w bytes fit     */
-	uint64_t slim[NX_SEG_COUNT][4]; /* off - wr_lo < slim[s][w]: store ok  */
+	/* Indexed [log2 width][segment] so a handler's constant width and the
+	 * cell's segment make one scaled address: off < lim[w][s] <=> 1 << w
+	 * bytes at off fit; off - wr[s] < slim[w][s] <=> they may be stored. */
+	uint64_t lim[4][NX_SEG_COUNT];
+	uint64_t slim[4][NX_SEG_COUNT];
 	uint64_t wr[NX_SEG_COUNT];
 	uint64_t *stack_end;
 	struct nx_frame_rec frames[NX_MAX_DEPTH];

@@ -57,8 +57,8 @@ static void seg_set(struct nx_run *rs, unsigned s, uint8_t *base, uint64_t len, 
 	rs->wr[s] = wr;
 	for (unsigned lg = 0; lg < 4; lg++) {
 		uint64_t w = 1ull << lg;
-		rs->lim[s][lg] = len >= w ? len - w + 1 : 0;
-		rs->slim[s][lg] = rs->lim[s][lg] > wr ? rs->lim[s][lg] - wr : 0;
+		rs->lim[lg][s] = len >= w ? len - w + 1 : 0;
+		rs->slim[lg][s] = rs->lim[lg][s] > wr ? rs->lim[lg][s] - wr : 0;
 	}
 }
 
