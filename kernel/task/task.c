@@ -146,8 +146,8 @@ int task_create_user(const struct lwk_start_state *st, uint32_t parent, uint32_t
 		aspace_put(as);
 		return -LWK_EINVAL;
 	}
-	if ((st->stack_ptr & 15) || !aspace_user_ok(as, st->stack_ptr - 16, 16, 1)) {
-		kerr("task_create: stack_ptr 0x%llx is not a 16-byte aligned top of writable memory",
+	if ((st->stack_ptr & 7) || !aspace_user_ok(as, st->stack_ptr - 16, 16, 1)) {
+		kerr("task_create: stack_ptr 0x%llx is not an 8-byte aligned top of writable memory",
 		     (unsigned long long)st->stack_ptr);
 		aspace_put(as);
 		return -LWK_EINVAL;

@@ -390,8 +390,10 @@ KTEST_MANUAL(hook, sched_extension_decides_order)
 		t[i] = kthread_create("p", prio_task, (void *)(uintptr_t)('0' + prio[i]), cpu);
 		t[i]->prio = prio[i];
 	}
-	uint64_t end = time_now_ns() + 1000000;   /* let the picks happen */
-	while (time_now_ns() < end)
+	/* Let the extension pick among all three a few times (the host may be
+	 * slow to run CPU 1's thread: wait for picks, not for time). */
+	uint64_t picks = cpus[cpu].rq.ext_picks, end = time_now_ns() + 5000000000ull;
+	while (cpus[cpu].rq.ext_picks < picks + 20 && time_now_ns() < end)
 		cpu_pause();
 	prio_go = 1;
 	for (int i = 0; i < 3; i++)

@@ -22,16 +22,21 @@ TESTS     += $(B)/tests/kcore/aspace_test $(B)/tests/kcore/sched_test
 TEST_DEPS += $(B)/tests/kcore/aspace_test $(B)/tests/kcore/sched_test
 
 # In-kernel (KTAP) and user-space (TAP) tests in QEMU.  One ISO carries
-# the kernel and the test extensions as GRUB modules; tests/kcore/qemu.sh
-# boots it.
+# the kernel, the user test program as the PCT and the test extensions
+# as GRUB modules; tests/kcore/qemu.sh boots it for each suite.
 KCORE_EXTS := $(patsubst %.ext,$(B)/%.nx,$(wildcard tests/kcore/ext/*.ext)) \
               $(B)/ext-examples/prio_sched.nx
 KCORE_ISO  := $(B)/kcore-test.iso
 
-$(KCORE_ISO): $(KERNEL_ELF) $(KCORE_EXTS) | deps
+$(B)/tests/kcore/utest: tests/kcore/utest.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) tests/kcore/utest.c $(ULIB)
+
+$(KCORE_ISO): $(KERNEL_ELF) $(B)/tests/kcore/utest $(KCORE_EXTS) | deps
 	@rm -rf $(B)/kcore-iso && mkdir -p $(B)/kcore-iso/boot/grub $(B)/kcore-iso/boot/modules
 	cp $(KERNEL_ELF) $(B)/kcore-iso/boot/kernel.elf
 	cp $(KCORE_EXTS) $(B)/kcore-iso/boot/modules/
+	cp $(B)/tests/kcore/utest $(B)/kcore-iso/boot/modules/pct
 	@{ printf 'set timeout=0\nset default=0\nmenuentry "kcore tests" {\n'; \
 	   printf '\tmultiboot2 /boot/kernel.elf\n'; \
 	   for m in $(B)/kcore-iso/boot/modules/*; do \
@@ -39,10 +44,10 @@ $(KCORE_ISO): $(KERNEL_ELF) $(KCORE_EXTS) | deps
 	   printf '\tboot\n}\n'; } > $(B)/kcore-iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(B)/kcore-iso >$(B)/kcore-iso.log 2>&1 || { cat $(B)/kcore-iso.log; exit 1; }
 
-$(B)/tests/kcore/ktest-smp4: tests/kcore/qemu.sh $(KCORE_ISO)
+$(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4: tests/kcore/qemu.sh $(KCORE_ISO)
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\nexec tests/kcore/qemu.sh %s %s\n' $(KCORE_ISO) $(notdir $@) > $@
 	chmod +x $@
 
-TESTS     += $(B)/tests/kcore/ktest-smp4
-TEST_DEPS += $(B)/tests/kcore/ktest-smp4
+TESTS     += $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4
+TEST_DEPS += $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4

@@ -60,6 +60,23 @@ long nx_remove(long handle);
 long nimble_call(long a0, long a1, void *buf, size_t buf_len, void *aux, size_t aux_len);
 long nx_stats(long handle, struct lwk_nx_stats *st);
 
+/* ---- loading programs (the PCT's job; needs its privileges) */
+struct spawn {
+	uint32_t aspace;          /* the new aspace                          */
+	uint32_t tid;             /* its first task                          */
+	uint8_t *window;          /* the caller's view of the new aspace's   */
+	                          /* memory (SMARTMAP), at its address 0     */
+	uint64_t heap, heap_size; /* the region named "heap"                 */
+	uint64_t stack_top;
+};
+/* Build an aspace for the static ELF64 image (every PT_LOAD a region of
+ * its own UMEM, then a heap and a stack), SMARTMAP it into the caller at
+ * slot (1..255) so the caller can write it, and start its first task on
+ * cpu with prio and arg0 in rdi (via start_state.use_args).  Returns 0
+ * or -errno, with a line on stdout naming the step that failed. */
+long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
+	       int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *out);
+
 /* ---- output */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

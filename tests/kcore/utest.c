@@ -1,0 +1,372 @@
+/*
+ * User-space tests of the kernel core, run as the PCT (privileged) of the
+ * kcore test ISO: every syscall's error paths with bad arguments, user
+ * faults contained to their task, futex between threads, migration from
+ * user space, the LWK and Nimble calls, and an unprivileged application
+ * (this same program, started again by elf_spawn with arg0 = CHILD) that
+ * must be refused the PCT's calls and trusted extensions.  TAP on the
+ * console; exit status 0 when every test passed.
+ */
+#include "ulib.h"
+
+#define CHILD 0xc41dull
+static int n, failed;
+
+static void ok(int cond, const char *name)
+{
+	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, name);
+	failed += !cond;
+}
+
+static uint8_t *modbuf;
+
+/* A GRUB module by name into modbuf (fresh memory); its size or -errno. */
+static long module(const char *want)
+{
+	char name[64];
+	for (uint32_t i = 0;; i++) {
+		long sz = module_get(i, NULL, 0, name);
+		if (sz < 0)
+			return sz;
+		if (!strcmp(name, want)) {
+			modbuf = mmap_anon(sz);
+			return modbuf ? module_get(i, modbuf, sz, name) : -LWK_ENOMEM;
+		}
+	}
+}
+
+/* ---- threads in our own aspace ---- */
+
+static long thread(void (*fn)(uint64_t), uint64_t arg, uint32_t cpu)
+{
+	uint8_t *stack = mmap_anon(16384);
+	if (!stack)
+		return -LWK_ENOMEM;
+	struct lwk_start_state st = { .aspace_id = (uint32_t)getpid(), .cpu_id = cpu,
+				      .entry_point = (uint64_t)fn,
+				      .stack_ptr = (uint64_t)(stack + 16384 - 8),
+				      .use_args = 1, .arg = { arg } };
+	/* rsp % 16 == 8 at a function's entry, as after a call */
+	st.stack_ptr &= ~15ull;
+	st.stack_ptr -= 8;
+	strncpy(st.task_name, "thread", sizeof st.task_name);
+	return task_create(&st);
+}
+
+static struct lwk_task_status wait_one(void)
+{
+	struct lwk_task_status s;
+	memset(&s, 0xff, sizeof s);
+	task_wait(&s);
+	return s;
+}
+
+enum { F_NULL, F_UD, F_DE, F_BP, F_GP, F_TEXT_WRITE, F_KERNEL_READ, F_COUNT };
+
+static void faulter(uint64_t what)
+{
+	volatile uint64_t zero = 0;
+	switch (what) {
+	case F_NULL: (void)*(volatile int *)zero; break;
+	case F_UD: __asm__ volatile("ud2"); break;
+	case F_DE: __asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx" ::: "eax", "ecx", "edx"); break;
+	case F_BP: __asm__ volatile("int3"); break;
+	case F_GP: __asm__ volatile("cli"); break;
+	case F_TEXT_WRITE: *(volatile uint8_t *)(uint64_t)faulter = 0; break;
+	case F_KERNEL_READ: (void)*(volatile int *)0xffffffff80100000ull; break;
+	}
+	thread_exit(99);   /* reached only if the fault did not happen */
+}
+
+static void test_faults(void)
+{
+	static const struct { int vec; const char *name; } want[F_COUNT] = {
+		{ 14, "null dereference is #PF" }, { 6, "ud2 is #UD" }, { 0, "divide by zero is #DE" },
+		{ 13, "int3 is #GP (the IDT's gates are kernel-only)" }, { 13, "cli in ring 3 is #GP" },
+		{ 14, "writing our own text is #PF" }, { 14, "reading kernel memory is #PF" },
+	};
+	for (int i = 0; i < F_COUNT; i++) {
+		long tid = thread(faulter, i, 0);
+		struct lwk_task_status s = wait_one();
+		ok(tid > 0 && s.tid == (uint32_t)tid && s.kind == LWK_EXIT_FAULT && s.code == want[i].vec,
+		   want[i].name);
+	}
+	ok(getpid() > 0, "the faulting threads did not take the PCT with them");
+}
+
+static volatile uint32_t fword;
+
+static void futex_waiter(uint64_t arg)
+{
+	(void)arg;
+	while (fword == 0)
+		futex_wait(&fword, 0);
+	thread_exit((int)fword);
+}
+
+static void test_futex(void)
+{
+	ok(futex_wait((uint32_t *)8, 0) == -LWK_EFAULT, "futex on an unmapped address: EFAULT");
+	ok(futex_wait((uint32_t *)((uint64_t)&fword + 1), 0) == -LWK_EFAULT,
+	   "futex on an unaligned address: EFAULT");
+	ok(futex_wait(&fword, 1) == -LWK_EAGAIN, "futex_wait on a changed value: EAGAIN");
+	ok(syscall3(SYS_futex, (long)&fword, 9, 0) == -LWK_ENOSYS, "futex op 9: ENOSYS");
+	fword = 0;
+	long tid = thread(futex_waiter, 0, 0);
+	for (int i = 0; i < 10; i++)
+		sched_yield();          /* let it block */
+	fword = 7;
+	long woken = futex_wake(&fword, 1);
+	struct lwk_task_status s = wait_one();
+	ok(tid > 0 && woken <= 1 && s.tid == (uint32_t)tid && s.kind == LWK_EXIT_NORMAL &&
+	   s.code == 7, "futex: a blocked thread is woken and sees the new value");
+}
+
+static volatile uint32_t where[3];
+
+static void hop(uint64_t to)
+{
+	uint64_t mask = 0;
+	syscall3(SYS_sched_getaffinity, 0, 8, (long)&mask);
+	where[0] = (uint32_t)mask;
+	task_switch_cpus((uint32_t)to);
+	syscall3(SYS_sched_getaffinity, 0, 8, (long)&mask);
+	where[1] = (uint32_t)mask;
+	task_switch_cpus(0);
+	syscall3(SYS_sched_getaffinity, 0, 8, (long)&mask);
+	where[2] = (uint32_t)mask;
+	thread_exit(0);
+}
+
+static void test_tasks(void)
+{
+	struct lwk_start_state st = { .aspace_id = (uint32_t)getpid(), .cpu_id = 0,
+				      .entry_point = (uint64_t)hop, .stack_ptr = 0x1000 };
+	ok(task_create(NULL) == -LWK_EFAULT, "task_create(NULL): EFAULT");
+	st.cpu_id = 99;
+	ok(task_create(&st) == -LWK_EINVAL, "task_create on cpu 99: EINVAL");
+	st.cpu_id = 0;
+	st.aspace_id = 999;
+	ok(task_create(&st) == -LWK_ENOENT, "task_create in aspace 999: ENOENT");
+	st.aspace_id = (uint32_t)getpid();
+	ok(task_create(&st) == -LWK_EINVAL, "task_create with an unmapped stack: EINVAL");
+	uint8_t *stk = mmap_anon(8192);
+	st.stack_ptr = (uint64_t)stk + 8192;
+	st.entry_point = (uint64_t)stk;
+	ok(task_create(&st) == -LWK_EINVAL, "task_create entering non-executable memory: EINVAL");
+	ok(task_switch_cpus(99) == -LWK_EINVAL && task_switch_cpus((uint32_t)-1) == -LWK_EINVAL,
+	   "task_switch_cpus to a missing CPU: EINVAL");
+	ok(task_wait((void *)8) == -LWK_EFAULT, "task_wait into a bad pointer: EFAULT");
+	long ncpu = cpu_count();
+	if (ncpu > 1) {
+		long tid = thread(hop, 1, 0);
+		struct lwk_task_status s = wait_one();
+		ok(tid > 0 && s.code == 0 && where[0] == 1 && where[1] == 2 && where[2] == 1,
+		   "a user task migrates to CPU 1 and back");
+	} else {
+		ok(1, "a user task migrates (one CPU: skipped) # SKIP");
+	}
+	ok(task_setprio(999999, 1) == -LWK_ESRCH, "task_setprio of no task: ESRCH");
+	ok(task_wait(NULL) == -LWK_ECHILD, "task_wait with no children: ECHILD");
+}
+
+/* ---- Linux calls ---- */
+
+static void test_linux(void)
+{
+	ok(getpid() > 0 && gettid() > 0, "getpid and gettid");
+	ok(write(1, (void *)16, 4) == -LWK_EFAULT, "write from an unmapped buffer: EFAULT");
+	ok(write(5, "x", 1) == -9, "write to fd 5: EBADF");
+	ok(syscall3(SYS_write, 1, (long)"x", -1) == -LWK_EINVAL, "write of a negative length: EINVAL");
+	ok(write(1, (void *)0xffff800000000000ull, 4) == -LWK_EFAULT, "write from kernel memory: EFAULT");
+	long b = brk(0);
+	ok(b > 0 && brk((void *)(b + 8192)) == b + 8192, "brk grows");
+	ok(brk((void *)1) == b + 8192 && brk((void *)-4096L) == b + 8192,
+	   "brk outside the heap leaves the break");
+	ok(syscall6(SYS_mmap, 0, 4096, 3, LWK_MAP_PRIVATE, 3, 0) == -LWK_EINVAL,
+	   "mmap of a file: EINVAL");
+	ok(syscall6(SYS_mmap, 0x500000, 4096, 3, 0x32, -1, 0) == -LWK_EINVAL, "mmap MAP_FIXED: EINVAL");
+	ok(syscall6(SYS_mmap, 0, 1ull << 40, 3, 0x22, -1, 0) == -LWK_EINVAL ||
+	   syscall6(SYS_mmap, 0, 1ull << 40, 3, 0x22, -1, 0) == -LWK_ENOMEM, "mmap of 1 TiB fails");
+	ok(syscall6(SYS_mmap, 0, 0, 3, 0x22, -1, 0) == -LWK_EINVAL, "mmap of 0 bytes: EINVAL");
+	ok(munmap((void *)0x1001, 4096) == -LWK_EINVAL, "munmap of an unaligned address: EINVAL");
+	struct lwk_timespec ts;
+	ok(syscall2(SYS_clock_gettime, 7, (long)&ts) == -LWK_EINVAL, "clock_gettime clock 7: EINVAL");
+	ok(syscall2(SYS_clock_gettime, 1, 8) == -LWK_EFAULT, "clock_gettime into a bad pointer: EFAULT");
+	ok(syscall2(SYS_nanosleep, 8, 0) == -LWK_EFAULT, "nanosleep from a bad pointer: EFAULT");
+	ts.tv_sec = 0, ts.tv_nsec = 2000000000;
+	ok(syscall2(SYS_nanosleep, (long)&ts, 0) == -LWK_EINVAL, "nanosleep of 2e9 ns: EINVAL");
+	uint64_t t0, t1;
+	clock_gettime_ns(&t0);
+	nanosleep_ns(1000000);
+	clock_gettime_ns(&t1);
+	ok(t1 - t0 >= 1000000, "nanosleep(1 ms) sleeps at least 1 ms");
+	uint64_t mask[2];
+	ok(syscall3(SYS_sched_getaffinity, 0, 4, (long)mask) == -LWK_EINVAL,
+	   "sched_getaffinity with 4 bytes: EINVAL");
+	ok(syscall3(SYS_sched_getaffinity, 0, 8, 8) == -LWK_EFAULT,
+	   "sched_getaffinity into a bad pointer: EFAULT");
+	ok(syscall3(SYS_sched_getaffinity, 12345, 8, (long)mask) == -LWK_ESRCH,
+	   "sched_getaffinity of another task: ESRCH");
+	ok(syscall3(SYS_sched_getaffinity, 0, 16, (long)mask) == 8 && mask[0] == 1 && mask[1] == 0,
+	   "sched_getaffinity: bound to CPU 0");
+	struct lwk_utsname u;
+	ok(syscall1(SYS_uname, (long)&u) == 0 && !strcmp(u.sysname, "Nimble LWK"), "uname");
+	ok(syscall1(SYS_uname, 8) == -LWK_EFAULT, "uname into a bad pointer: EFAULT");
+	static uint64_t tls[2] = { 0x1234 };
+	uint64_t fs = 0, got = 0;
+	ok(syscall2(SYS_arch_prctl, LWK_ARCH_SET_FS, (long)0xffff800000000000ull) == -LWK_EPERM,
+	   "arch_prctl SET_FS to a kernel address: EPERM");
+	ok(syscall2(SYS_arch_prctl, LWK_ARCH_SET_FS, (long)tls) == 0 &&
+	   syscall2(SYS_arch_prctl, LWK_ARCH_GET_FS, (long)&fs) == 0 && fs == (uint64_t)tls,
+	   "arch_prctl SET_FS / GET_FS");
+	__asm__ volatile("movq %%fs:0, %0" : "=r"(got));
+	ok(got == 0x1234, "the FS base is live");
+	ok(syscall2(SYS_arch_prctl, 0x9999, 0) == -LWK_EINVAL, "arch_prctl code 0x9999: EINVAL");
+	ok(syscall0(400) == -LWK_ENOSYS && syscall0(100000) == -LWK_ENOSYS && syscall0(-1) == -LWK_ENOSYS,
+	   "unknown syscall numbers: ENOSYS");
+	ok(sched_yield() == 0, "sched_yield");
+}
+
+/* ---- LWK calls ---- */
+
+static void test_lwk(void)
+{
+	struct lwk_pmem_region r;
+	ok(pmem_alloc(4096, 4096, (void *)8) == -LWK_EFAULT, "pmem_alloc into a bad pointer: EFAULT");
+	ok(pmem_alloc(100, 4096, &r) == -LWK_EINVAL, "pmem_alloc of 100 bytes: EINVAL");
+	ok(pmem_alloc(1ull << 40, 4096, &r) == -LWK_ENOMEM, "pmem_alloc of 1 TiB: ENOMEM");
+	ok(pmem_alloc(8192, 4096, &r) == 0 && r.type == LWK_PMEM_UMEM && r.end - r.start == 8192 &&
+	   r.allocated, "pmem_alloc of UMEM");
+	ok(aspace_create((const char *)8) == -LWK_EFAULT, "aspace_create with a bad name: EFAULT");
+	long as = aspace_create("scratch");
+	ok(as > 0, "aspace_create");
+	ok(aspace_add_region(as, 0x400000, 0x4000, LWK_VM_READ, LWK_PAGE_4K, "a") == 0 &&
+	   aspace_add_region(as, 0x402000, 0x4000, LWK_VM_READ, LWK_PAGE_4K, "b") == -LWK_EEXIST,
+	   "overlapping regions: EEXIST");
+	ok(aspace_add_region(as, 0x600000, 0x1000, LWK_VM_READ, LWK_PAGE_2M, "c") == -LWK_EINVAL,
+	   "a 2 MiB region of 4 KiB: EINVAL");
+	ok(aspace_map_pmem(as, 0x100000, 0x400000, 0x1000) == -LWK_EPERM,
+	   "mapping the kernel image: EPERM");
+	ok(aspace_map_pmem(as, r.start, 0x800000, 0x1000) == -LWK_EINVAL,
+	   "mapping outside every region: EINVAL");
+	ok(aspace_map_pmem(as, r.start, 0x400000, 0x2000) == 0 &&
+	   aspace_map_pmem(as, r.start, 0x401000, 0x1000) == -LWK_EEXIST, "map, then map again: EEXIST");
+	ok(aspace_smartmap(as, as, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == -LWK_EINVAL,
+	   "smartmap into itself: EINVAL");
+	ok(aspace_destroy(as) == 0 && aspace_destroy(as) == -LWK_ENOENT, "destroy, then again: ENOENT");
+	ok(aspace_add_region(as, 0x400000, 0x1000, LWK_VM_READ, LWK_PAGE_4K, "x") == -LWK_ENOENT,
+	   "a destroyed aspace is gone");
+	char name[64];
+	ok(module_get(999, NULL, 0, name) == -LWK_ENOENT, "module_get of module 999: ENOENT");
+	ok(module_get(0, (void *)8, 1 << 20, name) == -LWK_EFAULT, "module_get into a bad buffer: EFAULT");
+}
+
+/* ---- Nimble calls ---- */
+
+static void test_nimble(void)
+{
+	struct lwk_nx_error err;
+	struct lwk_nx_stats st;
+	uint8_t buf[16] = {0};
+	long len = module("trap_sum.nx");
+	ok(len > 0, "the trap_sum module is on the ISO");
+	ok(nx_insert((void *)8, 100, &err) == -LWK_EFAULT, "nx_insert from a bad pointer: EFAULT");
+	ok(nx_insert(modbuf, 0, &err) == -LWK_EINVAL, "nx_insert of 0 bytes: EINVAL");
+	ok(nx_insert(modbuf, 1ull << 30, &err) == -LWK_EINVAL, "nx_insert of 1 GiB: EINVAL");
+	static uint8_t junk[64] = "not an extension";
+	memset(&err, 0, sizeof err);
+	ok(nx_insert(junk, sizeof junk, &err) < 0 && err.msg[0], "nx_insert of junk says why");
+	printf("# nx_insert of junk: %s\n", err.msg);
+	ok(nimble_call(2, 3, buf, 16, NULL, 0) == -LWK_ENOSYS, "nimble_call with no extension: ENOSYS");
+	long h = nx_insert(modbuf, len, &err);
+	ok(h > 0, "nx_insert of trap_sum");
+	ok(nimble_call(2, 3, buf, 16, NULL, 0) == 5 && buf[0] == 42,
+	   "nimble_call runs it: 2 + 3, and it wrote our buffer");
+	ok(nimble_call(2, 3, (void *)8, 16, NULL, 0) == -LWK_EFAULT, "nimble_call with a bad buffer: EFAULT");
+	ok(nx_stats(h, &st) == 0 && st.runs == 1 && st.faults == 0, "nx_stats counts the run");
+	ok(nx_stats(h, (void *)8) == -LWK_EFAULT && nx_stats(77, &st) == -LWK_ENOENT,
+	   "nx_stats errors: EFAULT, ENOENT");
+	ok(nx_remove(h) == 0 && nx_remove(h) == -LWK_ENOENT, "nx_remove, then again: ENOENT");
+	ok(nimble_call(2, 3, buf, 16, NULL, 0) == -LWK_ENOSYS, "removed: ENOSYS again");
+	len = module("trap_fault.nx");
+	h = nx_insert(modbuf, len, &err);
+	ok(h > 0 && nimble_call(1, 1, buf, 16, NULL, 0) == -LWK_ENOSYS &&
+	   nx_stats(h, &st) == 0 && st.faults == 1 && st.last_fault != 0,
+	   "a faulting trap extension: default result, fault counted and readable");
+	nx_remove(h);
+	len = module("getpid_filter.nx");
+	long pid = getpid();
+	h = nx_insert(modbuf, len, &err);
+	ok(h > 0 && getpid() == 4242 && gettid() != 4242, "a syscall-entry filter answers getpid");
+	nx_remove(h);
+	ok(getpid() == pid, "filter removed: the real getpid");
+}
+
+/* ---- an unprivileged application ---- */
+
+enum { C_PMEM = 1, C_ASPACE = 2, C_TRUSTED = 4, C_UNTRUSTED = 8, C_MODULE = 16, C_OTHERS = 32 };
+
+/* The heap starts with the two objects' lengths; the objects follow at
+ * +4096 (trusted_nop) and +8192 (trap_sum). */
+static int child_main(const uint64_t *heap)
+{
+	uint64_t obj = (uint64_t)heap + 4096;
+	struct lwk_pmem_region r;
+	struct lwk_nx_error err;
+	struct lwk_start_state st = { .aspace_id = 1, .entry_point = 0x400000, .stack_ptr = 0x1000 };
+	int bits = 0;
+	bits |= pmem_alloc(4096, 4096, &r) == -LWK_EPERM ? C_PMEM : 0;
+	bits |= aspace_create("x") == -LWK_EPERM ? C_ASPACE : 0;
+	bits |= nx_insert((void *)obj, heap[0], &err) == -LWK_EPERM ? C_TRUSTED : 0;
+	long h = nx_insert((void *)(obj + 4096), heap[1], &err);
+	bits |= h > 0 && nimble_call(1, 2, NULL, 0, NULL, 0) == 3 && nx_remove(h) == 0 ? C_UNTRUSTED : 0;
+	bits |= module_get(0, NULL, 0, NULL) == -LWK_EPERM ? C_MODULE : 0;
+	bits |= task_create(&st) == -LWK_EPERM ? C_OTHERS : 0;
+	return bits;
+}
+
+static void test_child(void)
+{
+	long len = module("pct");
+	uint8_t *self = modbuf;
+	ok(len > 0, "our own image is module pct");
+	struct spawn sp;
+	ok(elf_spawn(self, len, "child", 1, 0, 0, CHILD, 1 << 20, &sp) == 0, "elf_spawn a child application");
+	/* Hand it the two objects through its heap (we see it via SMARTMAP). */
+	uint8_t *heap = sp.window + sp.heap;
+	long tl = module("trusted_nop.nx");
+	memcpy(heap + 4096, modbuf, tl);
+	long sl = module("trap_sum.nx");
+	memcpy(heap + 8192, modbuf, sl);
+	((uint64_t *)heap)[0] = tl;
+	((uint64_t *)heap)[1] = sl;
+	ok(tl > 0 && sl > 0 && tl <= 4096 && sl <= 4096, "objects copied into the child's heap");
+	struct lwk_task_status s = wait_one();
+	ok(s.tid == sp.tid && s.kind == LWK_EXIT_NORMAL, "the child ran and exited");
+	printf("# child result bits 0x%x\n", s.code);
+	ok(s.code & C_PMEM, "unprivileged pmem_alloc: EPERM");
+	ok(s.code & C_ASPACE, "unprivileged aspace_create: EPERM");
+	ok(s.code & C_TRUSTED, "an application inserting a trusted extension: EPERM");
+	ok(s.code & C_UNTRUSTED, "an application inserts, calls and removes an untrusted one");
+	ok(s.code & C_MODULE, "unprivileged module_get: EPERM");
+	ok(s.code & C_OTHERS, "task_create in someone else's aspace: EPERM");
+}
+
+int main(int argc, char **argv, uint64_t arg0)
+{
+	(void)argc, (void)argv;
+	if (arg0 == CHILD) {
+		/* Our heap holds the objects at its bottom; find it with brk. */
+		return child_main((const uint64_t *)brk(0));
+	}
+	test_linux();
+	test_futex();
+	test_faults();
+	test_tasks();
+	test_lwk();
+	test_nimble();
+	test_child();
+	printf("1..%d\n# %d of %d failed\n", n, failed, n);
+	return failed ? 1 : 0;
+}
