@@ -21,7 +21,7 @@ BENCH_BINS  := $(B)/bench/bench-native $(B)/bench/bench-nimble $(BENCH_NXS) $(BE
 
 .PHONY: bench bench-quick bench-deps
 bench: bench-deps $(BENCH_BINS)
-	@bench/run.sh full $(B)
+	@CC=$(CC) bench/run.sh full $(B)
 bench-quick: bench-deps $(BENCH_BINS)
 	@$(B)/bench/bench-quick
 # After the build's own packages (extc needs re2c), so apt runs once at a time.

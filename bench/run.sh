@@ -261,8 +261,13 @@ full() {
 		printf 'bench: %s ...\n' "$w"
 		measure "$w" "$n" "$ncg" "$runs"
 	done
-	report "$csv" "$png" "$(date -u +%Y-%m-%d), $(uname -m), $(nproc) CPUs, median of $runs runs" |
-		tee "$txt"
+	{
+		echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -m), $(nproc) CPUs"
+		echo "tree: HEAD $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git status --porcelain \
+			2>/dev/null | grep -q . && echo ' plus uncommitted changes')"
+		echo "cc: $(${CC:-gcc} --version | head -n 1); $(valgrind --version)"
+		report "$csv" "$png" "$(date -u +%Y-%m-%d), $(uname -m), $(nproc) CPUs, median of $runs runs"
+	} | tee "$txt"
 	echo
 	echo "bench: wrote $csv, $png and $txt"
 	! grep -q 'WRONG\|FAILED' "$csv"
