@@ -19,7 +19,7 @@
 #include "nimble/helpers.h"
 
 #define EXTC_MAX_ERRORS 20   /* stop reporting after this many         */
-#define EXTC_MAX_DEPTH  200  /* nesting of expressions and statements   */
+#define EXTC_MAX_DEPTH  500  /* nesting of expressions and statements   */
 #define T_VOID 8             /* enum nx_type plus "no value"             */
 
 enum tok {

@@ -252,14 +252,21 @@ static int binprec(int k)
 	}
 }
 
+/* Each operator of a chain nests the tree one level deeper (a+b+c is
+ * (a+b)+c), so it counts against the nesting limit like a parenthesis:
+ * the checker and generator recurse along it. */
 static struct expr *parse_binary(struct extc *c, int minprec)
 {
 	struct expr *l = parse_unary(c);
+	int depth = c->depth;
 	for (;;) {
 		struct token *t = peek(c);
 		int p = binprec(t->kind);
-		if (!p || p < minprec || c->panic)
+		if (!p || p < minprec || c->panic || too_deep(c, t->off)) {
+			c->depth = depth;
 			return l;
+		}
+		c->depth++;
 		next(c);
 		struct expr *e = new_expr(c, t->kind == K_ANDAND ? E_AND :
 					  t->kind == K_OROR ? E_OR : E_BIN, t->off);
@@ -563,6 +570,8 @@ static void parse_typed_decl(struct extc *c, struct sym *proto)
 			if (!at(c, K_RC)) {
 				do {
 					struct expr *e = parse_expr(c);
+					if (n == 4096)
+						extc_error(c, e->pos, "more than 4096 initialisers");
 					if (n < 4096)
 						tmp[n++] = e;
 				} while (accept(c, K_COMMA) && !at(c, K_RC) && !c->panic);

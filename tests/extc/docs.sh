@@ -15,7 +15,8 @@ n=$((blocks + $(echo $helpers | wc -w) + $(echo $fields | wc -w)))
 echo "1..$n"
 t=0
 for f in "$@"; do
-	# split the ext blocks into numbered files named after their first line
+	# split the ext blocks into files named after their first line
+	rm -f "$work/$(basename "$f" .md)"-*.ext
 	awk -v dir="$work" -v base="$(basename "$f" .md)" '
 		/^```ext$/ { inb = 1; n++; start = NR + 1; out = dir "/" base "-" start ".ext"; printf "" > out; next }
 		/^```/ && inb { inb = 0; close(out); next }
