@@ -20,3 +20,10 @@ $(ULIB): $(ULIB_OBJS)
 	ar rcs $@ $^
 
 ALL += $(ULIB) $(USER_CRT0)
+
+# The demo application (module name app-prio: the PCT starts every app*).
+DEMO_APP := $(B)/user/app-prio
+$(DEMO_APP): user/demo/prio_demo.c pct/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Ipct $(USER_LDFLAGS) -o $@ $(USER_CRT0) user/demo/prio_demo.c $(ULIB)
+ALL += $(DEMO_APP)

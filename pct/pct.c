@@ -1,0 +1,129 @@
+/*
+ * The PCT: the first user task and the node's policy maker (seed 000).
+ * This one does the minimum: it loads each application (a GRUB module
+ * named app*), hands it the extension objects on the ISO (the .nx
+ * modules) through its heap, starts it, and reports how every task of it
+ * ended.  The node powers off when the PCT returns.
+ *
+ * The steps are separate functions so that policy (which CPUs an
+ * application gets, CPU modes), a name server and fault handling can
+ * grow in their own places: apps_load() decides placement, pct_serve()
+ * is the loop that will also answer requests.
+ */
+#include "ulib.h"
+#include "pct_abi.h"
+
+#define MAX_APPS 8
+
+struct app {
+	char name[64];
+	struct spawn sp;
+	int tasks_alive;
+};
+
+static struct app apps[MAX_APPS];
+static int napps;
+
+/* A module by index into fresh memory; its size or -errno. */
+static long module_load(uint32_t i, uint8_t **buf, char name[64])
+{
+	long sz = module_get(i, NULL, 0, name);
+	if (sz <= 0)
+		return sz;
+	*buf = mmap_anon(sz);
+	return *buf ? module_get(i, *buf, sz, name) : -LWK_ENOMEM;
+}
+
+/* Copy every .nx module into the application's heap (pct_abi.h). */
+static void hand_objects(struct app *a)
+{
+	struct pct_objects *tab = (void *)(a->sp.window + a->sp.heap);
+	uint64_t off = PCT_OBJ_FIRST;
+	char name[64];
+	uint8_t *buf;
+	long sz;
+	tab->count = 0;
+	for (uint32_t i = 0; (sz = module_get(i, NULL, 0, name)) >= 0; i++) {
+		size_t nl = strlen(name);
+		if (nl < 4 || strcmp(name + nl - 3, ".nx") || tab->count == PCT_MAX_OBJECTS ||
+		    off + sz > a->sp.heap_size || module_load(i, &buf, name) != sz)
+			continue;
+		struct pct_object *o = &tab->obj[tab->count++];
+		strncpy(o->name, name, sizeof o->name - 1);
+		o->offset = off;
+		o->len = sz;
+		memcpy(a->sp.window + a->sp.heap + off, buf, sz);
+		off = (off + sz + 4095) & ~4095ull;
+	}
+}
+
+/* Placement policy: every application starts on CPU 0; it moves its
+ * own tasks where it wants them (task_switch_cpus). */
+static int apps_load(void)
+{
+	char name[64];
+	uint8_t *img;
+	long sz;
+	for (uint32_t i = 0; (sz = module_get(i, NULL, 0, name)) >= 0; i++) {
+		if (strncmp(name, "app", 3) || napps == MAX_APPS)
+			continue;
+		struct app *a = &apps[napps];
+		if (module_load(i, &img, name) != sz) {
+			printf("pct: cannot read module %s\n", name);
+			continue;
+		}
+		strncpy(a->name, name, sizeof a->name - 1);
+		long rc = elf_spawn(img, sz, name, (unsigned)(napps + 1), 0, 0, PCT_ARG_APP,
+				    4ull << 20, &a->sp);
+		if (rc) {
+			printf("pct: %s did not start: %s\n", name, strerror(rc));
+			continue;
+		}
+		hand_objects(a);
+		a->tasks_alive = 1;
+		printf("pct: started %s: aspace %u, task %u\n", name, a->sp.aspace, a->sp.tid);
+		napps++;
+	}
+	return napps;
+}
+
+/* Report each end of an application's first task; done when all ended. */
+static int pct_serve(void)
+{
+	int bad = 0, left = napps;
+	while (left > 0) {
+		struct lwk_task_status st;
+		long rc = task_wait(&st);
+		if (rc) {
+			printf("pct: task_wait: %s\n", strerror(rc));
+			return 1;
+		}
+		for (int i = 0; i < napps; i++) {
+			struct app *a = &apps[i];
+			if (a->sp.tid != st.tid)
+				continue;
+			if (st.kind == LWK_EXIT_NORMAL)
+				printf("pct: %s (task %u) exited with status %d\n", a->name, st.tid, st.code);
+			else
+				printf("pct: %s (task %u) FAULTED: vector %d at rip 0x%llx, address 0x%llx\n",
+				       a->name, st.tid, st.code, (unsigned long long)st.rip,
+				       (unsigned long long)st.addr);
+			bad += st.kind != LWK_EXIT_NORMAL || st.code != 0;
+			a->tasks_alive = 0;
+			left--;
+		}
+	}
+	return bad;
+}
+
+int main(void)
+{
+	printf("pct: node has %ld CPUs\n", cpu_count());
+	if (apps_load() == 0) {
+		printf("pct: no application modules (app*)\n");
+		return 1;
+	}
+	int bad = pct_serve();
+	printf("pct: all applications ended, %d with errors\n", bad);
+	return bad ? 1 : 0;
+}
