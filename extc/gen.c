@@ -248,6 +248,7 @@ static int known_reg(struct gen *g, struct expr *e)
 	case E_REG:   return (int)e->val;
 	case E_NUM:   return e->val ? -1 : g->zero;
 	case E_CTX:   return !e->rec && g->hoist[e->field] ? g->hoist[e->field] - 1 : -1;
+	case E_CAST:  return value_fits(e->a, e->type) ? known_reg(g, e->a) : -1;
 	default:      return -1;
 	}
 }
@@ -821,6 +822,38 @@ static void gen_if(struct gen *g, struct stmt *s)
 }
 
 /*
+ * for (v = C1; v OP C2; ...): the first test is decided at compile time.
+ */
+static int entry_known_true(struct stmt *s)
+{
+	struct stmt *in = s->init;
+	struct expr *c = s->e, *iv;
+	if (!in || c->kind != E_BIN || !is_compare(c->op) || c->a->kind != E_LOCAL ||
+	    c->b->kind != E_NUM)
+		return 0;
+	if (in->kind == S_DECL && in->loc == c->a->loc)
+		iv = in->e;
+	else if (in->kind == S_ASSIGN && in->op == K_ASSIGN && in->lv->kind == E_LOCAL &&
+		 in->lv->loc == c->a->loc)
+		iv = in->e;
+	else
+		return 0;
+	if (!iv || iv->kind != E_NUM || !value_fits(iv, c->a->loc->type))
+		return 0;
+	uint64_t a = iv->val, b = c->b->val;
+	int64_t sa = (int64_t)a, sb = (int64_t)b;
+	int uns = cmp_unsigned(c);
+	switch (c->op) {
+	case K_LT: return uns ? a < b : sa < sb;
+	case K_LE: return uns ? a <= b : sa <= sb;
+	case K_GT: return uns ? a > b : sa > sb;
+	case K_GE: return uns ? a >= b : sa >= sb;
+	case K_EQ: return a == b;
+	default:   return a != b;
+	}
+}
+
+/*
  * Loops are rotated: the test sits at the bottom, so one iteration costs
  * one conditional backward branch; a copy of the test guards entry.
  */
@@ -830,7 +863,7 @@ static void gen_loop(struct gen *g, struct stmt *s)
 	if (s->init)
 		gen_stmt(g, s->init);
 	int inner = g->top;     /* above the loop variable declared in init */
-	if (s->e) {
+	if (s->e && !entry_known_true(s)) {
 		icache_begin(g, s->e, NULL);
 		gen_branch(g, s->e, 0, lend);
 		g->nic = 0;
