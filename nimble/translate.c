@@ -47,6 +47,7 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
 			c->x.t = &e->cells[f->start];
 			c->b = f->nregs;
 			c->c = f->nargs;
+			c->d = (uint8_t)(f->nregs - f->nargs);
 		} else if (op == NX_OP_HCALL) {
 			c->x.f = e->helper[c->imm];
 		} else {
