@@ -107,7 +107,11 @@ int NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
 		*labels = tbl;
 		return 0;
 	}
-	const unsigned depth0 = rs->depth;   /* RET at this depth leaves the exec */
+	const unsigned depth0 = rs->depth;
+	/* Call records in locals: fp is the next free one; RET at fp0 leaves. */
+	struct nx_frame_rec *fp = rs->frames + depth0, *const fp0 = fp;
+	struct nx_frame_rec *const fend = rs->frames + NX_MAX_DEPTH;
+	uint64_t *const stack_end = rs->stack_end;
 	int64_t fuel = rs->fuel > INT64_MAX ? INT64_MAX : (int64_t)rs->fuel;
 	int rc;
 	(void)fuel;
@@ -192,7 +196,7 @@ L_CALL: {
 	uint64_t *nr = r + pc->a;
 	CNT(1);
 	FUEL_TICK;
-	if (nr + pc->b > rs->stack_end || rs->depth == NX_MAX_DEPTH)
+	if (nr + pc->b > stack_end || fp == fend)
 		FAULT(NX_FAULT_STACK);
 	/* The callee's d = nregs - nargs registers above its arguments start
 	 * at 0: four stores a step, then the rest (no memset call; the empty
@@ -209,7 +213,7 @@ L_CALL: {
 	case 1: z[0] = 0; /* fall through */
 	default: break;
 	}
-	rs->frames[rs->depth++] = (struct nx_frame_rec){ pc + 1, r };
+	*fp++ = (struct nx_frame_rec){ pc + 1, r };
 	r = nr;
 	pc = pc->x.t;
 	DISPATCH;
@@ -229,6 +233,7 @@ L_XCALL: {
 	CNT(1);
 	FUEL_TICK;
 	rs->fuel = (uint64_t)fuel;
+	rs->depth = (unsigned)(fp - rs->frames);
 	int xrc = nx_run_xcall(rs, rs->ext->ximp[pc->x.f], rs->ext->ximp_fn[pc->x.f], &RA);
 	fuel = (int64_t)rs->fuel;
 	if (xrc)
@@ -239,17 +244,20 @@ L_RET: {
 	uint64_t v = RA;
 	CNT(1);
 	r[0] = v;
-	if (rs->depth == depth0) {
+	if (fp == fp0) {
 		rs->fuel = (uint64_t)fuel;
 		return 0;
 	}
-	rs->depth--;
-	pc = rs->frames[rs->depth].ret;
-	r = rs->frames[rs->depth].r;
+	fp--;
+	pc = fp->ret;
+	r = fp->r;
 	DISPATCH;
 }
 
 	/* ---- superinstructions (translate.c fuses them) ---- */
+	/* ADDI then CALL (an argument computed into the window): the CALL's own
+	 * cell follows, so only the dispatch between them is saved. */
+L_ADDI_CALL: CNT(1); RA = RB + (uint64_t)IMM; pc++; goto L_CALL;
 	ADDI_JB(ADDI_JLTU_B, RCC < RDD)
 	ADDI_JB(ADDI_JLTS_B, S(RCC) < S(RDD))
 	ADDI_JB(ADDI_JNE_B,  RCC != RDD)

@@ -66,6 +66,7 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
  *               ST64 D[t1+K1],z; ADDI i,i,1; JLTU i,n,->SHLI
  *   SHLI_LD*    SHLI t,i,k; LD* d,seg[t+K]
  *   ADDI_J*_B   ADDI a,b,imm; JLTU/JLTS/JNE c,d,->backward
+ *   ADDI_CALL   ADDI a,b,imm; CALL
  * Only sequences inside one function are fused; cells after the first
  * keep their own handlers, so a branch into the middle still works.
  */
@@ -158,6 +159,10 @@ static int fuse_addi_j(struct nx_ext *e, const struct nx_fn *f, uint32_t i, cons
 	unsigned op1 = NX_INSN_OP(w1);
 	unsigned h = op1 == NX_OP_JLTU ? NX_H_ADDI_JLTU_B : op1 == NX_OP_JLTS ? NX_H_ADDI_JLTS_B
 		   : op1 == NX_OP_JNE ? NX_H_ADDI_JNE_B : 0;
+	if (NX_INSN_OP(w0) == NX_OP_ADDI && op1 == NX_OP_CALL) {
+		e->cells[i].h = lab[NX_H_ADDI_CALL];
+		return 1;
+	}
 	if (NX_INSN_OP(w0) != NX_OP_ADDI || !h || NX_INSN_IMM(w1) >= 0)
 		return 0;
 	struct nx_cell *c = &e->cells[i];

@@ -259,6 +259,7 @@ static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *sh
 			*shli_ld += h == lab[k];
 		for (unsigned k = NX_H_ADDI_JLTU_B; k <= NX_H_ADDI_JNE_B; k++)
 			*addi_j += h == lab[k];
+		*addi_j += h == lab[NX_H_ADDI_CALL];
 	}
 }
 
@@ -327,7 +328,7 @@ int main(int argc, char **argv)
 	OK(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
 	   (unsigned long long)seen);
 	OK(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10),
-	   "superinstructions were fused and compared: VSUM64 %ld, VADD64 %ld, SHLI_LD* %ld, ADDI_J*_B %ld cells",
+	   "superinstructions were fused and compared: VSUM64 %ld, VADD64 %ld, SHLI_LD* %ld, ADDI_J*_B and ADDI_CALL %ld cells",
 	   vsum, vadd, shli_ld, addi_j);
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
