@@ -51,3 +51,24 @@ $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4: tests/kcore/qemu.sh $(K
 
 TESTS     += $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4
 TEST_DEPS += $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4
+
+# make kbench: the kernel-path benchmarks of bench/kernel (not part of make test).
+KBENCH_ISO := $(B)/kbench.iso
+KBENCH_EXTS := $(addprefix $(B)/tests/kcore/ext/,sched_empty.nx trap_empty.nx irq_empty.nx)
+$(B)/bench/kernel/kbench: bench/kernel/kbench.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) bench/kernel/kbench.c $(ULIB)
+$(KBENCH_ISO): $(KERNEL_ELF) $(B)/bench/kernel/kbench $(KBENCH_EXTS) | deps
+	@rm -rf $(B)/kbench-iso && mkdir -p $(B)/kbench-iso/boot/grub $(B)/kbench-iso/boot/modules
+	cp $(KERNEL_ELF) $(B)/kbench-iso/boot/kernel.elf
+	cp $(B)/bench/kernel/kbench $(B)/kbench-iso/boot/modules/pct
+	cp $(KBENCH_EXTS) $(B)/kbench-iso/boot/modules/
+	@{ printf 'set timeout=0\nset default=0\nmenuentry "kbench" {\n'; \
+	   printf '\tmultiboot2 /boot/kernel.elf\n'; \
+	   for m in $(B)/kbench-iso/boot/modules/*; do \
+	     printf '\tmodule2 /boot/modules/%s %s\n' "$$(basename $$m)" "$$(basename $$m)"; done; \
+	   printf '\tboot\n}\n'; } > $(B)/kbench-iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/kbench-iso >$(B)/kbench-iso.log 2>&1 || { cat $(B)/kbench-iso.log; exit 1; }
+.PHONY: kbench
+kbench: deps-run $(KBENCH_ISO)
+	bench/kernel/run.sh $(KBENCH_ISO)
