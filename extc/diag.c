@@ -89,6 +89,17 @@ static void diag_vreport(struct extc *c, uint32_t pos, const char *kind,
 	while (le < c->srclen && c->src[le] != '\n')
 		le++;
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (c->nents == c->capents) {
+		int cap = c->capents ? c->capents * 2 : 32;
+		struct diag_ent *e = realloc(c->ents, (size_t)cap * sizeof *e);
+		if (!e) {
+			fputs("extc: out of memory\n", stderr);
+			abort();
+		}
+		c->ents = e;
+		c->capents = cap;
+	}
+	c->ents[c->nents++] = (struct diag_ent){ pos, c->ndiag, 0 };
 	diag_printf(c, "%s:%u:%u: %s: %s\n", c->file, line, pos - ls + 1, kind, msg);
 	/* The source line; control bytes shown as spaces so the caret lines up. */
 	diag_append(c, " ", 1);
@@ -102,6 +113,42 @@ static void diag_vreport(struct extc *c, uint32_t pos, const char *kind,
 	for (i = ls; i < pos; i++)
 		diag_append(c, c->src[i] == '\t' ? "\t" : " ", 1);
 	diag_append(c, "^\n", 2);
+	c->ents[c->nents - 1].len = c->ndiag - c->ents[c->nents - 1].off;
+}
+
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct diag_ent *x = a, *y = b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;   /* stable: emission order */
+}
+
+/* Reorder the messages by source position and say if some were dropped. */
+void extc_diag_sort(struct extc *c)
+{
+	char *text = c->nents > 1 ? malloc(c->ndiag + 1) : NULL;
+	if (c->nents > 1 && !text) {
+		fputs("extc: out of memory\n", stderr);
+		abort();
+	}
+	if (text) {
+		qsort(c->ents, (size_t)c->nents, sizeof *c->ents, ent_cmp);
+		size_t n = 0;
+		for (int i = 0; i < c->nents; i++) {
+			memcpy(text + n, c->diag + c->ents[i].off, c->ents[i].len);
+			n += c->ents[i].len;
+		}
+		text[n] = 0;
+		free(c->diag);
+		c->diag = text;
+		c->ndiag = n;
+		c->capdiag = c->ndiag + 1;
+	}
+	c->nents = 0;
+	if (c->errors > EXTC_MAX_ERRORS)
+		diag_printf(c, "%s: %d more errors not shown\n", c->file,
+			    c->errors - EXTC_MAX_ERRORS);
 }
 
 void extc_error(struct extc *c, uint32_t pos, const char *fmt, ...)
@@ -113,8 +160,6 @@ void extc_error(struct extc *c, uint32_t pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	diag_vreport(c, pos, "error", fmt, ap);
 	va_end(ap);
-	if (c->errors == EXTC_MAX_ERRORS)
-		diag_printf(c, "%s: too many errors, stopping\n", c->file);
 }
 
 void extc_note(struct extc *c, uint32_t pos, const char *fmt, ...)

@@ -16,6 +16,7 @@ int extc_compile(struct extc *c, const char *file, const char *src, size_t len,
 	if (len > NX_MAX_OBJECT * 4) {
 		c->src = "";
 		extc_error(c, 0, "source file too large (%zu bytes)", len);
+		extc_diag_sort(c);
 		return c->errors;
 	}
 	c->src = extc_strndup(c, src, len);
@@ -29,6 +30,7 @@ int extc_compile(struct extc *c, const char *file, const char *src, size_t len,
 		gen_program(c);
 	if (!c->errors)
 		emit_object(c);
+	extc_diag_sort(c);
 	return c->errors;
 }
 
@@ -37,6 +39,7 @@ void extc_free(struct extc *c)
 	extc_arena_free(c);
 	free(c->toks);
 	free(c->diag);
+	free(c->ents);
 	free(c->obj.code);
 	free(c->obj.funcs);
 	free(c->obj.lines);

@@ -169,9 +169,12 @@ struct extc {
 	struct token *toks;
 	int ntoks, captoks, tp;   /* tp: parser position                 */
 	struct arena_blk *arena;
-	/* diagnostics, collected as text */
+	/* diagnostics, collected as text, one entry per message; printed
+	 * sorted by position (the lexer runs before the parser) */
 	char *diag;
 	size_t ndiag, capdiag;
+	struct diag_ent { uint32_t pos; size_t off, len; } *ents;
+	int nents, capents;
 	int errors, verbose, depth;
 	int panic;                /* parser: suppress errors until resync */
 	/* the program */
@@ -204,6 +207,7 @@ void extc_error(struct extc *c, uint32_t pos, const char *fmt, ...)
 void extc_note(struct extc *c, uint32_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void extc_arena_free(struct extc *c);
+void extc_diag_sort(struct extc *c);
 
 /* lex.re */
 void lex_all(struct extc *c);
