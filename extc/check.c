@@ -3,7 +3,7 @@
  * fields, helper signatures and trust, and the data-segment layout.
  *
  * After check_program() without errors every expression is resolved
- * (no E_NAME / E_MEMBER left), typed, and constant subexpressions are
+ * (no E_NAME left), typed, and constant subexpressions are
  * folded into E_NUM; every local has a slot; the generator may assume
  * all of it.
  */
@@ -40,13 +40,6 @@ int type_size(int t)
 int type_signed(int t)
 {
 	return t >= NX_T_I8 && t <= NX_T_I64;
-}
-
-const char *type_name(int t)
-{
-	static const char *const n[] = { "u8", "u16", "u32", "u64", "i8", "i16",
-					 "i32", "i64", "void" };
-	return n[t];
 }
 
 /* v converted to type t: truncated and re-extended as in C. */

@@ -23,7 +23,7 @@
 #define T_VOID 8             /* enum nx_type plus "no value"             */
 
 enum tok {
-	K_EOF, K_ID, K_NUM, K_BAD,
+	K_EOF, K_ID, K_NUM,
 	/* keywords */
 	K_EXTENSION, K_TRUSTED, K_UNTRUSTED, K_CONST, K_IMPORT, K_EXPORT,
 	K_HOOK, K_VOID, K_U8, K_U16, K_U32, K_U64, K_I8, K_I16,
@@ -48,7 +48,7 @@ struct token {
 enum ekind {
 	E_NUM, E_LOCAL, E_GLOBAL, E_INDEX, E_CTX, E_CALL, E_HCALL, E_XCALL,
 	E_UN, E_BIN, E_AND, E_OR, E_COND, E_CAST, E_REG,
-	E_NAME, E_MEMBER,    /* unresolved forms the parser builds       */
+	E_NAME,              /* unresolved: the parser's identifier      */
 };
 
 struct local;
@@ -220,7 +220,6 @@ void parse_program(struct extc *c);
 void check_program(struct extc *c);
 int type_size(int t);
 int type_signed(int t);
-const char *type_name(int t);
 uint64_t type_convert(uint64_t v, int t);
 
 /* gen.c */

@@ -49,7 +49,7 @@ struct gen {
 	int nlinestarts;
 };
 
-static void grow(struct extc *c, void **p, int *cap, int need, size_t elem)
+static void grow(void **p, int *cap, int need, size_t elem)
 {
 	if (need <= *cap)
 		return;
@@ -61,7 +61,6 @@ static void grow(struct extc *c, void **p, int *cap, int need, size_t elem)
 		fputs("extc: out of memory\n", stderr);
 		abort();
 	}
-	(void)c;
 	*p = q;
 	*cap = n;
 }
@@ -74,7 +73,7 @@ static int pc(struct gen *g)
 static void emit(struct gen *g, int op, int a, int b, int cc, int32_t imm)
 {
 	struct obj *o = &g->c->obj;
-	grow(g->c, (void **)&o->code, &o->capcode, o->ncode + 1, sizeof *o->code);
+	grow((void **)&o->code, &o->capcode, o->ncode + 1, sizeof *o->code);
 	o->code[o->ncode++] = NX_INSN(op, a & 0xff, b & 0xff, cc & 0xff, imm);
 }
 
@@ -93,7 +92,7 @@ static int tmp(struct gen *g)
 
 static int new_label(struct gen *g)
 {
-	grow(g->c, (void **)&g->labels, &g->caplabels, g->nlabels + 1, sizeof *g->labels);
+	grow((void **)&g->labels, &g->caplabels, g->nlabels + 1, sizeof *g->labels);
 	g->labels[g->nlabels] = -1;
 	return g->nlabels++;
 }
@@ -107,7 +106,7 @@ static void place(struct gen *g, int l)
 /* A branch to label l; the offset is patched in resolve_labels(). */
 static void emit_branch(struct gen *g, int op, int a, int b, int32_t imm, int l)
 {
-	grow(g->c, (void **)&g->fix, &g->capfix, g->nfix + 1, sizeof *g->fix);
+	grow((void **)&g->fix, &g->capfix, g->nfix + 1, sizeof *g->fix);
 	g->fix[g->nfix].insn = pc(g);
 	g->fix[g->nfix++].label = l;
 	emit(g, op, a, b, 0, imm);
@@ -155,7 +154,7 @@ static void mark_line(struct gen *g, uint32_t pos)
 		o->lines[o->nlines - 1].line = (uint32_t)line;
 		return;
 	}
-	grow(g->c, (void **)&o->lines, &o->caplines, o->nlines + 1, sizeof *o->lines);
+	grow((void **)&o->lines, &o->caplines, o->nlines + 1, sizeof *o->lines);
 	o->lines[o->nlines++] = (struct nx_line){ (uint32_t)pc(g), (uint32_t)line };
 }
 
@@ -1045,11 +1044,11 @@ void gen_program(struct extc *c)
 {
 	struct gen g = { .c = c };
 	int cap = 0;
-	grow(c, (void **)&g.linestart, &cap, 1, sizeof *g.linestart);
+	grow((void **)&g.linestart, &cap, 1, sizeof *g.linestart);
 	g.linestart[g.nlinestarts++] = 0;
 	for (uint32_t i = 0; i < c->srclen; i++)
 		if (c->src[i] == '\n') {
-			grow(c, (void **)&g.linestart, &cap, g.nlinestarts + 1, sizeof *g.linestart);
+			grow((void **)&g.linestart, &cap, g.nlinestarts + 1, sizeof *g.linestart);
 			g.linestart[g.nlinestarts++] = i + 1;
 		}
 	c->obj.funcs = calloc((size_t)c->nfuncs, sizeof *c->obj.funcs);

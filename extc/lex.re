@@ -182,7 +182,6 @@ const char *tok_name(int kind)
 {
 	static const char *const names[] = {
 		[K_EOF] = "end of file", [K_ID] = "identifier", [K_NUM] = "number",
-		[K_BAD] = "bad token",
 		[K_EXTENSION] = "'extension'", [K_TRUSTED] = "'trusted'",
 		[K_UNTRUSTED] = "'untrusted'", [K_CONST] = "'const'",
 		[K_IMPORT] = "'import'", [K_EXPORT] = "'export'", [K_HOOK] = "'hook'",
