@@ -557,9 +557,12 @@ static void loop_bound(struct extc *c, struct stmt *s)
 	struct expr *iv = in->kind == S_DECL ? in->e : in->kind == S_ASSIGN && in->op == K_ASSIGN &&
 		in->lv->kind == E_LOCAL && in->lv->loc == v ? in->e : NULL;
 	if ((in->kind == S_DECL && in->loc != v) || !iv || iv->kind != E_NUM ||
-	    st->lv->loc != v || v->type != NX_T_I64 || s->body == NULL || assigns(s->body, v))
+	    st->lv->loc != v || s->body == NULL || assigns(s->body, v))
 		return;
 	int64_t a = (int64_t)iv->val, b = (int64_t)cond->b->val;
+	/* signed arithmetic below: an i64 variable, or u64 with both ends >= 0 */
+	if (v->type != NX_T_I64 && !(v->type == NX_T_U64 && a >= 0 && b >= 0))
+		return;
 	int64_t step = (int64_t)st->e->val;
 	if (st->op == K_SUBEQ)
 		step = -step;

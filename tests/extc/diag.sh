@@ -1,9 +1,10 @@
 #!/bin/sh
-# Golden diagnostics: extc must reject each tests/extc/diag/NAME.ext with
-# exit status 1 and print exactly the error lines of NAME.expect
-# ("NAME.ext:LINE:COL: error: MESSAGE"), in order, each followed by its
-# source line and a caret under column COL.  One TAP test per expected
-# error, plus one per file for the exit status and no unexpected errors.
+# Golden diagnostics: extc -v on each tests/extc/diag/NAME.ext must print
+# exactly the error and note lines of NAME.expect
+# ("NAME.ext:LINE:COL: error: MESSAGE" or "...: note: ..."), in order, each
+# followed by its source line and a caret under column COL, and exit with
+# status 1 if errors are expected, else 0.  One TAP test per expected
+# line, plus one per file for the exit status and no unexpected lines.
 #
 #   tests/extc/diag.sh EXTC DIR
 extc=$1 dir=$2
@@ -15,8 +16,10 @@ out=$(mktemp) || exit 2
 trap 'rm -f "$out"' EXIT
 for e in "$dir"/*.expect; do
 	src=${e%.expect}.ext name=$(basename "$src")
-	(cd "$dir" && "$extc" -o /dev/null "$name") >"$out" 2>&1
+	(cd "$dir" && "$extc" -v -o /dev/null "$name") >"$out" 2>&1
 	rc=$?
+	want_rc=0
+	grep -q ': error: ' "$e" && want_rc=1
 	while IFS= read -r want; do
 		t=$((t + 1))
 		# the caret line two lines below the message: column = its length - 1
@@ -31,10 +34,10 @@ for e in "$dir"/*.expect; do
 		fi
 	done < "$e"
 	t=$((t + 1))
-	unexpected=$(grep ': error: ' "$out" | grep -vxF -f "$e")
-	order=$(grep ': error: ' "$out" | grep -xF -f "$e" | diff - "$e" >/dev/null && echo same)
-	if [ $rc -eq 1 ] && [ -z "$unexpected" ] && [ "$order" = same ]; then
-		echo "ok $t - $name: exit 1, errors in order, none unexpected"
+	unexpected=$(grep ': error: \|: note: ' "$out" | grep -vxF -f "$e")
+	order=$(grep ': error: \|: note: ' "$out" | grep -xF -f "$e" | diff - "$e" >/dev/null && echo same)
+	if [ $rc -eq $want_rc ] && [ -z "$unexpected" ] && [ "$order" = same ]; then
+		echo "ok $t - $name: exit $rc, messages in order, none unexpected"
 	else
 		echo "not ok $t - $name: exit $rc, order ${order:-differs}"
 		printf '%s\n' "$unexpected" | sed 's/^/#   unexpected: /'
