@@ -290,6 +290,10 @@ static struct expr *check_call(struct extc *c, struct expr *e)
 			extc_error(c, e->pos, "unknown function '%s'", e->name);
 		return num(c, e, 0, NX_T_I64);
 	}
+	/* a hook entry reads its hook's context: only that hook's code runs with it */
+	if (s->hook != NX_HOOK_NONE && s->hook != c->curfn->hook)
+		extc_error(c, e->pos, "'%s' is the entry of hook %s and reads its context: "
+			   "only code of that hook may call it", s->name, hook_names[s->hook]);
 	e->sym = s;
 	e->type = s->type;
 	check_args(c, e, s->nparams, "function");
@@ -679,7 +683,7 @@ static void check_hook(struct extc *c, struct sym *f)
 	}
 	if (f->hook_arg_e && const_value(c, f->hook_arg_e, &v, NULL)) {
 		if ((f->hook == NX_HOOK_IRQ && v > 255) || (f->hook == NX_HOOK_TRAP && v > 1) ||
-		    (f->hook != NX_HOOK_IRQ && f->hook != NX_HOOK_TRAP))
+		    (f->hook != NX_HOOK_IRQ && f->hook != NX_HOOK_TRAP && v))
 			extc_error(c, f->hook_arg_e->pos, "hook %s does not take argument %llu", hn,
 				   (unsigned long long)v);
 		f->hook_arg = (uint32_t)v;
