@@ -305,10 +305,12 @@ L_VSUM64: {
 }
 
 	/*
-	 * The whole loop "do { t1 = i << 3; x = M64[D, t1 + K1]; t2 = i << 3;
+	 * The whole loop "do { t1 = i << 3; x = M64[D, t1 + K1]; [t2 = i << 3;]
 	 * y = M64[S, t2 + K2]; z = x + y; M64[D, t1 + K1] = z; i++; } while (i < n)"
-	 * (dst[i] += src[i]) in one cell: a = t1, b = i, imm = 3, c = D, d = x,
-	 * x.k = K1 | K2 << 32, y.k = n | t2 << 8 | y << 16 | z << 24 | S << 32.
+	 * (dst[i] += src[i]; 8 instructions, or 7 when one index register
+	 * serves both loads: t2 = t1) in one cell: a = t1, b = i, imm = 3,
+	 * c = D, d = x, x.k = K1 | K2 << 32,
+	 * y.k = n | t2 << 8 | y << 16 | z << 24 | S << 32 | length << 40.
 	 * Elements are processed in order, so overlapping ranges behave as the
 	 * plain code does.  Fallback and checks as for VSUM64.
 	 */
@@ -328,7 +330,8 @@ L_VADD64: {
 		goto L_SHLI;
 	fuel -= (int64_t)(m - 1);
 #endif
-	CNT(8 * m);
+	unsigned len = (unsigned)(yk >> 40) & 0xff;
+	CNT(len * m);
 	uint8_t *dst = rs->base[pc->c];
 	const uint8_t *src = rs->base[ss];
 	uint64_t xv = 0, yv = 0, zv = 0;
@@ -345,7 +348,7 @@ L_VADD64: {
 	r[(yk >> 16) & 0xff] = yv;
 	r[(yk >> 24) & 0xff] = zv;
 	RB = n;
-	SKIP(8);
+	SKIP(len);
 }
 
 fault:

@@ -62,7 +62,7 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
 /*
  * Superinstructions, chosen from what extc emits for loops over arrays:
  *   VSUM64      SHLI t,i,k; LD64 x,seg[t+K]; ADD acc,acc,x; ADDI i,i,1; JLTU i,n,->SHLI
- *   VADD64      SHLI t1,i,3; LD64 x,D[t1+K1]; SHLI t2,i,3; LD64 y,S[t2+K2]; ADD z,x,y;
+ *   VADD64      SHLI t1,i,3; LD64 x,D[t1+K1]; [SHLI t2,i,3;] LD64 y,S[t2+K2]; ADD z,x,y;
  *               ST64 D[t1+K1],z; ADDI i,i,1; JLTU i,n,->SHLI
  *   SHLI_LD*    SHLI t,i,k; LD* d,seg[t+K]
  *   ADDI_J*_B   ADDI a,b,imm; JLTU/JLTS/JNE c,d,->backward
@@ -99,34 +99,38 @@ static int fuse_vsum(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const 
 	return 1;
 }
 
+/* VADD64 in its two shapes: a second SHLI for the source index, or not. */
 static int fuse_vadd(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
 {
-	if (!in_func(f, i, 8))
-		return 0;
 	const uint64_t *w = &e->code[i];
-	unsigned iv = NX_INSN_B(w[0]), t1 = NX_INSN_A(w[0]), x = NX_INSN_A(w[1]), t2 = NX_INSN_A(w[2]);
-	unsigned y = NX_INSN_A(w[3]), z = NX_INSN_A(w[4]), n = NX_INSN_B(w[7]);
-	unsigned D = NX_INSN_C(w[1]), S = NX_INSN_C(w[3]);
-	int32_t K1 = NX_INSN_IMM(w[1]), K2 = NX_INSN_IMM(w[3]);
-	if (w[0] != NX_INSN(NX_OP_SHLI, t1, iv, 0, 3) || w[1] != NX_INSN(NX_OP_LD64, x, t1, D, K1) ||
-	    w[2] != NX_INSN(NX_OP_SHLI, t2, iv, 0, 3) || w[3] != NX_INSN(NX_OP_LD64, y, t2, S, K2) ||
-	    (w[4] != NX_INSN(NX_OP_ADD, z, x, y, 0) && w[4] != NX_INSN(NX_OP_ADD, z, y, x, 0)) ||
-	    w[5] != NX_INSN(NX_OP_ST64, z, t1, D, K1) || w[6] != NX_INSN(NX_OP_ADDI, iv, iv, 0, 1) ||
-	    NX_INSN_OP(w[7]) != NX_OP_JLTU || NX_INSN_A(w[7]) != iv || NX_INSN_IMM(w[7]) != -8)
+	unsigned two = in_func(f, i, 8) && NX_INSN_OP(w[2]) == NX_OP_SHLI, len = two ? 8 : 7;
+	if (!in_func(f, i, len))
 		return 0;
-	/* i and n live across the loop; t1 until the store; x until the add. */
+	const uint64_t *l = w + len - 7;   /* the shared tail: LD y; ADD; ST; ADDI; JLTU */
+	unsigned iv = NX_INSN_B(w[0]), t1 = NX_INSN_A(w[0]), x = NX_INSN_A(w[1]);
+	unsigned t2 = two ? NX_INSN_A(w[2]) : t1, y = NX_INSN_A(l[2]), z = NX_INSN_A(l[3]), n = NX_INSN_B(l[6]);
+	unsigned D = NX_INSN_C(w[1]), S = NX_INSN_C(l[2]);
+	int32_t K1 = NX_INSN_IMM(w[1]), K2 = NX_INSN_IMM(l[2]);
+	if (w[0] != NX_INSN(NX_OP_SHLI, t1, iv, 0, 3) || w[1] != NX_INSN(NX_OP_LD64, x, t1, D, K1) ||
+	    (two && w[2] != NX_INSN(NX_OP_SHLI, t2, iv, 0, 3)) || l[2] != NX_INSN(NX_OP_LD64, y, t2, S, K2) ||
+	    (l[3] != NX_INSN(NX_OP_ADD, z, x, y, 0) && l[3] != NX_INSN(NX_OP_ADD, z, y, x, 0)) ||
+	    l[4] != NX_INSN(NX_OP_ST64, z, t1, D, K1) || l[5] != NX_INSN(NX_OP_ADDI, iv, iv, 0, 1) ||
+	    NX_INSN_OP(l[6]) != NX_OP_JLTU || NX_INSN_A(l[6]) != iv || NX_INSN_IMM(l[6]) != -(int32_t)len)
+		return 0;
+	/* i and n live across the loop; t1 until the store (t2 until the second
+	 * load); x until the add. */
 	unsigned tmp[] = { t1, t2, x, y, z };
 	for (unsigned k = 0; k < 5; k++)
 		if (tmp[k] == iv || tmp[k] == n)
 			return 0;
-	if (iv == n || t1 == x || t1 == t2 || t1 == y || t1 == z || x == t2 || x == y)
+	if (iv == n || t1 == x || t1 == y || t1 == z || (two && t1 == t2) || x == t2 || x == y)
 		return 0;
 	struct nx_cell *c = &e->cells[i];
 	c->h = lab[NX_H_VADD64];
 	c->c = (uint8_t)D;
 	c->d = (uint8_t)x;
 	c->x.k = (int64_t)((uint64_t)(uint32_t)K1 | (uint64_t)(uint32_t)K2 << 32);
-	c->y.k = (int64_t)(n | t2 << 8 | y << 16 | z << 24 | (uint64_t)S << 32);
+	c->y.k = (int64_t)(n | t2 << 8 | y << 16 | z << 24 | (uint64_t)S << 32 | (uint64_t)len << 40);
 	return 1;
 }
 

@@ -128,13 +128,15 @@ static unsigned idiom(struct gen *g, uint32_t i, unsigned room)
 		nxb_emit(g->b, I_RI(MOVI, n, (int32_t)below(8)));
 		nxb_emit(g->b, I_RRI(SHLI, t, idx, 3));
 		nxb_emit(g->b, I_MEM(LD64, acc, t, seg, (int32_t)below(3) * 8));
-		nxb_emit(g->b, I_RRI(SHLI, t2, idx, 3));
-		nxb_emit(g->b, I_MEM(LD64, y, t2, src, (int32_t)below(3) * 8));
+		int two = below(2);   /* extc shares the index register, or not */
+		if (two)
+			nxb_emit(g->b, I_RRI(SHLI, t2, idx, 3));
+		nxb_emit(g->b, I_MEM(LD64, y, two ? t2 : t, src, (int32_t)below(3) * 8));
 		nxb_emit(g->b, below(2) ? I_RRR(ADD, z, acc, y) : I_RRR(ADD, z, y, acc));
 		nxb_emit(g->b, I_MEM(ST64, z, t, seg, (int32_t)below(2) * 8));
 		nxb_emit(g->b, I_RRI(ADDI, idx, idx, 1));
-		nxb_emit(g->b, I_BRR(JLTU, idx, n, -8));
-		return 10;
+		nxb_emit(g->b, I_BRR(JLTU, idx, n, two ? -8 : -7));
+		return two ? 10 : 9;
 	}
 	case 0:
 		if (room < 6)

@@ -369,23 +369,26 @@ static void test_supers(void)
 	nx_remove(e);
 }
 
-/* The element-wise add loop extc emits for "dst[i] += src[i]". */
-static struct nx_ext *vadd_ext(unsigned dseg, unsigned sseg, int32_t k2)
+/* The element-wise add loop extc emits for "dst[i] += src[i]", with a
+ * second index register (two) or one shared by both loads. */
+static struct nx_ext *vadd_ext(unsigned dseg, unsigned sseg, int32_t k2, int two)
 {
 	struct nxb *b = nxb_new("vadd", NX_TRUST_UNTRUSTED);
+	unsigned t2 = two ? 6 : 3;
 	nxb_func(b, "add", 7, 1);                    /* add(n) */
 	nxb_emit(b, I_RI(MOVI, 2, 0));               /* 0 */
-	nxb_emit(b, I_BRR(JLEU, 0, 2, 8));           /* 1 -> 10 */
-	nxb_emit(b, I_RRI(SHLI, 3, 2, 3));           /* 2 */
+	nxb_emit(b, I_BRR(JLEU, 0, 2, two ? 8 : 7)); /* 1 -> past the loop */
+	nxb_emit(b, I_RRI(SHLI, 3, 2, 3));           /* 2: the loop */
 	nxb_emit(b, I_MEM(LD64, 4, 3, dseg, 0));     /* 3 */
-	nxb_emit(b, I_RRI(SHLI, 6, 2, 3));           /* 4 */
-	nxb_emit(b, I_MEM(LD64, 5, 6, sseg, k2));    /* 5 */
-	nxb_emit(b, I_RRR(ADD, 4, 4, 5));            /* 6 */
-	nxb_emit(b, I_MEM(ST64, 4, 3, dseg, 0));     /* 7 */
-	nxb_emit(b, I_RRI(ADDI, 2, 2, 1));           /* 8 */
-	nxb_emit(b, I_BRR(JLTU, 2, 0, -8));          /* 9 -> 2 */
-	nxb_emit(b, I_RRR(ADD, 0, 4, 5));            /* 10: x + y of the last element */
-	nxb_emit(b, I_RET(0));                       /* 11 */
+	if (two)
+		nxb_emit(b, I_RRI(SHLI, 6, 2, 3));
+	nxb_emit(b, I_MEM(LD64, 5, t2, sseg, k2));
+	nxb_emit(b, I_RRR(ADD, 4, 4, 5));
+	nxb_emit(b, I_MEM(ST64, 4, 3, dseg, 0));     /* 7 (two) or 6 */
+	nxb_emit(b, I_RRI(ADDI, 2, 2, 1));
+	nxb_emit(b, I_BRR(JLTU, 2, 0, two ? -8 : -7));
+	nxb_emit(b, I_RRR(ADD, 0, 4, 5));            /* x + y of the last element */
+	nxb_emit(b, I_RET(0));
 	return ins(b, 1, 0, NULL);
 }
 
@@ -415,24 +418,28 @@ static int vadd_agrees(struct nx_ext *e, enum nx_hook_id hook, uint64_t n, enum 
 
 static void test_vadd(void)
 {
-	struct nx_ext *e = vadd_ext(NX_SEG_BUF1, NX_SEG_BUF0, 0);
-	int fused = e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64];
-	OK(fused && vadd_agrees(e, NX_HOOK_TRAP, 40, 0, 0), "fused dst[i] += src[i] over 40 int64 agrees in every mode");
-	OK(vadd_agrees(e, NX_HOOK_TRAP, 41, NX_FAULT_OOB_LOAD, 3), "fused add past the buffers: OOB_LOAD at insn 3");
-	nx_remove(e);
-	e = vadd_ext(NX_SEG_BUF0, NX_SEG_BUF1, 0);
-	OK(e && vadd_agrees(e, NX_HOOK_NET_RX, 5, NX_FAULT_RO_STORE, 7),
-	   "fused add into the read-only frame (net_rx buf0): RO_STORE at the ST64 (insn 7)");
-	nx_remove(e);
-	e = vadd_ext(NX_SEG_BUF1, NX_SEG_BUF1, 8);
-	OK(e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64] && vadd_agrees(e, NX_HOOK_TRAP, 39, 0, 0),
-	   "fused add with overlapping source and destination behaves as the plain loop");
-	nx_remove(e);
+	for (int two = 1; two >= 0; two--) {
+		const char *shape = two ? "two index registers" : "one index register";
+		struct nx_ext *e = vadd_ext(NX_SEG_BUF1, NX_SEG_BUF0, 0, two);
+		int fused = e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64];
+		OK(fused && vadd_agrees(e, NX_HOOK_TRAP, 40, 0, 0),
+		   "fused dst[i] += src[i] (%s) over 40 int64 agrees in every mode", shape);
+		OK(vadd_agrees(e, NX_HOOK_TRAP, 41, NX_FAULT_OOB_LOAD, 3), "fused add past the buffers (%s): OOB_LOAD at insn 3", shape);
+		nx_remove(e);
+		e = vadd_ext(NX_SEG_BUF0, NX_SEG_BUF1, 0, two);
+		OK(e && vadd_agrees(e, NX_HOOK_NET_RX, 5, NX_FAULT_RO_STORE, two ? 7 : 6),
+		   "fused add into the read-only frame (%s): RO_STORE at the ST64", shape);
+		nx_remove(e);
+		e = vadd_ext(NX_SEG_BUF1, NX_SEG_BUF1, 8, two);
+		OK(e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64] && vadd_agrees(e, NX_HOOK_TRAP, 39, 0, 0),
+		   "fused add with overlapping source and destination (%s) behaves as the plain loop", shape);
+		nx_remove(e);
+	}
 }
 
 int main(void)
 {
-	TAP_PLAN(40);
+	TAP_PLAN(44);
 	test_fib();
 	test_window();
 	test_hostile();
