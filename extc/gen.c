@@ -90,6 +90,16 @@ static int tmp(struct gen *g)
 	return r;
 }
 
+/* A register holding 0: the zero register, or a temporary set to 0. */
+static int zero_value(struct gen *g)
+{
+	if (g->zero >= 0)
+		return g->zero;
+	int r = tmp(g);
+	emit(g, NX_OP_MOVI, r, 0, 0, 0);
+	return r;
+}
+
 static int new_label(struct gen *g)
 {
 	grow((void **)&g->labels, &g->caplabels, g->nlabels + 1, sizeof *g->labels);
@@ -245,7 +255,7 @@ static int known_reg(struct gen *g, struct expr *e)
 	switch (e->kind) {
 	case E_LOCAL: return local_reg(g, e->loc);
 	case E_REG:   return (int)e->val;
-	case E_NUM:   return e->val ? -1 : g->zero;
+	case E_NUM:   return e->val ? -1 : g->zero;     /* -1 if no zero register */
 	case E_CTX:   return !e->rec && g->hoist[e->field] ? g->hoist[e->field] - 1 : -1;
 	case E_CAST:  return value_fits(e->a, e->type) ? known_reg(g, e->a) : -1;
 	default:      return -1;
@@ -253,6 +263,8 @@ static int known_reg(struct gen *g, struct expr *e)
 }
 
 static int gen_call(struct gen *g, struct expr *e);
+static int gen_arith(struct gen *g, struct expr *e, int dst);
+static int is_compare(int op);
 
 /* A register holding e's value: a named one, or a new temporary. */
 static int gen_reg(struct gen *g, struct expr *e)
@@ -262,6 +274,8 @@ static int gen_reg(struct gen *g, struct expr *e)
 		return r;
 	if (e->kind == E_CALL || e->kind == E_HCALL || e->kind == E_XCALL)
 		return gen_call(g, e);
+	if (e->kind == E_BIN && !is_compare(e->op))
+		return gen_arith(g, e, -1);
 	r = tmp(g);
 	gen_into(g, e, r);
 	return r;
@@ -453,10 +467,27 @@ static int nonneg(struct expr *e)
 	return e->type == NX_T_U8 || e->type == NX_T_U16 || e->type == NX_T_U32;
 }
 
-static void gen_arith(struct gen *g, struct expr *e, int dst)
+/*
+ * Result register for an operation whose operands are in ra and rb: dst if
+ * the caller named one, else the first operand temporary allocated above
+ * `save` (the operands are dead once read), else a new temporary.  The
+ * temporaries above the result are released.
+ */
+static int result_reg(struct gen *g, int dst, int save, int ra, int rb)
+{
+	if (dst >= 0)
+		return dst;
+	dst = ra >= save ? ra : rb >= save ? rb : tmp(g);
+	g->top = dst + 1;
+	return dst;
+}
+
+/* e (arithmetic) into dst, or into a register of its choice if dst < 0;
+ * returns the register. */
+static int gen_arith(struct gen *g, struct expr *e, int dst)
 {
 	struct expr *a = e->a, *b = e->b;
-	int op = e->op, uns = e->type == NX_T_U64, rr, ri;
+	int op = e->op, uns = e->type == NX_T_U64, rr, ri, save = g->top;
 	/* signed and unsigned agree on non-negative operands, and unsigned
 	 * division by a power of two is a shift */
 	if (nonneg(a) && nonneg(b))
@@ -470,9 +501,11 @@ static void gen_arith(struct gen *g, struct expr *e, int dst)
 		uint64_t v = b->val;
 		int ra = gen_reg(g, a);
 		if (is_identity(op, v)) {
+			if (dst < 0)
+				return ra;
 			if (ra != dst)
 				emit(g, NX_OP_MOV, dst, ra, 0, 0);
-			return;
+			return dst;
 		}
 		if (op == K_MINUS && fits32(-v)) {
 			op = K_PLUS;
@@ -481,19 +514,26 @@ static void gen_arith(struct gen *g, struct expr *e, int dst)
 		reduce_const(&op, &v, uns);
 		arith_ops(op, uns, &rr, &ri);
 		if (ri >= 0 && fits32(v)) {
+			dst = result_reg(g, dst, save, ra, -1);
 			emit(g, ri, dst, ra, 0, (int32_t)v);
-			return;
+			return dst;
 		}
-		emit(g, rr, dst, ra, gen_reg(g, b), 0);
-		return;
+		int rb = gen_reg(g, b);
+		dst = result_reg(g, dst, save, ra, rb);
+		emit(g, rr, dst, ra, rb, 0);
+		return dst;
 	}
 	if (a->kind == E_NUM && a->val == 0 && op == K_MINUS) {
-		emit(g, NX_OP_NEG, dst, gen_reg(g, b), 0, 0);
-		return;
+		int rb = gen_reg(g, b);
+		dst = result_reg(g, dst, save, -1, rb);
+		emit(g, NX_OP_NEG, dst, rb, 0, 0);
+		return dst;
 	}
 	arith_ops(op, uns, &rr, &ri);
-	int ra = gen_reg(g, a);
-	emit(g, rr, dst, ra, gen_reg(g, b), 0);
+	int ra = gen_reg(g, a), rb = gen_reg(g, b);
+	dst = result_reg(g, dst, save, ra, rb);
+	emit(g, rr, dst, ra, rb, 0);
+	return dst;
 }
 
 static int cmp_unsigned(struct expr *e)
@@ -893,7 +933,7 @@ static void gen_loop(struct gen *g, struct stmt *s)
 static void gen_return(struct gen *g, struct stmt *s)
 {
 	int save = g->top;
-	emit(g, NX_OP_RET, s->e ? gen_reg(g, s->e) : g->zero, 0, 0, 0);
+	emit(g, NX_OP_RET, s->e ? gen_reg(g, s->e) : zero_value(g), 0, 0, 0);
 	g->top = save;
 }
 
@@ -1002,31 +1042,55 @@ static void hoist_load(struct gen *g)
 	}
 }
 
+/* Does the code address memory (globals, context, buffers)? */
+static int mem_expr(struct expr *e)
+{
+	if (!e)
+		return 0;
+	if (e->kind == E_GLOBAL || e->kind == E_INDEX || e->kind == E_CTX)
+		return 1;
+	for (int i = 0; i < e->nargs; i++)
+		if (mem_expr(e->args[i]))
+			return 1;
+	return mem_expr(e->a) || mem_expr(e->b) || mem_expr(e->c);
+}
+
+static int mem_stmt(struct stmt *s)
+{
+	for (; s; s = s->next)
+		if (mem_expr(s->e) || mem_expr(s->lv) || mem_stmt(s->body) || mem_stmt(s->els) ||
+		    mem_stmt(s->init) || mem_stmt(s->step))
+			return 1;
+	return 0;
+}
+
 static void gen_function(struct gen *g, struct sym *f)
 {
 	struct obj *o = &g->c->obj;
 	g->fn = f;
 	g->start = pc(g);
-	g->zero = f->nparams;
+	/* the zero register only where memory is addressed; a register less
+	 * is a register the engine need not clear on every call */
+	g->zero = mem_stmt(f->body) ? f->nparams : -1;
 	g->nhoist = 0;
 	g->nlabels = g->nfix = g->nloops = 0;
 	g->lastline = 0;
 	g->last_label_at = -1;
 	memset(g->hoist, 0, sizeof g->hoist);
 	memset(g->uses, 0, sizeof g->uses);
-	g->maxreg = g->zero;
+	g->maxreg = g->zero >= 0 ? g->zero : f->nparams - 1;
 	if (f->hook != NX_HOOK_NONE) {
 		hoist_stmt(g, f->body, 0);
 		hoist_choose(g);
 	}
-	g->localbase = g->zero + 1 + g->nhoist;
+	g->localbase = (g->zero >= 0 ? g->zero + 1 : f->nparams) + g->nhoist;
 	g->top = g->localbase;
 	mark_line(g, f->pos);
 	hoist_load(g);
 	gen_stmt(g, f->body);
 	int n = pc(g) - g->start;
 	if (!n || NX_INSN_OP(o->code[pc(g) - 1]) != NX_OP_RET || g->last_label_at == pc(g))
-		emit(g, NX_OP_RET, g->zero, 0, 0, 0);
+		emit(g, NX_OP_RET, zero_value(g), 0, 0, 0);
 	resolve_labels(g);
 	n = pc(g) - g->start;
 	if (g->maxreg >= NX_MAX_REGS)
