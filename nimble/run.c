@@ -45,21 +45,48 @@ void nx_run_cache_drain(void)
 	}
 }
 
-/* lim: off < lim <=> [off, off + w) fits; slim: off - wr < slim <=> storable. */
-static void seg_set(struct nx_run *rs, unsigned s, uint8_t *base, uint64_t len, uint64_t wr)
+static inline uint64_t sat_sub(uint64_t a, uint64_t b)
 {
-	if (!base)
-		len = 0;
-	if (wr > len)
-		wr = len;
+	return a > b ? a - b : 0;
+}
+
+/*
+ * A segment of the run.  The limits the checked handlers compare with
+ * are computed only when a checked set will run (rs->limits): an
+ * unchecked run's entry pays for base pointers alone.
+ *   lim:  off < lim  <=> [off, off + w) fits
+ *   slim: off - wr < slim <=> it fits and lies above the read-only part
+ */
+static inline void seg_limits(struct nx_run *rs, unsigned s)
+{
+	uint64_t len = rs->len[s], wr = rs->wr[s];
+	uint64_t l1 = len, l2 = sat_sub(len, 1), l4 = sat_sub(len, 3), l8 = sat_sub(len, 7);
+	rs->lim[0][s] = l1;
+	rs->lim[1][s] = l2;
+	rs->lim[2][s] = l4;
+	rs->lim[3][s] = l8;
+	rs->slim[0][s] = sat_sub(l1, wr);
+	rs->slim[1][s] = sat_sub(l2, wr);
+	rs->slim[2][s] = sat_sub(l4, wr);
+	rs->slim[3][s] = sat_sub(l8, wr);
+}
+
+static inline void seg_set(struct nx_run *rs, unsigned s, uint8_t *base, uint64_t len, uint64_t wr)
+{
+	len = base ? len : 0;
 	rs->base[s] = base;
 	rs->len[s] = len;
-	rs->wr[s] = wr;
-	for (unsigned lg = 0; lg < 4; lg++) {
-		uint64_t w = 1ull << lg;
-		rs->lim[lg][s] = len >= w ? len - w + 1 : 0;
-		rs->slim[lg][s] = rs->lim[lg][s] > wr ? rs->lim[lg][s] - wr : 0;
-	}
+	rs->wr[s] = wr < len ? wr : len;
+	if (rs->limits)
+		seg_limits(rs, s);
+}
+
+/* Switch the run to checked limits (an XCALL from unchecked into checked code). */
+static void limits_on(struct nx_run *rs)
+{
+	rs->limits = 1;
+	for (unsigned s = 0; s < NX_SEG_COUNT; s++)
+		seg_limits(rs, s);
 }
 
 void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
@@ -75,8 +102,11 @@ void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 	rs->depth = rs->xdepth = 0;
 	rs->stack_end = rs->stack + NX_STACK_SLOTS;
 	env->seg[NX_SEG_DATA] = (struct nx_seg){ ext->data, ext->data_len, 0 };
+	rs->limits = 0;
 	for (unsigned s = 0; s < NX_SEG_COUNT; s++)
 		seg_set(rs, s, env->seg[s].base, env->seg[s].len, env->seg[s].wr_lo);
+	if (ext->set != NX_SET_UNCHECKED)
+		limits_on(rs);
 }
 
 static void stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
@@ -115,10 +145,24 @@ static void fault_where(const struct nx_run *rs, uint32_t *func, uint32_t *insn)
 	*func = (uint32_t)nx_func_of(rs->fault_ext, *insn);
 }
 
+/* The entry frame: arguments, then zeroes (inline: frames are small and a
+ * memset/memcpy call would cost more than the stores; the empty asm keeps
+ * compilers from making one). */
+static void regs_init(uint64_t *r, const struct nx_fn *f, const uint64_t *args)
+{
+	unsigned i = 0;
+	for (; i < f->nargs; i++)
+		r[i] = args[i];
+	for (; i < f->nregs; i++) {
+		r[i] = 0;
+		__asm__("" : "+r"(i));
+	}
+}
+
 int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 	   const uint64_t *args, unsigned nargs, struct nx_result *res)
 {
-	memset(res, 0, sizeof *res);
+	*res = (struct nx_result){ 0 };
 	if (!ext || func >= ext->nfn || nargs != ext->fn[func].nargs || !env)
 		return -NX_EINVAL;
 	if (ext_enter(ext))
@@ -130,9 +174,7 @@ int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 	}
 	const struct nx_fn *f = &ext->fn[func];
 	nx_run_setup(rs, ext, env);
-	memset(rs->stack, 0, f->nregs * sizeof *rs->stack);
-	if (nargs)
-		memcpy(rs->stack, args, nargs * sizeof *args);
+	regs_init(rs->stack, f, args);
 	int rc = nx_exec_set[ext->set](rs, &ext->cells[f->start], rs->stack, NULL);
 	res->value = rc ? 0 : rs->stack[0];
 	res->fault = (enum nx_fault)rc;
@@ -164,6 +206,8 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 		r[i] = 0;
 	struct nx_ext *caller = rs->ext;
 	uint64_t insns0 = rs->insns;
+	if (callee->set != NX_SET_UNCHECKED && !rs->limits)
+		limits_on(rs);
 	rs->ext = callee;
 	rs->xdepth++;
 	seg_set(rs, NX_SEG_DATA, callee->data, callee->data_len, 0);
