@@ -24,11 +24,13 @@
 #define CHK(cond, f)    do { if (__builtin_expect(!(cond), 0)) FAULT(f); } while (0)
 #define CHK_AT(cond, f, k) do { if (__builtin_expect(!(cond), 0)) { pc += (k); FAULT(f); } } while (0)
 /* fuel is a signed local so the test is one dec and one sign branch. */
-#define FUEL_TICK       do { if (__builtin_expect(--fuel < 0, 0)) { fuel = 0; FAULT(NX_FAULT_FUEL); } } while (0)
+#define FUEL_TICK       FUEL_TICK_AT(0)
+#define FUEL_TICK_AT(k) do { if (__builtin_expect(--fuel < 0, 0)) { fuel = 0; pc += (k); FAULT(NX_FAULT_FUEL); } } while (0)
 #else
 #define CHK(cond, f)    do { } while (0)
 #define CHK_AT(cond, f, k) do { } while (0)
 #define FUEL_TICK       do { } while (0)
+#define FUEL_TICK_AT(k) do { } while (0)
 #endif
 #if NX_COUNTING
 #define CNT(n)          (rs->insns += (n))
@@ -81,7 +83,7 @@
 /* ADDI a, b, imm; J<cc> c, d -> x.t (backward): a loop's increment and test. */
 #define ADDI_JB(name, cond) \
 	L_##name: CNT(2); RA = RB + (uint64_t)IMM; \
-	if (cond) { pc++; FUEL_TICK; pc = pc->x.t; DISPATCH; } SKIP(2);
+	if (cond) { FUEL_TICK_AT(1); pc = pc->x.t; DISPATCH; } SKIP(2);
 /* SHLI a, b, imm; LD d, seg c[a + x.k]: an indexed load. */
 #define SHLI_LOAD(name, T, lg) \
 	L_##name: { CNT(2); RA = RB << (IMM & 63); \
@@ -362,6 +364,7 @@ fault:
 
 #undef CHK
 #undef CHK_AT
+#undef FUEL_TICK_AT
 #undef RCC
 #undef RDD
 #undef ADDI_JB
