@@ -59,7 +59,17 @@ EXTC_XCALL_OBJS := $(B)/tests/extc/xcall/lib.nx $(B)/tests/extc/xcall/user.nx \
 $(EXTC_T)/xcall-run: $(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS)
 	$(call extc_wrapper,$(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS))
 
-EXTC_TESTS := $(EXTC_T)/xcall-run $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
+# Differential: 400 random expressions, values computed by the generator.
+$(EXTC_T)/exprgen: tests/extc/exprgen.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $< -o $@
+$(EXTC_T)/gen/exprs.ext: $(EXTC_T)/exprgen
+	@mkdir -p $(@D)
+	$< 2026 400 > $@
+$(EXTC_T)/run-exprs: tests/extc/run.sh tests/extc/rules.mk $(EXTC_T)/gen/exprs.ext
+	$(call extc_wrapper,tests/extc/run.sh $(EXTC) $(B)/nxrun $(EXTC_T)/work-exprs $(EXTC_T)/gen/exprs.ext)
+
+EXTC_TESTS := $(EXTC_T)/run-exprs $(EXTC_T)/xcall-run $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
               $(EXTC_T)/docs
 TESTS     += $(EXTC_TESTS)
 TEST_DEPS += $(EXTC_TESTS) $(EXTC) $(B)/nxrun
