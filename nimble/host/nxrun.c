@@ -182,8 +182,8 @@ static void *read_file(const char *path, size_t *len)
 	return p;
 }
 
-/* A scalar context field of hook by name: offset, width, signedness, access. */
-struct field { const char *name; uint32_t off; enum nx_type type; int rw; };
+/* A scalar context field of hook by name: offset, width and signedness. */
+struct field { const char *name; uint32_t off; enum nx_type type; };
 
 /* NAME or NAME[i] (a fixed-size array in CTX), n chars of name. */
 static int find_field(enum nx_hook_id hook, const char *name, size_t n, struct field *out)
@@ -194,7 +194,7 @@ static int find_field(enum nx_hook_id hook, const char *name, size_t n, struct f
 #define NX_FIND(h, arr, nm, seg, off, type, count, stride, acc) \
 	if (NX_HOOK_##h == hook && !arr[0] && seg == NX_SEG_CTX && count != NX_DYN && \
 	    idx <= (count ? count - 1 : 0) && strlen(nm) == base && !strncmp(nm, name, base)) { \
-		*out = (struct field){ nm, (uint32_t)(off + idx * stride), type, acc == NX_RW }; return 1; }
+		*out = (struct field){ nm, (uint32_t)(off + idx * stride), type }; return 1; }
 	NX_CTX_FIELDS(NX_FIND)
 #undef NX_FIND
 	return 0;
@@ -256,7 +256,7 @@ static void print_changed(enum nx_hook_id hook, const uint8_t *before, const uin
 {
 #define NX_PRINT(h, arr, nm, seg, off, type, count, stride, acc) \
 	if (NX_HOOK_##h == hook && !arr[0] && seg == NX_SEG_CTX && count == 0 && acc == NX_RW) { \
-		struct field f = { nm, off, type, 1 }; \
+		struct field f = { nm, off, type }; \
 		if (field_get(before, &f) != field_get(after, &f)) \
 			printf("ctx.%s: %lld\n", nm, (long long)field_get(after, &f)); }
 	NX_CTX_FIELDS(NX_PRINT)
