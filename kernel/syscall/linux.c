@@ -32,11 +32,9 @@ long sys_exit(long code)
 	task_exit((int)code);
 }
 
-/* Known gap: ends only the calling task, like exit; the other tasks of
- * the aspace must exit themselves (docs/syscalls.md). */
 long sys_exit_group(long code)
 {
-	task_exit((int)code);
+	task_exit_group((int)code);
 }
 
 long sys_getpid(void) { return task_current()->pid; }

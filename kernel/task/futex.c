@@ -41,7 +41,18 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
 	t->state = TASK_BLOCKED;
 	spin_unlock_irqrestore(&b->lock, f);
 	schedule();
-	return 0;
+	if (!t->killed)
+		return 0;
+	/* Woken by exit_group, not by futex_wake: still on the list. */
+	f = spin_lock_irqsave(&b->lock);
+	for (struct task **pp = &b->head; *pp; pp = &(*pp)->wait_next)
+		if (*pp == t) {
+			*pp = t->wait_next;
+			break;
+		}
+	t->wait_key = 0;
+	spin_unlock_irqrestore(&b->lock, f);
+	return -LWK_EINTR;
 }
 
 int futex_wake(uint64_t uaddr, uint32_t n)

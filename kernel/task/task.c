@@ -31,6 +31,8 @@ BOOT_PARAM_UINT(sched_quantum_ms, sched_quantum_ms, 1, 10000);
 
 struct user_start { uint64_t rip, rsp, a0, a1, a2, a3; };
 
+_Static_assert(__builtin_offsetof(struct task, killed) == 0, "syscall_entry.S: TASK_KILLED");
+
 void switch_stacks(uint64_t *save_ksp, uint64_t next_ksp);
 void task_start(void);
 void user_iret(const struct user_start *u) __attribute__((noreturn));
@@ -120,6 +122,7 @@ static void user_body(void *arg)
 	struct task *t = arg;
 	struct user_start u = { t->entry, t->ustack, t->start_arg[0], t->start_arg[1],
 				t->start_arg[2], t->start_arg[3] };
+	task_check_killed();   /* its aspace's exit_group came before its first run */
 	user_iret(&u);
 }
 
@@ -413,6 +416,16 @@ int task_sleep_ns(uint64_t ns)
 	t->state = TASK_BLOCKED;
 	spin_unlock(&c->lock);
 	schedule();
+	if (t->killed) {       /* woken early by exit_group: leave the list */
+		spin_lock(&c->lock);
+		for (pp = &c->sleepers; *pp; pp = &(*pp)->wait_next)
+			if (*pp == t) {
+				*pp = t->wait_next;
+				break;
+			}
+		spin_unlock(&c->lock);
+		return -LWK_EINTR;
+	}
 	return 0;
 }
 
@@ -446,6 +459,36 @@ void task_fault_exit(int vector, uint64_t rip, uint64_t addr)
 	__builtin_unreachable();
 }
 
+void task_check_killed(void)
+{
+	struct task *t = task_current();
+	if (t->killed)
+		exit_with(LWK_EXIT_KILLED, t->killed - 1, 0, 0);
+}
+
+/*
+ * Mark every other task of the aspace; blocked ones are woken so that
+ * they leave their wait (futex, sleep, task_wait each notice `killed`),
+ * running ones are kicked out of user mode by an IPI.  Each ends on its
+ * way back to user mode.
+ */
+void task_exit_group(int code)
+{
+	struct task *me = task_current();
+	unsigned long f = spin_lock_irqsave(&tasks_lock);
+	for (struct task *t = all_tasks; t; t = t->all_next) {
+		if (t == me || !me->as || t->as != me->as || t->state == TASK_EXITED)
+			continue;
+		t->killed = (code & 0xff) + 1;
+		if (t->state == TASK_BLOCKED)
+			task_wake(t);
+		else if (cpus[t->cpu].current == t)
+			smp_kick(t->cpu);
+	}
+	spin_unlock_irqrestore(&tasks_lock, f);
+	task_exit(code);
+}
+
 /* Find an exited child matching tid (0 = any) whose stack was freed. */
 static int wait_for(uint32_t tid, struct lwk_task_status *out)
 {
@@ -471,6 +514,8 @@ static int wait_for(uint32_t tid, struct lwk_task_status *out)
 		me->state = TASK_BLOCKED;
 		spin_unlock_irqrestore(&tasks_lock, f);
 		schedule();
+		if (me->killed)
+			return -LWK_EINTR;
 	}
 }
 

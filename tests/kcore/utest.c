@@ -10,6 +10,7 @@
 #include "ulib.h"
 
 #define CHILD 0xc41dull
+#define CHILD_GROUP 0xc41eull
 static int n, failed;
 
 static void ok(int cond, const char *name)
@@ -353,6 +354,69 @@ static void test_child(void)
 	ok(s.code & C_OTHERS, "task_create in someone else's aspace: EPERM");
 }
 
+/* ---- exit_group ---- */
+
+static volatile uint32_t never;
+
+static void block_forever(uint64_t arg)
+{
+	(void)arg;
+	for (;;)
+		futex_wait(&never, 0);
+}
+
+static void spin_forever(uint64_t arg)
+{
+	(void)arg;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+static void sleep_long(uint64_t arg)
+{
+	(void)arg;
+	nanosleep_ns(10000000000ull);
+	thread_exit(1);
+}
+
+/* Three tasks that would never end by themselves, then exit_group(5);
+ * their tids go to heap[16..18] for the PCT to check. */
+static int child_group(uint64_t *heap)
+{
+	uint32_t cpu = cpu_count() > 1 ? 1 : 0;
+	heap[16] = (uint64_t)thread(block_forever, 0, 0);
+	heap[17] = (uint64_t)thread(spin_forever, 0, cpu);
+	heap[18] = (uint64_t)thread(sleep_long, 0, 0);
+	for (int i = 0; i < 20; i++)
+		sched_yield();
+	exit(5);
+}
+
+static void test_exit_group(void)
+{
+	long len = module("pct");
+	struct spawn sp;
+	ok(elf_spawn(modbuf, len, "group", 2, 0, 0, CHILD_GROUP, 1 << 20, &sp) == 0,
+	   "elf_spawn an application for exit_group");
+	struct lwk_task_status s = wait_one();
+	ok(s.tid == sp.tid && s.kind == LWK_EXIT_NORMAL && s.code == 5, "its main task exit_group(5)s");
+	const uint64_t *tids = (const uint64_t *)(sp.window + sp.heap) + 16;
+	int gone = 0;
+	uint64_t t0 = 0, now = 0;
+	clock_gettime_ns(&t0);
+	/* Bounded wait (5 s) for the other CPU to act on the kick. */
+	for (now = t0; gone < 3 && now - t0 < 5000000000ull; clock_gettime_ns(&now)) {
+		gone = 0;
+		for (int j = 0; j < 3; j++)
+			gone += (long)tids[j] > 0 && task_setprio((uint32_t)tids[j], 0) == -LWK_ESRCH;
+		nanosleep_ns(1000000);
+	}
+	for (int j = 0; j < 3; j++)
+		if (task_setprio((uint32_t)tids[j], 0) != -LWK_ESRCH)
+			printf("# task %ld still exists\n", (long)tids[j]);
+	ok(gone == 3, "exit_group ended a futex-blocked, a spinning (other CPU) and a sleeping task");
+}
+
 int main(int argc, char **argv, uint64_t arg0)
 {
 	(void)argc, (void)argv;
@@ -360,6 +424,8 @@ int main(int argc, char **argv, uint64_t arg0)
 		/* Our heap holds the objects at its bottom; find it with brk. */
 		return child_main((const uint64_t *)brk(0));
 	}
+	if (arg0 == CHILD_GROUP)
+		return child_group((uint64_t *)brk(0));
 	test_linux();
 	test_futex();
 	test_faults();
@@ -367,6 +433,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	test_lwk();
 	test_nimble();
 	test_child();
+	test_exit_group();
 	printf("1..%d\n# %d of %d failed\n", n, failed, n);
 	return failed ? 1 : 0;
 }

@@ -50,8 +50,9 @@ uint64_t irq_count(unsigned vector)
 
 static void timer_irq(struct trapframe *tf)
 {
-	(void)tf;
 	sched_timer_irq();
+	if (tf->cs & 3)
+		task_check_killed();
 }
 
 static void exception(struct trapframe *tf)

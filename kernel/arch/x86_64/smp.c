@@ -48,8 +48,9 @@ static void xcall_irq(struct trapframe *tf)
 
 static void kick_irq(struct trapframe *tf)
 {
-	(void)tf;
 	sched_kick_irq();
+	if (tf->cs & 3)
+		task_check_killed();   /* exit_group kicks a task out of user mode */
 }
 
 int smp_call(unsigned cpu, void (*fn)(void *), void *arg)

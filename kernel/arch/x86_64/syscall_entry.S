@@ -8,10 +8,13 @@
  * (lwk/syscall.h): nr, r9, r8, r10, rdx, rsi, rdi, rflags, rip, rsp.
  * The fast path calls syscall_table[nr] directly with the arguments still
  * in place (r10 moved to rcx); when a trap-hook filter is attached, or the
- * number is out of range, it goes through syscall_slow(frame) in C.
+ * number is out of range, it goes through syscall_slow(frame) in C.  On
+ * the way out a task that exit_group ended is not returned to.
  */
 #include <lwk/smp.h>
 #include <uapi/lwk.h>
+
+#define TASK_KILLED 0   /* offsetof(struct task, killed): asserted in task.c */
 
 	.text
 	.globl syscall_entry
@@ -42,6 +45,9 @@ syscall_entry:
 
 	.globl syscall_return
 syscall_return:
+	movq %gs:CPU_CURRENT, %rcx
+	cmpl $0, TASK_KILLED(%rcx)      /* exit_group of another task of ours */
+	jne 2f
 	addq $8, %rsp
 	popq %r9
 	popq %r8
@@ -54,6 +60,8 @@ syscall_return:
 	swapgs
 	popq %rsp
 	sysretq
+2:	call task_check_killed          /* does not return */
+	ud2
 	.size syscall_entry, . - syscall_entry
 
 /*

@@ -21,6 +21,8 @@ enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_EXITED };
 struct aspace;
 
 struct task {
+	volatile int32_t killed;  /* exit_group: end with this code + 1 (0 = alive);
+	                           * first field: the syscall exit path tests it */
 	uint32_t tid;
 	uint32_t pid;             /* the aspace id: Linux getpid()       */
 	uint32_t parent;          /* tid to which task_wait reports      */
@@ -75,6 +77,11 @@ void task_wake(struct task *t);           /* BLOCKED -> RUNNABLE on its CPU */
 int task_switch_cpus(unsigned cpu);       /* migrate the calling task */
 int task_sleep_ns(uint64_t ns);
 void task_exit(int code) __attribute__((noreturn));
+/* exit_group: end every other task of the caller's aspace with code (each
+ * ends at its next return towards user mode), then the caller. */
+void task_exit_group(int code) __attribute__((noreturn));
+/* On the way back to user mode: end the task if exit_group asked for it. */
+void task_check_killed(void);
 void task_fault_exit(int vector, uint64_t rip, uint64_t addr) __attribute__((noreturn));
 /* Wait for a child of the caller to end: its status, freeing it. */
 int task_wait_child(struct lwk_task_status *out);
