@@ -73,12 +73,42 @@ static int helper_type(int h)
 	return T_VOID;
 }
 
-static struct sym *find_sym(struct extc *c, const char *name)
+/* The top-level names live in a hash table so that big inputs stay linear. */
+static unsigned name_hash(const char *s)
 {
-	for (struct sym *s = c->syms; s; s = s->next)
-		if (s->kind != SYM_IMPORT && s->name && !strcmp(s->name, name))
+	unsigned h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h % EXTC_HASH;
+}
+
+static struct sym *lookup(struct extc *c, const char *key)
+{
+	for (struct sym *s = c->htab[name_hash(key)]; s; s = s->hnext)
+		if (!strcmp(s->key, key))
 			return s;
 	return NULL;
+}
+
+static struct sym *find_sym(struct extc *c, const char *name)
+{
+	return lookup(c, name);
+}
+
+/* An import's key "ext.name" cannot clash with an identifier. */
+static const char *import_key(struct extc *c, const char *ext, const char *name)
+{
+	size_t n = strlen(ext), m = strlen(name);
+	char *key = extc_alloc(c, n + m + 2);
+	memcpy(key, ext, n);
+	key[n] = '.';
+	memcpy(key + n + 1, name, m + 1);
+	return key;
+}
+
+static struct sym *find_import(struct extc *c, const char *ext, const char *name)
+{
+	return lookup(c, import_key(c, ext, name));
 }
 
 static struct local *find_local(struct extc *c, const char *name)
@@ -91,6 +121,11 @@ static struct local *find_local(struct extc *c, const char *name)
 
 static void scope_push(struct extc *c, struct local *l)
 {
+	if (c->nscope == EXTC_MAX_LOCALS) {
+		extc_error(c, l->pos, "more than %d parameters and locals in '%s'",
+			   EXTC_MAX_LOCALS, c->curfn->name);
+		return;
+	}
 	if (c->nscope == c->capscope) {
 		int cap = c->capscope ? c->capscope * 2 : 64;
 		struct local **s = extc_alloc(c, (size_t)cap * sizeof *s);
@@ -143,6 +178,10 @@ static struct expr *check_name(struct extc *c, struct expr *e)
 			extc_error(c, e->pos, "helper '%s' used without a call", e->name);
 		else
 			extc_error(c, e->pos, "unknown name '%s'", e->name);
+		return num(c, e, 0, NX_T_I64);
+	}
+	if (s->kind == SYM_CONST && !s->ready) {
+		extc_error(c, e->pos, "constant '%s' is used before its definition", e->name);
 		return num(c, e, 0, NX_T_I64);
 	}
 	if (s->kind == SYM_CONST)
@@ -302,10 +341,7 @@ static struct expr *check_call(struct extc *c, struct expr *e)
 
 static struct expr *check_xcall(struct extc *c, struct expr *e)
 {
-	struct sym *s;
-	for (s = c->syms; s; s = s->next)
-		if (s->kind == SYM_IMPORT && !strcmp(s->ext, e->name) && !strcmp(s->name, e->name2))
-			break;
+	struct sym *s = find_import(c, e->name, e->name2);
 	if (!s) {
 		for (int i = 0; i < e->nargs; i++)
 			e->args[i] = check_expr(c, e->args[i]);
@@ -765,41 +801,41 @@ static void check_names(struct extc *c, struct sym *s)
 		if (strlen(s->name) > NX_NAME_MAX || (s->ext && strlen(s->ext) > NX_NAME_MAX))
 			extc_error(c, s->pos, "name '%s' longer than %d characters", s->name, NX_NAME_MAX);
 	}
-	for (struct sym *o = c->syms; o != s; o = o->next) {
-		if (s->kind == SYM_IMPORT || o->kind == SYM_IMPORT) {
-			if (s->kind == o->kind && !strcmp(s->ext, o->ext) && !strcmp(s->name, o->name))
-				extc_error(c, s->pos, "'%s.%s' is imported twice", s->ext, s->name);
-			continue;
+	if (s->kind == SYM_IMPORT) {
+		if (find_import(c, s->ext, s->name)) {
+			extc_error(c, s->pos, "'%s.%s' is imported twice", s->ext, s->name);
+			return;
 		}
-		if (!strcmp(o->name, s->name)) {
-			extc_error(c, s->pos, "'%s' is already declared", s->name);
-			break;
-		}
+		s->key = import_key(c, s->ext, s->name);
+	} else if (find_sym(c, s->name)) {
+		extc_error(c, s->pos, "'%s' is already declared", s->name);
+		return;
+	} else {
+		s->key = s->name;
 	}
+	unsigned h = name_hash(s->key);
+	s->hnext = c->htab[h];
+	c->htab[h] = s;
 }
 
 void check_program(struct extc *c)
 {
 	struct sym *s;
+	c->htab = extc_alloc(c, EXTC_HASH * sizeof *c->htab);
 	for (s = c->syms; s; s = s->next) {
 		check_names(c, s);
 		if (s->kind == SYM_FUNC)
 			s->index = c->nfuncs++;
 		else if (s->kind == SYM_IMPORT)
 			s->index = c->nximports++;
-		else if (s->kind == SYM_CONST) {
-			/* a constant sees only the constants before it: cut the
-			 * list after it and hide its own name while folding */
-			struct sym *save = s->next;
-			const char *name = s->name;
-			s->next = NULL;
-			s->name = "";
+	}
+	/* in order: a constant sees the constants before it (ready), not itself */
+	for (s = c->syms; s; s = s->next)
+		if (s->kind == SYM_CONST) {
 			if (!const_value(c, s->init, &s->val, &s->type))
 				s->val = 0;
-			s->next = save;
-			s->name = name;
+			s->ready = 1;
 		}
-	}
 	for (s = c->syms; s; s = s->next)
 		if (s->kind == SYM_GLOBAL)
 			check_global(c, s);

@@ -20,6 +20,8 @@
 
 #define EXTC_MAX_ERRORS 20   /* stop reporting after this many         */
 #define EXTC_MAX_DEPTH  500  /* nesting of expressions and statements   */
+#define EXTC_MAX_LOCALS 250  /* parameters and locals live at once      */
+#define EXTC_HASH       4096 /* buckets of the top-level name table     */
 #define T_VOID 8             /* enum nx_type plus "no value"             */
 
 enum tok {
@@ -123,6 +125,9 @@ struct sym {
 	struct expr *hook_arg_e, *hook_prio_e;
 	uint32_t hook_pos;
 	int index;                /* FUNCS or XIMPORTS index             */
+	int ready;                /* SYM_CONST: value known              */
+	const char *key;          /* name, or "ext.name" for an import   */
+	struct sym *hnext;        /* hash chain                          */
 	int nslots;               /* locals+params, max depth (checker)  */
 	struct sym *next;
 };
@@ -183,6 +188,7 @@ struct extc {
 	int trust;
 	int have_ext;
 	struct sym *syms, **symtail;
+	struct sym **htab;        /* EXTC_HASH buckets of top-level names */
 	int nfuncs, nximports;
 	uint32_t datasize;
 	struct obj obj;
