@@ -132,10 +132,15 @@ long sys_uname(long buf)
 long sys_futex(long uaddr, long op, long val, long timeout)
 {
 	switch (op & ~LWK_FUTEX_PRIVATE) {
-	case LWK_FUTEX_WAIT:
-		if (timeout)
-			return -LWK_EINVAL;    /* timed waits: not supported yet */
-		return futex_wait(uaddr, (uint32_t)val, 0);
+	case LWK_FUTEX_WAIT: {
+		struct lwk_timespec t = { 0, 0 };
+		if (timeout && copy_from_user(&t, timeout, sizeof t))
+			return -LWK_EFAULT;
+		if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+			return -LWK_EINVAL;
+		uint64_t ns = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+		return futex_wait(uaddr, (uint32_t)val, timeout ? (ns ? ns : 1) : 0);
+	}
 	case LWK_FUTEX_WAKE:
 		return futex_wake(uaddr, (uint32_t)val);
 	default:

@@ -368,15 +368,15 @@ void sched_timer_irq(void)
 	struct task *due = NULL;
 	while (c->sleepers && c->sleepers->wake_at <= now) {
 		struct task *t = c->sleepers;
-		c->sleepers = t->wait_next;
-		t->wait_next = due;
+		c->sleepers = t->sleep_next;
+		t->sleep_next = due;
 		due = t;
 	}
 	spin_unlock(&c->lock);
 	while (due) {
 		struct task *t = due;
-		due = t->wait_next;
-		t->wait_next = NULL;
+		due = t->sleep_next;
+		t->sleep_next = NULL;
 		task_wake(t);
 	}
 	if (now >= c->quantum_end && c->current != c->idle)
@@ -402,28 +402,42 @@ int task_switch_cpus(unsigned cpu)
 	return 0;
 }
 
-int task_sleep_ns(uint64_t ns)
+/* Put the calling task on its CPU's sleeper list until now + ns (the
+ * caller then blocks); the timer wakes it at the deadline. */
+void task_sleep_until(struct task *t, uint64_t ns)
 {
-	struct task *t = task_current();
-	struct cpu *c = this_cpu();
-	spin_lock(&c->lock);
+	struct cpu *c = &cpus[t->cpu];
+	unsigned long f = spin_lock_irqsave(&c->lock);
 	t->wake_at = time_now_ns() + ns;
 	struct task **pp = &c->sleepers;
 	while (*pp && (*pp)->wake_at <= t->wake_at)
-		pp = &(*pp)->wait_next;
-	t->wait_next = *pp;
+		pp = &(*pp)->sleep_next;
+	t->sleep_next = *pp;
 	*pp = t;
+	spin_unlock_irqrestore(&c->lock, f);
+}
+
+/* Take t off its CPU's sleeper list if it is still there (woken early). */
+void task_sleep_cancel(struct task *t)
+{
+	struct cpu *c = &cpus[t->cpu];
+	unsigned long f = spin_lock_irqsave(&c->lock);
+	for (struct task **pp = &c->sleepers; *pp; pp = &(*pp)->sleep_next)
+		if (*pp == t) {
+			*pp = t->sleep_next;
+			break;
+		}
+	spin_unlock_irqrestore(&c->lock, f);
+}
+
+int task_sleep_ns(uint64_t ns)
+{
+	struct task *t = task_current();
+	task_sleep_until(t, ns);
 	t->state = TASK_BLOCKED;
-	spin_unlock(&c->lock);
 	schedule();
-	if (t->killed) {       /* woken early by exit_group: leave the list */
-		spin_lock(&c->lock);
-		for (pp = &c->sleepers; *pp; pp = &(*pp)->wait_next)
-			if (*pp == t) {
-				*pp = t->wait_next;
-				break;
-			}
-		spin_unlock(&c->lock);
+	if (t->killed) {       /* woken early by exit_group */
+		task_sleep_cancel(t);
 		return -LWK_EINTR;
 	}
 	return 0;

@@ -112,6 +112,17 @@ static void test_futex(void)
 	   "futex on an unaligned address: EFAULT");
 	ok(futex_wait(&fword, 1) == -LWK_EAGAIN, "futex_wait on a changed value: EAGAIN");
 	ok(syscall3(SYS_futex, (long)&fword, 9, 0) == -LWK_ENOSYS, "futex op 9: ENOSYS");
+	struct lwk_timespec ts = { 0, 2000000 };
+	uint64_t t0, t1;
+	clock_gettime_ns(&t0);
+	long r = syscall4(SYS_futex, (long)&fword, LWK_FUTEX_WAIT, fword, (long)&ts);
+	clock_gettime_ns(&t1);
+	ok(r == -LWK_ETIMEDOUT && t1 - t0 >= 2000000, "futex_wait with a 2 ms timeout: ETIMEDOUT after 2 ms");
+	ok(syscall4(SYS_futex, (long)&fword, LWK_FUTEX_WAIT, fword, 8) == -LWK_EFAULT,
+	   "futex_wait with a bad timeout pointer: EFAULT");
+	ts.tv_nsec = -1;
+	ok(syscall4(SYS_futex, (long)&fword, LWK_FUTEX_WAIT, fword, (long)&ts) == -LWK_EINVAL,
+	   "futex_wait with a negative timeout: EINVAL");
 	fword = 0;
 	long tid = thread(futex_waiter, 0, 0);
 	for (int i = 0; i < 10; i++)

@@ -48,9 +48,10 @@ struct task {
 	uint64_t start_arg[4];    /* rdi, rsi, rdx, rcx at the first entry */
 
 	/* blocking */
-	struct task *wait_next;   /* futex / sleep / wait queue link     */
+	struct task *wait_next;   /* futex bucket link                   */
 	uint64_t wait_key;        /* futex: user address; 0 otherwise    */
-	uint64_t wake_at;         /* nanosleep deadline                  */
+	struct task *sleep_next;  /* the CPU's sleeper list, by wake_at  */
+	uint64_t wake_at;         /* nanosleep / futex timeout deadline  */
 	int64_t wait_result;
 
 	/* exit */
@@ -76,6 +77,8 @@ void task_yield(void);
 void task_wake(struct task *t);           /* BLOCKED -> RUNNABLE on its CPU */
 int task_switch_cpus(unsigned cpu);       /* migrate the calling task */
 int task_sleep_ns(uint64_t ns);
+void task_sleep_until(struct task *t, uint64_t ns);  /* arm a wake-up in ns */
+void task_sleep_cancel(struct task *t);              /* disarm it if pending */
 void task_exit(int code) __attribute__((noreturn));
 /* exit_group: end every other task of the caller's aspace with code (each
  * ends at its next return towards user mode), then the caller. */
@@ -96,7 +99,8 @@ void sched_kick_irq(void);                /* the reschedule IPI */
 uint64_t task_kstack_top(const struct task *t);
 int task_live_count(void);                /* tasks not yet reaped */
 
-/* Futexes: key is (aspace, user address). */
+/* Futexes: key is (aspace, user address).  timeout_ns 0 = none;
+ * ETIMEDOUT, EAGAIN, EFAULT, EINTR (exit_group). */
 int futex_wait(uint64_t uaddr, uint32_t val, uint64_t timeout_ns);
 int futex_wake(uint64_t uaddr, uint32_t n);
 
