@@ -90,26 +90,25 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
 	return rq->viewed[r - 1];
 }
 
-/* Eject the CPU's extensions if a queued task has waited too long. */
-static void watchdog(struct runq *rq, uint64_t now)
+/* 1 if a queued task has waited past the watchdog period: then every
+ * sched_pick extension is ejected. */
+static int watchdog(struct runq *rq, uint64_t now)
 {
 	for (struct task *t = rq->head; t; t = t->rq_next)
 		if (waited(t, now) > SCHED_WATCHDOG_NS) {
 			rq->ejections += sched_eject_extensions(rq->cpu, "a runnable task starved");
-			return;
+			return 1;
 		}
+	return 0;
 }
 
 struct task *sched_pick_next(struct runq *rq, struct task *cur, uint64_t now,
 			     uint64_t *quantum)
 {
-	int ext = nx_hook_attached(NX_HOOK_SCHED_PICK, 0) > 0;
-	if (ext)
-		watchdog(rq, now);
-	ext = ext && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) > 0;
+	int ext = rq->nr && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) > 0 && !watchdog(rq, now);
 	rq->picks++;
 	uint64_t q = NX_QUANTUM_DEFAULT;
-	struct task *t = ext && rq->nr ? pick_extension(rq, cur, now, &q) : NULL;
+	struct task *t = ext ? pick_extension(rq, cur, now, &q) : NULL;
 	if (!t)
 		t = rq->head;
 	if (!t)
