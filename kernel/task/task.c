@@ -303,9 +303,13 @@ void schedule(void)
 	finish_switch(this_cpu());
 }
 
+/* A yield is often a spin-wait in disguise (nothing else to run here, the
+ * awaited task on another CPU): PAUSE lets QEMU -icount run the other
+ * vCPUs (ENVIRONMENT.md) and is a spin hint on hardware. */
 void task_yield(void)
 {
 	schedule();
+	cpu_pause();
 }
 
 /* Interrupt side: a task became runnable on c; if c runs a task with no
