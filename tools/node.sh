@@ -51,7 +51,12 @@ if [ -n "$gdb" ]; then
 	echo "  gdb -ex 'target remote localhost:$gdb' ${elf:-build/kernel.elf}" >&2
 fi
 # shellcheck disable=SC2086  # icount and extra are meant to split
-timeout -k 5 "$tmo" qemu-system-x86_64 "$@" $icount $extra </dev/null
+# In the background so that a signal to node.sh (Ctrl-C, a killed test
+# run) reaches QEMU through timeout instead of leaving it running.
+timeout -k 5 "$tmo" qemu-system-x86_64 "$@" $icount $extra </dev/null &
+qemu=$!
+trap 'kill -TERM $qemu 2>/dev/null; wait $qemu; rm -f "$log"; exit 130' INT TERM HUP
+wait $qemu
 rc=$?
 case $rc in
 33) echo "node: powered off: pass" >&2; exit 0 ;;
