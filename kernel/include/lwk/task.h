@@ -52,7 +52,6 @@ struct task {
 	uint64_t wait_key;        /* futex: user address; 0 otherwise    */
 	struct task *sleep_next;  /* the CPU's sleeper list, by wake_at  */
 	uint64_t wake_at;         /* nanosleep / futex timeout deadline  */
-	int64_t wait_result;
 
 	/* exit */
 	struct lwk_task_status status;
