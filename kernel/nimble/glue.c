@@ -12,9 +12,11 @@
  */
 #include <nimble/nimble.h>
 #include <lwk/syscall.h>
+#include <lwk/sched.h>
 #include <lwk/task.h>
 #include <lwk/smp.h>
 #include <lwk/apic.h>
+#include <lwk/kfmt.h>
 #include <lwk/kmem.h>
 #include <lwk/printk.h>
 #include <lwk/string.h>
@@ -116,12 +118,29 @@ static void hooks_of(const uint8_t *obj, size_t len, struct nxk_entry *e)
 	}
 }
 
+/* Recompute what the hooks' fast checks read: whether a syscall filter
+ * exists, and whose tasks sched_pick extensions see. */
 static void filter_update_locked(void)
 {
 	int on = 0;
-	for (int i = 0; i < NXK_MAX; i++)
+	uint32_t owner = 0;
+	for (int i = 0; i < NXK_MAX; i++) {
 		on |= table[i].ext && table[i].trap_filter;
+		if (table[i].ext && (table[i].hooks & (1u << NX_HOOK_SCHED_PICK)) && table[i].owner)
+			owner = table[i].owner;
+	}
 	syscall_filter_on = on;
+	sched_view_owner = owner;
+}
+
+/* The owner of an untrusted sched_pick extension other than `owner`, or 0. */
+static uint32_t sched_owner_other_locked(uint32_t owner)
+{
+	for (int i = 0; i < NXK_MAX; i++)
+		if (table[i].ext && (table[i].hooks & (1u << NX_HOOK_SCHED_PICK)) &&
+		    table[i].owner && table[i].owner != owner)
+			return table[i].owner;
+	return 0;
 }
 
 static uint32_t caller_owner(void)
@@ -143,10 +162,21 @@ long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trus
 	if (slot < 0) {
 		strlcpy(err->msg, "the kernel's table of extensions is full", sizeof err->msg);
 	} else if ((rc = nx_insert(obj, len, owner, may_trust, &ext, err)) == 0) {
-		table[slot] = (struct nxk_entry){ .ext = ext, .owner = owner };
-		hooks_of(obj, len, &table[slot]);
-		filter_update_locked();
-		rc = slot + 1;
+		struct nxk_entry e = { .ext = ext, .owner = owner };
+		hooks_of(obj, len, &e);
+		uint32_t other = (e.hooks & (1u << NX_HOOK_SCHED_PICK)) && owner ?
+				 sched_owner_other_locked(owner) : 0;
+		if (other) {
+			/* One application's policy schedules the node's CPUs at a time. */
+			nx_remove(ext);
+			ksnprintf(err->msg, sizeof err->msg,
+				  "application %u's scheduler extension is already inserted", other);
+			rc = -LWK_EBUSY;
+		} else {
+			table[slot] = e;
+			filter_update_locked();
+			rc = slot + 1;
+		}
 	}
 	spin_unlock_irqrestore(&nimble_lock, f);
 	return rc;

@@ -52,15 +52,21 @@ static uint64_t waited(const struct task *t, uint64_t now)
 	return now > t->ready_since ? now - t->ready_since : 0;
 }
 
-/* Fill the view an extension sees: the first SCHED_VIEW_MAX queued tasks. */
+uint32_t sched_view_owner;
+
+/* Fill the view an extension sees: the first SCHED_VIEW_MAX queued tasks
+ * (of sched_view_owner, when set). */
 static uint32_t view_fill(struct runq *rq, uint64_t now)
 {
-	uint32_t n = 0;
-	for (struct task *t = rq->head; t && n < SCHED_VIEW_MAX; t = t->rq_next, n++) {
+	uint32_t n = 0, owner = sched_view_owner;
+	for (struct task *t = rq->head; t && n < SCHED_VIEW_MAX; t = t->rq_next) {
+		if (owner && t->owner != owner)
+			continue;
 		rq->viewed[n] = t;
 		rq->view[n] = (struct nx_task_view){
 			.tid = t->tid, .prio = t->prio, .owner = t->owner, .flags = t->flags,
 			.runtime = t->runtime, .waited = waited(t, now) };
+		n++;
 	}
 	return n;
 }

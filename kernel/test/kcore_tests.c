@@ -320,11 +320,13 @@ KTEST_MANUAL(nimble, thousand_insert_run_remove_cycles_keep_kmem)
 /* ---- the sched_pick hook ---- */
 
 static volatile uint64_t spins[2];
-static volatile int sched_stop;
+static volatile int sched_stop, spin_go;
 
 static void spinner(void *arg)
 {
 	uintptr_t me = (uintptr_t)arg;
+	while (!spin_go)          /* both exist and are owned before counting */
+		task_yield();
 	uint64_t end = time_now_ns() + 3000000000ull;
 	while (!sched_stop && time_now_ns() < end) {
 		spins[me]++;
@@ -339,9 +341,11 @@ static int both_progress(void)
 {
 	unsigned cpu = ncpus > 1 ? 1 : 0;
 	spins[0] = spins[1] = 0;
-	sched_stop = 0;
+	sched_stop = spin_go = 0;
 	struct task *a = kthread_create("s0", spinner, (void *)0, cpu);
 	struct task *b = kthread_create("s1", spinner, (void *)1, cpu);
+	a->owner = b->owner = 7;   /* seen by the test extensions (owner 7) */
+	spin_go = 1;
 	join(a);
 	join(b);
 	return spins[0] > 50 && spins[1] > 50;
@@ -369,6 +373,22 @@ KTEST_MANUAL(hook, sched_watchdog_ejects_a_starving_policy)
 	KT_EQ(nxk_remove_kernel(h, 0), -LWK_ENOENT);   /* the watchdog removed it */
 }
 
+KTEST_MANUAL(nimble, one_application_scheduler_at_a_time)
+{
+	const struct boot_module *m = module("sched_starve.nx");
+	KT_ASSERT(m != NULL);
+	struct nx_error err = {0};
+	long h = insert("sched_empty.nx");            /* application 7's policy */
+	KT_ASSERT(h > 0);
+	KT_EQ(sched_view_owner, 7);
+	long h2 = nxk_insert_kernel(phys_to_virt(m->start), m->end - m->start, 8, 0, &err);
+	KT_EQ(h2, -LWK_EBUSY);                         /* application 8 must wait */
+	KT_EXPECT(strlen(err.msg) > 0);
+	KT_EQ(nx_lookup("sched_starve") == NULL, 1);   /* and left nothing behind */
+	remove(h);
+	KT_EQ(sched_view_owner, 0);
+}
+
 static char prio_log[4];
 static volatile int prio_n, prio_go;
 
@@ -390,6 +410,7 @@ KTEST_MANUAL(hook, sched_extension_decides_order)
 	for (int i = 0; i < 3; i++) {
 		t[i] = kthread_create("p", prio_task, (void *)(uintptr_t)('0' + prio[i]), cpu);
 		t[i]->prio = prio[i];
+		t[i]->owner = 7;    /* the extension's owner: it sees only these */
 	}
 	/* Let the extension pick among all three a few times (the host may be
 	 * slow to run CPU 1's thread: wait for picks, not for time). */

@@ -130,11 +130,27 @@ static void test_watchdog(void)
 	ok(attached == 1, "no ejection before the limit");
 }
 
+static void test_owner_view(void)
+{
+	uint64_t q = 0;
+	setup(0);
+	tasks[1].owner = 9;
+	attached = 1, answer = 2, want_quantum = 0;
+	sched_view_owner = 7;
+	struct task *t = sched_pick_next(&rq, NULL, 1, &q);
+	ok(seen_ctx.ntasks == 2 && seen_view[0].tid == 10 && seen_view[1].tid == 12,
+	   "an untrusted policy sees only its owner's tasks");
+	ok(t == &tasks[2], "its index refers to that filtered view");
+	sched_view_owner = 0;
+	attached = 0;
+}
+
 int main(void)
 {
-	printf("1..15\n");
+	printf("1..17\n");
 	test_round_robin();
 	test_extension();
 	test_watchdog();
+	test_owner_view();
 	return 0;
 }
