@@ -65,10 +65,10 @@ void kmain(uint32_t magic, uint64_t info_pa)
 
 	print_kmem("after boot");
 	ktest_boot();                  /* ktest=...: run tests, power off */
+	if (ktest_selfcheck("smoke") != 0)
+		panic("boot self-check failed");
 	if (bootinfo.nmodules)         /* the PCT runs the node until it ends */
 		arch_poweroff(kcore_run_pct() == 0 ? NODE_EXIT_PASS : NODE_EXIT_FAIL);
-	if (ktest_run_suite("smoke") != 0)
-		panic("boot self-check failed");
-	printk("node: self-check passed, nothing else to run: powering off\n");
+	printk("node: no PCT module, nothing else to run: powering off\n");
 	arch_poweroff(NODE_EXIT_PASS);
 }

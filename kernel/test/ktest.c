@@ -90,30 +90,37 @@ static const char *ktest_param(const char *val)
 }
 BOOT_PARAM_FUNC(ktest, ktest_param);
 
-static int ktest_run(const char *sel)
+/* Run the selection; KTAP unless quiet (then only failures are printed). */
+static int ktest_run(const char *sel, int quiet)
 {
 	const struct ktest *t;
 	int n = 0, i = 0, failed = 0;
 
 	for (t = __start_ktests; t < __stop_ktests; t++)
 		n += selected(sel, t);
-	printk("KTAP version 1\n1..%d\n", n);
+	if (!quiet)
+		printk("KTAP version 1\n1..%d\n", n);
 	for (t = __start_ktests; t < __stop_ktests; t++) {
 		if (!selected(sel, t))
 			continue;
 		current_failed = 0;
-		printk("# running %s.%s\n", t->suite, t->name);
+		if (!quiet)
+			printk("# running %s.%s\n", t->suite, t->name);
 		t->fn();
 		failed += current_failed;
-		printk("%s %d %s.%s\n", current_failed ? "not ok" : "ok", ++i, t->suite, t->name);
+		i++;
+		if (!quiet)
+			printk("%s %d %s.%s\n", current_failed ? "not ok" : "ok", i, t->suite, t->name);
+		else if (current_failed)
+			printk("self-check: %s.%s FAILED\n", t->suite, t->name);
 	}
-	printk("# ktest: %d passed, %d failed\n", n - failed, failed);
+	printk("%s: %d passed, %d failed\n", quiet ? "self-check" : "# ktest", n - failed, failed);
 	return failed;
 }
 
-int ktest_run_suite(const char *suite)
+int ktest_selfcheck(const char *suite)
 {
-	return ktest_run(suite);
+	return ktest_run(suite, 1);
 }
 
 void ktest_boot(void)
@@ -122,7 +129,7 @@ void ktest_boot(void)
 
 	if (ktest_selection[0] == 0)
 		return;
-	failed = ktest_run(ktest_selection);
+	failed = ktest_run(ktest_selection, 0);
 	printk("# ktest: end\n");
 	arch_poweroff(failed ? NODE_EXIT_FAIL : NODE_EXIT_PASS);
 }

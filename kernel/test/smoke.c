@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <arch/page.h>
+#include <arch/trap.h>
 #include <lwk/bootinfo.h>
 #include <lwk/kmem.h>
 #include <lwk/ktest.h>
@@ -27,4 +28,20 @@ KTEST(smoke, memory_map)
 	KT_EXPECT(bootinfo.nmmap > 0);
 	KT_EQ(pmem_total(PMEM_TYPE_KMEM), kmem_size + (uint64_t)(_kernel_end - _kernel_start));
 	KT_EXPECT(pmem_total(PMEM_TYPE_UMEM) > 0);
+}
+
+static int smoke_traps;
+
+static void smoke_trap(struct trapframe *tf)
+{
+	smoke_traps += tf->vector == 0x82;
+}
+
+KTEST(smoke, trap_roundtrip)
+{
+	trap_handler_t old = trap_register(0x82, smoke_trap);
+
+	__asm__ volatile("int $0x82" ::: "memory");
+	trap_register(0x82, old);
+	KT_EQ(smoke_traps, 1);
 }

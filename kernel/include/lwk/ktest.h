@@ -59,7 +59,10 @@ void ktest_fail(const char *file, int line, const char *fmt, ...) __printf(3, 4)
  * when every test passed); otherwise return at once.
  */
 void ktest_boot(void);
-/* Run every test of one suite, KTAP, without powering off; returns failures. */
-int ktest_run_suite(const char *suite);
+/*
+ * The boot self-check: run one suite without KTAP (a PCT's own TAP may
+ * follow on the console), print one summary line, return the failures.
+ */
+int ktest_selfcheck(const char *suite);
 
 #endif /* LWK_KTEST_H */
