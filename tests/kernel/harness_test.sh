@@ -24,13 +24,18 @@ check() {
 	fi
 }
 
-echo "1..5"
+echo "1..7"
 check "a passing run is reported as a pass" smoke 120 0 \
 	'^# harness: pass' '^ok 1 smoke\.'
 check "a failing kernel test is reported as failed, not as a crash" fail 120 1 \
 	'^# harness: tests failed' '^not ok 1 fail\.deliberate'
 check "a kernel panic is reported as a panic" panic 120 1 \
 	'harness: kernel panic: PANIC: ktest: deliberate panic' 'while running panic\.deliberate$'
+check "an unhandled page fault is a panic naming the fault" fault 120 1 \
+	'harness: kernel panic: PANIC: .*14 (#PF page fault)' \
+	'page fault address (cr2) 0x0000000000000018: not present on read, kernel'
+check "the fault's register dump shows the faulting address and registers" fault 120 1 \
+	'^  rip 0xffffffff8' '^  cr0 0x'
 check "a triple fault is reported as a triple fault" triple 120 1 \
 	'harness: triple fault' '^# ktest: loading an empty IDT'
 check "a hang is reported as a hang, after the timeout" hang 6 1 \

@@ -104,26 +104,26 @@ void trap_dump(const struct trapframe *tf)
 	       (unsigned long long)tf->vector, trap_name((unsigned)tf->vector),
 	       (unsigned long long)tf->error, (tf->cs & 3) ? ", from user mode" : "");
 	if (tf->vector == T_PF)
-		printk("  page fault address (cr2) %#018llx: %s %s, %s\n",
+		printk("  page fault address (cr2) 0x%016llx: %s %s, %s\n",
 		       (unsigned long long)read_cr2(),
 		       (tf->error & 1) ? "protection violation" : "not present",
 		       (tf->error & 16) ? "on fetch" : (tf->error & 2) ? "on write" : "on read",
 		       (tf->error & 4) ? "user" : "kernel");
-	printk("  rip %#018llx  cs %#llx  rflags %#llx\n", (unsigned long long)tf->rip,
+	printk("  rip 0x%016llx  cs %#llx  rflags %#llx\n", (unsigned long long)tf->rip,
 	       (unsigned long long)tf->cs, (unsigned long long)tf->rflags);
-	printk("  rsp %#018llx  ss %#llx\n", (unsigned long long)tf->rsp,
+	printk("  rsp 0x%016llx  ss %#llx\n", (unsigned long long)tf->rsp,
 	       (unsigned long long)tf->ss);
-	printk("  rax %#018llx  rbx %#018llx  rcx %#018llx\n", (unsigned long long)tf->rax,
+	printk("  rax 0x%016llx  rbx 0x%016llx  rcx 0x%016llx\n", (unsigned long long)tf->rax,
 	       (unsigned long long)tf->rbx, (unsigned long long)tf->rcx);
-	printk("  rdx %#018llx  rsi %#018llx  rdi %#018llx\n", (unsigned long long)tf->rdx,
+	printk("  rdx 0x%016llx  rsi 0x%016llx  rdi 0x%016llx\n", (unsigned long long)tf->rdx,
 	       (unsigned long long)tf->rsi, (unsigned long long)tf->rdi);
-	printk("  rbp %#018llx  r8  %#018llx  r9  %#018llx\n", (unsigned long long)tf->rbp,
+	printk("  rbp 0x%016llx  r8  0x%016llx  r9  0x%016llx\n", (unsigned long long)tf->rbp,
 	       (unsigned long long)tf->r8, (unsigned long long)tf->r9);
-	printk("  r10 %#018llx  r11 %#018llx  r12 %#018llx\n", (unsigned long long)tf->r10,
+	printk("  r10 0x%016llx  r11 0x%016llx  r12 0x%016llx\n", (unsigned long long)tf->r10,
 	       (unsigned long long)tf->r11, (unsigned long long)tf->r12);
-	printk("  r13 %#018llx  r14 %#018llx  r15 %#018llx\n", (unsigned long long)tf->r13,
+	printk("  r13 0x%016llx  r14 0x%016llx  r15 0x%016llx\n", (unsigned long long)tf->r13,
 	       (unsigned long long)tf->r14, (unsigned long long)tf->r15);
-	printk("  cr0 %#018llx  cr3 %#018llx  cr4 %#018llx\n", (unsigned long long)read_cr0(),
+	printk("  cr0 0x%016llx  cr3 0x%016llx  cr4 0x%016llx\n", (unsigned long long)read_cr0(),
 	       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 }
 
