@@ -9,16 +9,17 @@
 #   harness: hang                      no power-off within the timeout
 #   harness: no KTAP end               powered off "pass" without finishing
 #
-# usage: tests/kernel/ktest.sh ISO SELECTION [TIMEOUT_SECONDS]
+# usage: tests/kernel/ktest.sh ISO SELECTION [TIMEOUT_SECONDS [PARAMS]]
+#   PARAMS: more boot parameters for this run (e.g. "kmem_size=32M")
 # Exit 0 only for "pass".  The KTAP lines go to stdout for tools/runtests.sh.
-iso=$1 sel=$2 tmo=${3:-120}
+iso=$1 sel=$2 tmo=${3:-120} more=${4:+ $4}
 [ -n "$iso" ] && [ -n "$sel" ] || { echo "usage: $0 ISO SELECTION [TIMEOUT]" >&2; exit 2; }
 here=$(dirname "$0")
 out=$(mktemp) || exit 2
 err=$(mktemp) || exit 2
 trap 'rm -f "$out" "$err"' EXIT
 
-"$here/../../tools/node.sh" -i "$iso" -a "ktest=$sel" -t "$tmo" >"$out" 2>"$err"
+"$here/../../tools/node.sh" -i "$iso" -a "ktest=$sel$more" -t "$tmo" >"$out" 2>"$err"
 rc=$?
 # The "# running" lines only say where a crash happened: kept for the verdict.
 tr -d '\r' <"$out" | grep -v '^# running '

@@ -1,8 +1,8 @@
 # Kernel tests (BOOT part):
 #  - host TAP programs for the portable kernel code (buddy, kmem, pmem,
 #    boot parameters, kfmt) under ASan/UBSan (SAN_CFLAGS);
-#  - the in-kernel KTAP tests, all in one boot (ktest=all) through
-#    tests/kernel/ktest.sh;
+#  - the in-kernel KTAP tests, all in one boot (ktest=all, with
+#    KTEST_PARAMS) through tests/kernel/ktest.sh;
 #  - the harness's own test: panic, triple fault, hang and a failing test
 #    are each reported as what they are.
 # make test KTEST_FAIL=1 adds a deliberately failing kernel test, so that
@@ -27,10 +27,13 @@ $(KTEST_HOST_PROGS):
 # wrappers carry the ISO path and the selection.  Rewritten only when
 # their text changes (KTEST_FAIL flips the selection).
 comma := ,
+# Non-default values, so the tests see parameters flow from the command
+# line to the subsystems (the boot self-check covers the defaults).
+KTEST_PARAMS := kmem_size=48M init_stack_size=64K
 KTEST_SELECTION := all$(if $(filter 1,$(KTEST_FAIL)),$(comma)fail)
 $(B)/tests/kernel/ktest-all: FORCE
 	@mkdir -p $(@D)
-	@printf '#!/bin/sh\nexec tests/kernel/ktest.sh %s %s\n' '$(KERNEL_ISO)' '$(KTEST_SELECTION)' >$@.tmp
+	@printf '#!/bin/sh\nexec tests/kernel/ktest.sh %s %s 120 "%s"\n' '$(KERNEL_ISO)' '$(KTEST_SELECTION)' '$(KTEST_PARAMS)' >$@.tmp
 	@chmod +x $@.tmp && { cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@; }
 $(B)/tests/kernel/harness-test: FORCE
 	@mkdir -p $(@D)
