@@ -263,6 +263,34 @@ L_ADDI_CALL: CNT(1); RA = RB + (uint64_t)IMM; pc++; goto L_CALL;
 	ADDI_JB(ADDI_JLTU_B, RCC < RDD)
 	ADDI_JB(ADDI_JLTS_B, S(RCC) < S(RDD))
 	ADDI_JB(ADDI_JNE_B,  RCC != RDD)
+	/* ADDI a, b, imm; JLTUI c, y.k -> x.t (backward). */
+L_ADDI_JLTUI_B: CNT(2); RA = RB + (uint64_t)IMM;
+	if (RCC < (uint64_t)pc->y.k) { FUEL_TICK_AT(1); pc = pc->x.t; DISPATCH; } SKIP(2);
+
+	/*
+	 * A masked compare against a table row (the packet matcher's rules):
+	 * LD32 a, c[b + imm]; AND d, a, v; LD32 t, c[b + K]; JNE d, t -> x.t
+	 * (forward), y.k = v | t << 8 | K << 32.  Every value is read back from
+	 * the registers after each write, so aliasing registers behave as in
+	 * the plain sequence; a fault is reported at the load that makes it.
+	 */
+L_MASKNE32: {
+	uint64_t yk = pc->y.k, off = RB + (uint64_t)IMM;
+	CNT(1);
+	CHK(off < rs->lim[2][pc->c], NX_FAULT_OOB_LOAD);
+	RA = *(const nx_u32u *)(rs->base[pc->c] + off);
+	RDD = RA & r[yk & 0xff];
+	off = RB + (uint64_t)(int64_t)(int32_t)(uint32_t)(yk >> 32);
+	CNT(2);
+	CHK_AT(off < rs->lim[2][pc->c], NX_FAULT_OOB_LOAD, 2);
+	r[(yk >> 8) & 0xff] = *(const nx_u32u *)(rs->base[pc->c] + off);
+	CNT(1);
+	if (RDD != r[(yk >> 8) & 0xff]) {
+		pc = pc->x.t;
+		DISPATCH;
+	}
+	SKIP(4);
+}
 	SHLI_LOAD(SHLI_LD8,   nx_u8u, 0)
 	SHLI_LOAD(SHLI_LD16,  nx_u16u, 1)
 	SHLI_LOAD(SHLI_LD32,  nx_u32u, 2)

@@ -67,6 +67,8 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
  *   SHLI_LD*    SHLI t,i,k; LD* d,seg[t+K]
  *   ADDI_J*_B   ADDI a,b,imm; JLTU/JLTS/JNE c,d,->backward
  *   ADDI_CALL   ADDI a,b,imm; CALL
+ *   ADDI_JLTUI_B ADDI a,b,imm; JLTUI c,k,->backward
+ *   MASKNE32    LD32 a,seg[b+K1]; AND d,a,v; LD32 t,seg[b+K2]; JNE d,t,->forward
  * Only sequences inside one function are fused; cells after the first
  * keep their own handlers, so a branch into the middle still works.
  */
@@ -134,6 +136,27 @@ static int fuse_vadd(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const 
 	return 1;
 }
 
+static int fuse_maskne(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	if (!in_func(f, i, 4))
+		return 0;
+	const uint64_t *w = &e->code[i];
+	unsigned a = NX_INSN_A(w[0]), b = NX_INSN_B(w[0]), seg = NX_INSN_C(w[0]), d = NX_INSN_A(w[1]);
+	unsigned p = NX_INSN_B(w[1]), q = NX_INSN_C(w[1]), v = p == a ? q : p, t = NX_INSN_A(w[2]);
+	unsigned ja = NX_INSN_A(w[3]), jb = NX_INSN_B(w[3]);
+	if (NX_INSN_OP(w[0]) != NX_OP_LD32 || NX_INSN_OP(w[1]) != NX_OP_AND || (p != a && q != a) ||
+	    NX_INSN_OP(w[2]) != NX_OP_LD32 || NX_INSN_B(w[2]) != b || NX_INSN_C(w[2]) != seg ||
+	    NX_INSN_OP(w[3]) != NX_OP_JNE || NX_INSN_IMM(w[3]) < 0 ||
+	    !((ja == d && jb == t) || (ja == t && jb == d)))
+		return 0;
+	struct nx_cell *c = &e->cells[i];
+	c->h = lab[NX_H_MASKNE32];
+	c->d = (uint8_t)d;
+	c->x.t = e->cells[i + 3].x.t;
+	c->y.k = (int64_t)(v | t << 8 | (uint64_t)(uint32_t)NX_INSN_IMM(w[2]) << 32);
+	return 1;
+}
+
 static int fuse_shli_ld(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
 {
 	static const unsigned h[] = {
@@ -167,6 +190,14 @@ static int fuse_addi_j(struct nx_ext *e, const struct nx_fn *f, uint32_t i, cons
 		e->cells[i].h = lab[NX_H_ADDI_CALL];
 		return 1;
 	}
+	if (NX_INSN_OP(w0) == NX_OP_ADDI && op1 == NX_OP_JLTUI && NX_INSN_OFF16(w1) < 0) {
+		struct nx_cell *c = &e->cells[i];
+		c->h = lab[NX_H_ADDI_JLTUI_B];
+		c->c = (uint8_t)NX_INSN_A(w1);
+		c->y.k = NX_INSN_IMM(w1);
+		c->x.t = e->cells[i + 1].x.t;
+		return 1;
+	}
 	if (NX_INSN_OP(w0) != NX_OP_ADDI || !h || NX_INSN_IMM(w1) >= 0)
 		return 0;
 	struct nx_cell *c = &e->cells[i];
@@ -182,7 +213,8 @@ static void fuse(struct nx_ext *e, const void *const *lab)
 	for (uint32_t fi = 0; fi < e->nfn; fi++) {
 		const struct nx_fn *f = &e->fn[fi];
 		for (uint32_t i = f->start; i < f->start + f->len; i++)
-			if (!fuse_vsum(e, f, i, lab) && !fuse_vadd(e, f, i, lab) && !fuse_shli_ld(e, f, i, lab))
+			if (!fuse_vsum(e, f, i, lab) && !fuse_vadd(e, f, i, lab) && !fuse_maskne(e, f, i, lab) &&
+			    !fuse_shli_ld(e, f, i, lab))
 				fuse_addi_j(e, f, i, lab);
 	}
 }

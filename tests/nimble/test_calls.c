@@ -437,9 +437,33 @@ static void test_vadd(void)
 	}
 }
 
+/* The packet matcher's masked compare: LD32; AND; LD32; JNE, fused. */
+static void test_maskne(void)
+{
+	struct nxb *b = nxb_new("mask", NX_TRUST_UNTRUSTED);
+	uint8_t d[12] = { 0xff, 0, 0, 0, 5, 0, 0, 0, 9, 0, 0, 0 };
+	nxb_data(b, d, 12, 12);
+	nxb_func(b, "f", 6, 2);                      /* f(v, row): (v & m[row]) != k[row] ? 2 : 1 */
+	nxb_emit(b, NX_INSN(NX_OP_LD32, 2, 1, NX_SEG_DATA, 0));
+	nxb_emit(b, I_RRR(AND, 3, 0, 2));
+	nxb_emit(b, NX_INSN(NX_OP_LD32, 4, 1, NX_SEG_DATA, 4));
+	nxb_emit(b, I_BRR(JNE, 3, 4, 2));
+	nxb_emit(b, I_RI(MOVI, 5, 1));
+	nxb_emit(b, I_RET(5));
+	nxb_emit(b, I_RI(MOVI, 5, 2));
+	nxb_emit(b, I_RET(5));
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	int fused = e && e->cells[0].h == nx_labels(NX_SET_CHECKED)[NX_H_MASKNE32];
+	uint64_t a[2] = { 0x105, 0 }, c[2] = { 0x106, 0 }, o[2] = { 5, 5 };
+	OK(fused && all_modes(e, 0, a, 2, 0, 1, 0, 0) && all_modes(e, 0, c, 2, 0, 2, 0, 0),
+	   "fused masked compare: match falls through, mismatch branches, in every mode");
+	OK(all_modes(e, 0, o, 2, NX_FAULT_OOB_LOAD, 0, 2, 1), "fused masked compare: a fault in the second load is at insn 2");
+	nx_remove(e);
+}
+
 int main(void)
 {
-	TAP_PLAN(44);
+	TAP_PLAN(46);
 	test_fib();
 	test_window();
 	test_hostile();
@@ -448,6 +472,7 @@ int main(void)
 	test_hooks();
 	test_supers();
 	test_vadd();
+	test_maskne();
 	test_cycles();
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
