@@ -59,8 +59,8 @@
 #define STORE(T, lg) { \
 	uint64_t off = RB + (uint64_t)IMM; \
 	CNT(1); \
-	CHK(off - rs->wr[pc->c] < rs->slim[lg][pc->c], \
-	    off < rs->lim[lg][pc->c] ? NX_FAULT_RO_STORE : NX_FAULT_OOB_STORE); \
+	CHK(off < rs->lim[lg][pc->c], NX_FAULT_OOB_STORE); \
+	CHK(off >= rs->wr[pc->c], NX_FAULT_RO_STORE); \
 	*(T *)(rs->base[pc->c] + off) = (T)RA; \
 	NEXT; }
 

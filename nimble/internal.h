@@ -117,14 +117,13 @@ struct nx_run {
 	const struct nx_cell *fault_cell;
 	struct nx_ext *fault_ext;
 	unsigned depth, xdepth;
-	int limits;                  /* lim/slim are valid (a checked set runs) */
+	int limits;                  /* lim is valid (a checked set runs) */
 	uint8_t *base[NX_SEG_COUNT];
 	uint64_t len[NX_SEG_COUNT];
 	/* Indexed [log2 width][segment] so a handler's constant width and the
 	 * cell's segment make one scaled address: off < lim[w][s] <=> 1 << w
-	 * bytes at off fit; off - wr[s] < slim[w][s] <=> they may be stored. */
+	 * bytes at off fit; a store also needs off >= wr[s]. */
 	uint64_t lim[4][NX_SEG_COUNT];
-	uint64_t slim[4][NX_SEG_COUNT];
 	uint64_t wr[NX_SEG_COUNT];
 	uint64_t *stack_end;
 	struct nx_frame_rec frames[NX_MAX_DEPTH];

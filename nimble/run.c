@@ -54,21 +54,15 @@ static inline uint64_t sat_sub(uint64_t a, uint64_t b)
  * A segment of the run.  The limits the checked handlers compare with
  * are computed only when a checked set will run (rs->limits): an
  * unchecked run's entry pays for base pointers alone.
- *   lim:  off < lim  <=> [off, off + w) fits
- *   slim: off - wr < slim <=> it fits and lies above the read-only part
+ *   lim:  off < lim  <=> [off, off + w) fits (a store also needs off >= wr)
  */
 static inline void seg_limits(struct nx_run *rs, unsigned s)
 {
-	uint64_t len = rs->len[s], wr = rs->wr[s];
-	uint64_t l1 = len, l2 = sat_sub(len, 1), l4 = sat_sub(len, 3), l8 = sat_sub(len, 7);
-	rs->lim[0][s] = l1;
-	rs->lim[1][s] = l2;
-	rs->lim[2][s] = l4;
-	rs->lim[3][s] = l8;
-	rs->slim[0][s] = sat_sub(l1, wr);
-	rs->slim[1][s] = sat_sub(l2, wr);
-	rs->slim[2][s] = sat_sub(l4, wr);
-	rs->slim[3][s] = sat_sub(l8, wr);
+	uint64_t len = rs->len[s];
+	rs->lim[0][s] = len;
+	rs->lim[1][s] = sat_sub(len, 1);
+	rs->lim[2][s] = sat_sub(len, 3);
+	rs->lim[3][s] = sat_sub(len, 7);
 }
 
 static inline void seg_set(struct nx_run *rs, unsigned s, uint8_t *base, uint64_t len, uint64_t wr)
