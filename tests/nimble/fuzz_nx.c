@@ -10,16 +10,16 @@
 
 static uint8_t ctx[sizeof(struct nx_ctx_trap)], buf0[40], buf1[16];
 
-/* Everything a run can change besides the data segment. */
-struct world { uint8_t ctx[sizeof ctx], buf0[sizeof buf0], buf1[sizeof buf1], data[256]; };
+/* Everything a run can change: the hook's segments and the whole data segment. */
+struct world { uint8_t ctx[sizeof ctx], buf0[sizeof buf0], buf1[sizeof buf1], *data; };
 
 static void save(struct world *w, const struct nx_ext *e)
 {
 	memcpy(w->ctx, ctx, sizeof ctx);
 	memcpy(w->buf0, buf0, sizeof buf0);
 	memcpy(w->buf1, buf1, sizeof buf1);
-	memset(w->data, 0, sizeof w->data);
-	memcpy(w->data, e->data, e->data_len < sizeof w->data ? e->data_len : sizeof w->data);
+	w->data = malloc(e->data_len ? e->data_len : 1);
+	memcpy(w->data, e->data, e->data_len);
 }
 
 static void restore(const struct world *w, struct nx_ext *e)
@@ -27,7 +27,13 @@ static void restore(const struct world *w, struct nx_ext *e)
 	memcpy(ctx, w->ctx, sizeof ctx);
 	memcpy(buf0, w->buf0, sizeof buf0);
 	memcpy(buf1, w->buf1, sizeof buf1);
-	memcpy(e->data, w->data, e->data_len < sizeof w->data ? e->data_len : sizeof w->data);
+	memcpy(e->data, w->data, e->data_len);
+}
+
+static int same_world(const struct world *a, const struct world *b, uint32_t data_len)
+{
+	return !memcmp(a->ctx, b->ctx, sizeof a->ctx) && !memcmp(a->buf0, b->buf0, sizeof a->buf0) &&
+	       !memcmp(a->buf1, b->buf1, sizeof a->buf1) && !memcmp(a->data, b->data, data_len);
 }
 
 /* Each function (up to 8) in the checked set, then again from the same
@@ -46,7 +52,11 @@ static void run_all(struct nx_ext *e)
 		restore(&w0, e);
 		nx_run_ref(e, f, &env, args, e->fn[f].nargs, &b);
 		save(&w2, e);
-		if (!same_result(&a, &b) || memcmp(&w1, &w2, sizeof w1)) {
+		int same = same_result(&a, &b) && same_world(&w1, &w2, e->data_len);
+		free(w0.data);
+		free(w1.data);
+		free(w2.data);
+		if (!same) {
 			fprintf(stderr, "checked and ref disagree on function %u: %s@%u=%llu vs %s@%u=%llu%s\n", f,
 				nx_fault_name(a.fault), a.insn, (unsigned long long)a.value,
 				nx_fault_name(b.fault), b.insn, (unsigned long long)b.value,
