@@ -83,7 +83,7 @@ static void test_faults(void)
 {
 	static const struct { int vec; const char *name; } want[F_COUNT] = {
 		{ 14, "null dereference is #PF" }, { 6, "ud2 is #UD" }, { 0, "divide by zero is #DE" },
-		{ 13, "int3 is #GP (the IDT's gates are kernel-only)" }, { 13, "cli in ring 3 is #GP" },
+		{ 3, "int3 is #BP (its gate is open to ring 3)" }, { 13, "cli in ring 3 is #GP" },
 		{ 14, "writing our own text is #PF" }, { 14, "reading kernel memory is #PF" },
 	};
 	for (int i = 0; i < F_COUNT; i++) {

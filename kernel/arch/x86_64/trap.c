@@ -1,7 +1,9 @@
 /*
  * The IDT and trap dispatch (arch/trap.h).  One IDT serves every CPU; all
  * 256 gates are interrupt gates (IF cleared on entry) at DPL 0: user code
- * enters through SYSCALL, never INT.  handlers[] is written only during
+ * enters through SYSCALL, never INT -- except int3 and into (#BP, #OF),
+ * which are DPL 3 so that a debugger's breakpoint in ring 3 arrives as
+ * what it is, as on Linux, instead of as #GP.  handlers[] is written only during
  * init, before the vector can fire, so dispatch reads it without a lock.
  */
 #include <stddef.h>
@@ -51,6 +53,7 @@ void trap_init(void)
 
 	for (v = 0; v < T_NVECTORS; v++)
 		gate_set(v, (uint64_t)(trap_stubs + 16 * v), 0);
+	idt[T_BP].attr = idt[T_OF].attr = 0xee;   /* present, DPL 3, interrupt gate */
 	trap_load_idt();
 }
 
