@@ -1,5 +1,5 @@
-# The kernel: every .c and .S under kernel/ is compiled with KERNEL_CFLAGS
-# and linked into $(B)/kernel.elf with the engine's objects; the ISO boots
+# The kernel: every .c and .S under kernel/, and the shared lib/ (its
+# objects under $(B)/lib/kernel/), is compiled with KERNEL_CFLAGS and linked into $(B)/kernel.elf with the engine's objects; the ISO boots
 # it through GRUB (multiboot2) with the GRUB modules in KERNEL_MODULES.
 #
 #   make                 builds $(B)/nimble.iso
@@ -9,7 +9,8 @@
 #                        for one run go through node.sh -a (fw_cfg) instead
 
 KERNEL_SRCS    := $(sort $(shell find kernel -name '*.c' -o -name '*.S'))
-KERNEL_OBJS    := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
+KERNEL_OBJS    := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS))) \
+                  $(patsubst lib/%.c,$(B)/lib/kernel/%.o,$(wildcard lib/*.c))
 KERNEL_LDS     := kernel/arch/x86_64/kernel.ld
 KERNEL_ELF     := $(B)/kernel.elf
 KERNEL_ISO     := $(B)/nimble.iso
@@ -25,6 +26,10 @@ $(B)/kernel/%.o: kernel/%.c
 	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.S
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/lib/kernel/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 

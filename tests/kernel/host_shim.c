@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <lwk/kfmt.h>
 #include <lwk/panic.h>
 #include <lwk/printk.h>
 #include <lwk/spinlock.h>
@@ -42,26 +41,6 @@ void console_write(const char *s, unsigned long n)
 	shim_log[shim_log_len] = 0;
 }
 
-int vprintk(const char *fmt, va_list ap)
-{
-	char buf[512];
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-
-	console_write(buf, strlen(buf));
-	return n;
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 void panic(const char *fmt, ...)
 {
 	va_list ap;
@@ -73,16 +52,4 @@ void panic(const char *fmt, ...)
 		longjmp(shim_panic_jmp, 1);
 	fprintf(stderr, "unexpected panic: %s\n", shim_panic_msg);
 	abort();
-}
-
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t n = strlen(src);
-
-	if (size) {
-		size_t m = n < size - 1 ? n : size - 1;
-		memcpy(dst, src, m);
-		dst[m] = 0;
-	}
-	return n;
 }

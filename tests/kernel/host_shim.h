@@ -1,6 +1,7 @@
 /*
  * What the portable kernel files (buddy, kmem, pmem, params, kfmt) need
- * from the kernel, supplied on the host: printk into a capture buffer,
+ * from the kernel, supplied on the host: a console that captures what
+ * the kernel's own printk (kernel/lib/printk.c, linked in) writes,
  * interrupt state as a no-op, and a panic() that returns to the test
  * through EXPECT_PANIC instead of stopping the process.
  */

@@ -1,6 +1,6 @@
 # Kernel tests (BOOT part):
 #  - host TAP programs for the portable kernel code (buddy, kmem, pmem,
-#    boot parameters, kfmt) under ASan/UBSan (SAN_CFLAGS);
+#    boot parameters) and lib/fmt.c under ASan/UBSan (SAN_CFLAGS);
 #  - the in-kernel KTAP tests, all in one boot (ktest=all, with
 #    KTEST_PARAMS) through tests/kernel/ktest.sh;
 #  - the harness's own test: panic, triple fault, hang and a failing test
@@ -10,13 +10,14 @@
 
 KTEST_HOST_CFLAGS = $(SAN_CFLAGS) -Ikernel/include
 KTEST_HOST_HDRS   = $(wildcard include/lwk/*.h kernel/include/lwk/*.h tests/kernel/*.h)
-KTEST_SHIM        = tests/kernel/host_shim.c
+# The shim, and the kernel's printk over the shared formatter and strlcpy.
+KTEST_SHIM        = tests/kernel/host_shim.c kernel/lib/printk.c lib/fmt.c lib/strlcpy.c
 
 $(B)/tests/kernel/test_buddy: tests/kernel/test_buddy.c kernel/mm/buddy.c $(KTEST_HOST_HDRS)
 $(B)/tests/kernel/test_kmem: tests/kernel/test_kmem.c kernel/mm/kmem.c kernel/mm/buddy.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
 $(B)/tests/kernel/test_pmem: tests/kernel/test_pmem.c kernel/mm/pmem.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
 $(B)/tests/kernel/test_params: tests/kernel/test_params.c kernel/init/params.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
-$(B)/tests/kernel/test_kfmt: tests/kernel/test_kfmt.c kernel/lib/kfmt.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
+$(B)/tests/kernel/test_kfmt: tests/kernel/test_kfmt.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
 
 KTEST_HOST_PROGS := $(addprefix $(B)/tests/kernel/,test_buddy test_kmem test_pmem test_params test_kfmt)
 $(KTEST_HOST_PROGS):

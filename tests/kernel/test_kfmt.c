@@ -1,5 +1,5 @@
 /*
- * The kernel's printf (kvsnprintf) against the C library's snprintf on
+ * The shared formatter (lib/fmt.c, ksnprintf in the kernel) against the C library's snprintf on
  * the conversions the kernel uses, plus truncation and the return value.
  */
 #include <stdint.h>

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "uapi/lwk.h"
+#include <lwk/string.h>     /* strings and memory: lib/string.c, shared with the kernel */
 
 /* ---- raw syscalls */
 long syscall6(long nr, long a, long b, long c, long d, long e, long f);
@@ -82,15 +83,5 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *strerror(long err);         /* name of a -errno value */
-
-/* ---- strings and memory (the compiler may emit calls to the first four) */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strncpy(char *dst, const char *src, size_t n);
 
 #endif /* ULIB_H */

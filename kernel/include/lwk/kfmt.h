@@ -1,19 +1,13 @@
 /*
- * Formatted output into a buffer (kernel/lib/kfmt.c): the subset of
- * printf the kernel uses.  Conversions: %d %i %u %x %X %o %c %s %p %%,
- * length modifiers hh h l ll z t j, flags - 0 + space #, width and
- * precision (also as *).  Unknown conversions print as "%?" so a bad
- * format is visible instead of silently consuming arguments.
+ * The kernel's names for the shared formatter (lib/fmt.c, lwk/fmt.h):
+ * ksnprintf and kvsnprintf are fmt_snprintf and fmt_vsnprintf.
  */
 #ifndef LWK_KFMT_H
 #define LWK_KFMT_H
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <lwk/compiler.h>
+#include <lwk/fmt.h>
 
-/* Like C's vsnprintf: returns the length the full output would have. */
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+#define kvsnprintf fmt_vsnprintf
+#define ksnprintf  fmt_snprintf
 
 #endif /* LWK_KFMT_H */

@@ -1,9 +1,11 @@
 /*
- * Memory and string functions.  The compiler may turn loops and struct
- * copies into calls to memcpy/memset/memmove/memcmp (even with
- * -fno-builtin), so these must exist and must not be compiled into calls
- * to themselves: the bulk ones are a single x86 string instruction, which
- * no optimizer rewrites.
+ * Memory and string functions for the freestanding builds: the kernel
+ * and user space (libc-lite) both link this file; host tests use the C
+ * library's instead.  The compiler may turn loops and struct copies into
+ * calls to memcpy/memset/memmove/memcmp (even with -fno-builtin), so
+ * these must exist and must not be compiled into calls to themselves:
+ * the bulk ones are a single x86 string instruction, which no optimizer
+ * rewrites.  strlcpy is in strlcpy.c, which host tests link too.
  */
 #include <stdint.h>
 #include <lwk/string.h>
@@ -90,14 +92,15 @@ char *strchr(const char *s, int c)
 	}
 }
 
-size_t strlcpy(char *dst, const char *src, size_t size)
+/* C's strncpy: pads dst with NULs up to n and leaves it unterminated
+ * when src is n bytes or longer. */
+char *strncpy(char *dst, const char *src, size_t n)
 {
-	size_t n = strlen(src);
+	size_t i = 0;
 
-	if (size) {
-		size_t m = n < size - 1 ? n : size - 1;
-		memcpy(dst, src, m);
-		dst[m] = 0;
-	}
-	return n;
+	for (; i < n && src[i]; i++)
+		dst[i] = src[i];
+	for (; i < n; i++)
+		dst[i] = 0;
+	return dst;
 }

@@ -1,11 +1,12 @@
 /*
- * kvsnprintf: printf formatting into a bounded buffer (lwk/kfmt.h).
+ * fmt_vsnprintf: printf formatting into a bounded buffer (lwk/fmt.h),
+ * the one formatter behind the kernel's printk and user space's printf.
  * Output goes through one sink that counts every byte but stores only
  * what fits, so the return value is the untruncated length, as in C.
  * Portable: the host tests compare it with the C library's snprintf.
  */
 #include <stdint.h>
-#include <lwk/kfmt.h>
+#include <lwk/fmt.h>
 #include <lwk/string.h>
 
 struct sink {
@@ -187,7 +188,7 @@ static void convert(struct sink *s, struct spec *sp, char conv, va_list *ap)
 	}
 }
 
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct sink s = { buf, size, 0 };
 	struct spec sp;
@@ -210,13 +211,13 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return (int)s.len;
 }
 
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = kvsnprintf(buf, size, fmt, ap);
+	n = fmt_vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
 }
