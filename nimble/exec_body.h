@@ -381,6 +381,54 @@ L_VADD64: {
 	SKIP(len);
 }
 
+	/*
+	 * The scheduler's pick loop "do { t = i << k; p = M[seg, t + K];
+	 * if (s(p) > s(bp)) { bp = p; best = i + J; } i++; } while (i < n)"
+	 * (SHLI; LD; JLES p,bp,+2; MOV bp,p; ADDI best,i,J; ADDI i,i,1;
+	 * JLTU i,n,-7) in one cell: a = t, b = i, imm = k, c = seg, d = p,
+	 * x.k = K | J << 32, y.k = bp | best << 8 | n << 16.  Checks and
+	 * fallback as for VSUM64; the VM count is 5 per element plus 2 per
+	 * new maximum, the fuel one per taken JLTU.
+	 */
+#define ARGMAX(name, T, lg) \
+L_##name: { \
+	uint64_t yk = pc->y.k, i = RB, n = r[(yk >> 16) & 0xff]; \
+	unsigned k = (unsigned)IMM & 63; \
+	if (i >= n) \
+		goto L_SHLI; \
+	uint64_t K = (uint64_t)(int64_t)(int32_t)(uint32_t)pc->x.k; \
+	uint64_t J = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->x.k >> 32); \
+	ARGMAX_CHECK(lg) \
+	const uint8_t *seg = rs->base[pc->c]; \
+	uint64_t bp = r[yk & 0xff], best = r[(yk >> 8) & 0xff], v = 0, ups = 0; \
+	for (; i < n; i++) { \
+		v = (uint64_t)(int64_t)*(const T *)(seg + ((i << k) + K)); \
+		if (S(v) > S(bp)) { \
+			bp = v; \
+			best = i + J; \
+			ups++; \
+		} \
+	} \
+	(void)ups; \
+	CNT(5 * m + 2 * ups); \
+	RA = (n - 1) << k; \
+	RDD = v; \
+	r[yk & 0xff] = bp; \
+	r[(yk >> 8) & 0xff] = best; \
+	RB = n; \
+	SKIP(7); }
+#if NX_CHECKED
+#define ARGMAX_CHECK(lg) \
+	uint64_t m = n - i, first = (i << k) + K, last = ((n - 1) << k) + K; \
+	if (n > (1ull << 32) || k > 16 || first > last || last >= rs->lim[lg][pc->c] || (uint64_t)fuel < m - 1) \
+		goto L_SHLI; \
+	fuel -= (int64_t)(m - 1);
+#else
+#define ARGMAX_CHECK(lg) uint64_t m = n - i; (void)m;
+#endif
+	ARGMAX(ARGMAX_LDS32, nx_i32u, 2)
+	ARGMAX(ARGMAX_LD64,  nx_u64u, 3)
+
 fault:
 	rs->fuel = (uint64_t)fuel;
 	rs->fault = (enum nx_fault)rc;
@@ -397,6 +445,8 @@ fault:
 #undef RDD
 #undef ADDI_JB
 #undef SHLI_LOAD
+#undef ARGMAX
+#undef ARGMAX_CHECK
 #undef FUEL_TICK
 #undef CNT
 #undef DISPATCH

@@ -69,6 +69,8 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
  *   ADDI_CALL   ADDI a,b,imm; CALL
  *   ADDI_JLTUI_B ADDI a,b,imm; JLTUI c,k,->backward
  *   MASKNE32    LD32 a,seg[b+K1]; AND d,a,v; LD32 t,seg[b+K2]; JNE d,t,->forward
+ *   ARGMAX_*    SHLI t,i,k; LDS32|LD64 p,seg[t+K]; JLES p,bp,+2; MOV bp,p;
+ *               ADDI best,i,J; ADDI i,i,1; JLTU i,n,->SHLI
  * Only sequences inside one function are fused; cells after the first
  * keep their own handlers, so a branch into the middle still works.
  */
@@ -136,24 +138,64 @@ static int fuse_vadd(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const 
 	return 1;
 }
 
-static int fuse_maskne(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+/* The scheduler's argmax loop over a strided field (exec_body.h). */
+static int fuse_argmax(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	if (!in_func(f, i, 7))
+		return 0;
+	const uint64_t *w = &e->code[i];
+	unsigned t = NX_INSN_A(w[0]), iv = NX_INSN_B(w[0]), p = NX_INSN_A(w[1]), op1 = NX_INSN_OP(w[1]);
+	unsigned bp = NX_INSN_B(w[2]), best = NX_INSN_A(w[4]), n = NX_INSN_B(w[6]);
+	if (NX_INSN_OP(w[0]) != NX_OP_SHLI || (op1 != NX_OP_LDS32 && op1 != NX_OP_LD64) || NX_INSN_B(w[1]) != t ||
+	    w[2] != NX_INSN(NX_OP_JLES, p, bp, 0, 2) || w[3] != NX_INSN(NX_OP_MOV, bp, p, 0, 0) ||
+	    NX_INSN_OP(w[4]) != NX_OP_ADDI || NX_INSN_B(w[4]) != iv ||
+	    w[5] != NX_INSN(NX_OP_ADDI, iv, iv, 0, 1) || w[6] != NX_INSN(NX_OP_JLTU, iv, n, 0, -7))
+		return 0;
+	/* i, n, bp, best live across the loop and are distinct; t and p are
+	 * scratch (t may equal p: the load overwrites the index). */
+	unsigned live[] = { iv, n, bp, best };
+	for (unsigned a = 0; a < 4; a++) {
+		for (unsigned b = a + 1; b < 4; b++)
+			if (live[a] == live[b])
+				return 0;
+		if (live[a] == t || live[a] == p)
+			return 0;
+	}
+	struct nx_cell *c = &e->cells[i];
+	c->h = lab[op1 == NX_OP_LDS32 ? NX_H_ARGMAX_LDS32 : NX_H_ARGMAX_LD64];
+	c->c = (uint8_t)NX_INSN_C(w[1]);
+	c->d = (uint8_t)p;
+	c->x.k = (int64_t)((uint64_t)(uint32_t)NX_INSN_IMM(w[1]) | (uint64_t)(uint32_t)NX_INSN_IMM(w[4]) << 32);
+	c->y.k = bp | best << 8 | n << 16;
+	return 1;
+}
+
+/* LD32 a,seg[b+K1]; AND d,a,v; LD32 t,seg[b+K2]; JNE d,t,->forward at i? */
+static int maskne_at(const struct nx_ext *e, const struct nx_fn *f, uint32_t i)
 {
 	if (!in_func(f, i, 4))
 		return 0;
 	const uint64_t *w = &e->code[i];
 	unsigned a = NX_INSN_A(w[0]), b = NX_INSN_B(w[0]), seg = NX_INSN_C(w[0]), d = NX_INSN_A(w[1]);
-	unsigned p = NX_INSN_B(w[1]), q = NX_INSN_C(w[1]), v = p == a ? q : p, t = NX_INSN_A(w[2]);
+	unsigned p = NX_INSN_B(w[1]), q = NX_INSN_C(w[1]), t = NX_INSN_A(w[2]);
 	unsigned ja = NX_INSN_A(w[3]), jb = NX_INSN_B(w[3]);
-	if (NX_INSN_OP(w[0]) != NX_OP_LD32 || NX_INSN_OP(w[1]) != NX_OP_AND || (p != a && q != a) ||
-	    NX_INSN_OP(w[2]) != NX_OP_LD32 || NX_INSN_B(w[2]) != b || NX_INSN_C(w[2]) != seg ||
-	    NX_INSN_OP(w[3]) != NX_OP_JNE || NX_INSN_IMM(w[3]) < 0 ||
-	    !((ja == d && jb == t) || (ja == t && jb == d)))
+	return NX_INSN_OP(w[0]) == NX_OP_LD32 && NX_INSN_OP(w[1]) == NX_OP_AND && (p == a || q == a) &&
+	       NX_INSN_OP(w[2]) == NX_OP_LD32 && NX_INSN_B(w[2]) == b && NX_INSN_C(w[2]) == seg &&
+	       NX_INSN_OP(w[3]) == NX_OP_JNE && NX_INSN_IMM(w[3]) >= 0 &&
+	       ((ja == d && jb == t) || (ja == t && jb == d));
+}
+
+static int fuse_maskne(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	if (!maskne_at(e, f, i))
 		return 0;
+	const uint64_t *w = &e->code[i];
+	unsigned a = NX_INSN_A(w[0]), p = NX_INSN_B(w[1]), v = p == a ? NX_INSN_C(w[1]) : p;
 	struct nx_cell *c = &e->cells[i];
 	c->h = lab[NX_H_MASKNE32];
-	c->d = (uint8_t)d;
+	c->d = (uint8_t)NX_INSN_A(w[1]);
 	c->x.t = e->cells[i + 3].x.t;
-	c->y.k = (int64_t)(v | t << 8 | (uint64_t)(uint32_t)NX_INSN_IMM(w[2]) << 32);
+	c->y.k = (int64_t)(v | NX_INSN_A(w[2]) << 8 | (uint64_t)(uint32_t)NX_INSN_IMM(w[2]) << 32);
 	return 1;
 }
 
@@ -164,7 +206,9 @@ static int fuse_shli_ld(struct nx_ext *e, const struct nx_fn *f, uint32_t i, con
 		[NX_OP_LD64] = NX_H_SHLI_LD64, [NX_OP_LDS8] = NX_H_SHLI_LDS8, [NX_OP_LDS16] = NX_H_SHLI_LDS16,
 		[NX_OP_LDS32] = NX_H_SHLI_LDS32,
 	};
-	if (!in_func(f, i, 2))
+	/* A SHLI feeding a MASKNE32 row test stays plain: fusing it with the
+	 * load would skip the row test's fused cell (4 dispatches, not 2). */
+	if (!in_func(f, i, 2) || maskne_at(e, f, i + 1))
 		return 0;
 	uint64_t w0 = e->code[i], w1 = e->code[i + 1];
 	unsigned op1 = NX_INSN_OP(w1);
@@ -213,7 +257,7 @@ static void fuse(struct nx_ext *e, const void *const *lab)
 	for (uint32_t fi = 0; fi < e->nfn; fi++) {
 		const struct nx_fn *f = &e->fn[fi];
 		for (uint32_t i = f->start; i < f->start + f->len; i++)
-			if (!fuse_vsum(e, f, i, lab) && !fuse_vadd(e, f, i, lab) && !fuse_maskne(e, f, i, lab) &&
+			if (!fuse_argmax(e, f, i, lab) && !fuse_vsum(e, f, i, lab) && !fuse_vadd(e, f, i, lab) && !fuse_maskne(e, f, i, lab) &&
 			    !fuse_shli_ld(e, f, i, lab))
 				fuse_addi_j(e, f, i, lab);
 	}

@@ -118,7 +118,38 @@ static unsigned idiom(struct gen *g, uint32_t i, unsigned room)
 {
 	unsigned acc = reg(g), idx = reg(g), n = reg(g), t = reg(g);
 	unsigned seg = below(NX_SEG_COUNT);
-	switch (below(6)) {
+	switch (below(7)) {
+	case 6: {
+		if (room < 10)
+			return 0;
+		/* the scheduler's argmax over a strided field: distinct live
+		 * registers (so it fuses) unless the frame is small or by chance */
+		unsigned best = reg(g), bp = reg(g), p = below(3) ? reg(g) : t;
+		if (g->nregs >= 6 && below(4)) {
+			unsigned perm[16];
+			for (unsigned k = 0; k < g->nregs; k++)
+				perm[k] = k;
+			for (unsigned k = 0; k < 5; k++) {
+				unsigned j = k + below(g->nregs - k), x = perm[k];
+				perm[k] = perm[j];
+				perm[j] = x;
+			}
+			idx = perm[0], n = perm[1], bp = perm[2], best = perm[3], t = perm[4];
+			p = below(2) ? t : perm[5 + below(g->nregs - 5)];
+		}
+		int wide = below(2);
+		nxb_emit(g->b, I_RI(MOVI, idx, (int32_t)below(3)));
+		nxb_emit(g->b, I_RI(MOVI, n, (int32_t)below(10)));
+		nxb_emit(g->b, I_RI(MOVI, bp, below(2) ? INT32_MIN : (int32_t)rnd()));
+		nxb_emit(g->b, I_RRI(SHLI, t, idx, (int32_t)below(5)));
+		nxb_emit(g->b, NX_INSN(wide ? NX_OP_LD64 : NX_OP_LDS32, p, t, seg, (int32_t)below(12) - 2));
+		nxb_emit(g->b, I_BRR(JLES, p, bp, 2));
+		nxb_emit(g->b, I_RR(MOV, bp, p));
+		nxb_emit(g->b, I_RRI(ADDI, best, idx, small_imm()));
+		nxb_emit(g->b, I_RRI(ADDI, idx, idx, 1));
+		nxb_emit(g->b, I_BRR(JLTU, idx, n, -7));
+		return 10;
+	}
 	case 5:
 		if (room < 4)
 			return 0;
@@ -129,19 +160,23 @@ static unsigned idiom(struct gen *g, uint32_t i, unsigned room)
 		nxb_emit(g->b, I_BRI(JLTUI, idx, (int32_t)below(12), -3));
 		return 4;
 	case 4: {
-		if (room < 5)
+		if (room < 6)
 			return 0;
-		/* a masked compare of a table row: LD32; AND; LD32; JNE forward */
+		/* a masked compare of a table row: LD32; AND; LD32; JNE forward,
+		 * its base from a MOVI or a SHLI (extc's row index) */
 		unsigned t2 = below(3) ? reg(g) : t;
+		int shifted = below(2);
 		nxb_emit(g->b, I_RI(MOVI, idx, (int32_t)below(8) * 4));
+		if (shifted)
+			nxb_emit(g->b, I_RRI(SHLI, idx, idx, (int32_t)below(3)));
 		nxb_emit(g->b, NX_INSN(NX_OP_LD32, t, idx, seg, (int32_t)below(8) * 4));
 		nxb_emit(g->b, below(2) ? I_RRR(AND, acc, n, t) : I_RRR(AND, acc, t, n));
 		nxb_emit(g->b, NX_INSN(NX_OP_LD32, t2, idx, seg, (int32_t)below(8) * 4));
-		int32_t off = target(g, i + 4);
+		int32_t off = target(g, i + 4 + shifted);
 		if (off < 0)
 			off = 0;
 		nxb_emit(g->b, below(2) ? I_BRR(JNE, acc, t2, off) : I_BRR(JNE, t2, acc, off));
-		return 5;
+		return 5 + (unsigned)shifted;
 	}
 	case 3: {
 		if (room < 10)
@@ -274,7 +309,8 @@ static int protection_fault(enum nx_fault f)
 }
 
 /* How many cells of e use each superinstruction (checked set). */
-static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *shli_ld, long *addi_j, long *mask)
+static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *shli_ld, long *addi_j, long *mask,
+			long *shli_mask, long *argmax32, long *argmax64)
 {
 	const void *const *lab = nx_labels(NX_SET_CHECKED);
 	for (uint32_t i = 0; i < e->ncode; i++) {
@@ -287,6 +323,9 @@ static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *sh
 			*addi_j += h == lab[k];
 		*addi_j += h == lab[NX_H_ADDI_CALL] || h == lab[NX_H_ADDI_JLTUI_B];
 		*mask += h == lab[NX_H_MASKNE32];
+		*shli_mask += h == lab[NX_H_MASKNE32] && i > 0 && e->cells[i - 1].h == lab[NX_OP_SHLI];
+		*argmax32 += h == lab[NX_H_ARGMAX_LDS32];
+		*argmax64 += h == lab[NX_H_ARGMAX_LD64];
 	}
 }
 
@@ -298,7 +337,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);   /* diagnostics survive a crash */
 	nx_host_trace = 0;
 	long static_oob = 0, bad_checked = 0, bad_unchecked = 0, bad_count = 0, gen_fail = 0, unchecked_runs = 0;
-	long vsum = 0, vadd = 0, shli_ld = 0, addi_j = 0, mask = 0;
+	long vsum = 0, vadd = 0, shli_ld = 0, addi_j = 0, mask = 0, shli_mask = 0, argmax32 = 0, argmax64 = 0;
 	uint64_t seen = 0, total_insns = 0;
 	TAP_PLAN(7);
 	for (long p = 0; p < nprog; p++) {
@@ -308,7 +347,7 @@ int main(int argc, char **argv)
 			gen_fail++;
 			continue;
 		}
-		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j, &mask);
+		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j, &mask, &shli_mask, &argmax32, &argmax64);
 		struct world init, w[NMODES];
 		world_init(&init, e, rnd());
 		uint64_t args[2] = { rnd() % 16, rnd() };
@@ -357,9 +396,11 @@ int main(int argc, char **argv)
 			1ull << NX_FAULT_STACK;
 	OK(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
 	   (unsigned long long)seen);
-	OK(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10 && mask > 10),
+	OK(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10 && mask > 10 && shli_mask > 10 &&
+			    argmax32 > 10 && argmax64 > 10),
 	   "superinstructions were fused and compared: VSUM64 %ld, VADD64 %ld, SHLI_LD* %ld, "
-	   "ADDI_J*_B and ADDI_CALL %ld, MASKNE32 %ld cells", vsum, vadd, shli_ld, addi_j, mask);
+	   "ADDI_J*_B and ADDI_CALL %ld, MASKNE32 %ld (%ld after a plain SHLI), ARGMAX_LDS32 %ld, "
+	   "ARGMAX_LD64 %ld cells", vsum, vadd, shli_ld, addi_j, mask, shli_mask, argmax32, argmax64);
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;
