@@ -160,6 +160,10 @@ const void *const *nx_labels(enum nx_set set);
 
 /* run.c */
 void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env);
+/* nx_run without the argument checks: f is one of ext's functions and
+ * args holds its nargs values. */
+int nx_run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
+	      const uint64_t *args, struct nx_result *res);
 int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64_t *r);
 uint64_t nx_call_helper(struct nx_run *rs, unsigned id, uint64_t *args);
 void nx_run_cache_drain(void);   /* free cached run states (leak checks) */

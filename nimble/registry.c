@@ -31,7 +31,9 @@ struct nx_attach {
 };
 
 static struct nx_ext *exts;
-static struct nx_attach *attached;
+/* One list per hook, so firing a hook nothing is attached to is one load
+ * and one branch, and a fire walks only its own hook's attachments. */
+static struct nx_attach *attached[NX_HOOK_COUNT];
 static uint64_t attach_seq;
 
 struct nx_ext *nx_lookup(const char *name)
@@ -98,7 +100,7 @@ static int attach_hooks(struct nx_ext *e)
 			return -NX_ENOMEM;
 		*a = (struct nx_attach){ .ext = e, .hook = e->hooks[i].hook, .arg = e->hooks[i].arg,
 					 .prio = e->hooks[i].prio, .func = e->hooks[i].func, .seq = attach_seq++ };
-		struct nx_attach **pp = &attached;
+		struct nx_attach **pp = &attached[a->hook];
 		while (*pp && ((*pp)->prio < a->prio || ((*pp)->prio == a->prio && (*pp)->seq < a->seq)))
 			pp = &(*pp)->next;
 		a->next = *pp;
@@ -110,15 +112,16 @@ static int attach_hooks(struct nx_ext *e)
 
 static void detach_hooks(struct nx_ext *e)
 {
-	for (struct nx_attach **pp = &attached; *pp;) {
-		struct nx_attach *a = *pp;
-		if (a->ext == e) {
-			*pp = a->next;
-			nx_host_free(a, sizeof *a);
-		} else {
-			pp = &a->next;
+	for (unsigned h = 0; h < NX_HOOK_COUNT; h++)
+		for (struct nx_attach **pp = &attached[h]; *pp;) {
+			struct nx_attach *a = *pp;
+			if (a->ext == e) {
+				*pp = a->next;
+				nx_host_free(a, sizeof *a);
+			} else {
+				pp = &a->next;
+			}
 		}
-	}
 }
 
 int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
@@ -177,15 +180,23 @@ int nx_remove(struct nx_ext *e)
 	return 0;
 }
 
+/* The first attachment of hook, or NULL (also for a hook id out of range). */
+static struct nx_attach *hook_first(enum nx_hook_id hook)
+{
+	if ((unsigned)hook >= NX_HOOK_COUNT)
+		return NULL;
+	return __atomic_load_n(&attached[hook], __ATOMIC_ACQUIRE);
+}
+
 uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
 {
 	struct nx_result res;
 	memset(last, 0, sizeof *last);
-	for (struct nx_attach *a = __atomic_load_n(&attached, __ATOMIC_ACQUIRE); a;
-	     a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
-		if (a->hook != hook || a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
+	for (struct nx_attach *a = hook_first(hook); a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
+		if (a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
 			continue;
-		if (nx_run(a->ext, a->func, env, NULL, 0, &res))
+		/* Hook entries take no arguments (verify.c). */
+		if (nx_run_fn(a->ext, &a->ext->fn[a->func], env, NULL, &res))
 			continue;
 		*last = res;
 		if (res.fault != NX_FAULT_NONE) {
@@ -202,7 +213,7 @@ uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct 
 int nx_hook_attached(enum nx_hook_id hook, uint32_t arg)
 {
 	int n = 0;
-	for (struct nx_attach *a = attached; a; a = a->next)
-		n += a->hook == hook && a->arg == arg && !a->ejected;
+	for (struct nx_attach *a = hook_first(hook); a; a = a->next)
+		n += a->arg == arg && !a->ejected;
 	return n;
 }

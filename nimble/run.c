@@ -65,14 +65,23 @@ static inline void seg_limits(struct nx_run *rs, unsigned s)
 	rs->lim[3][s] = sat_sub(len, 7);
 }
 
-static inline void seg_set(struct nx_run *rs, unsigned s, uint8_t *base, uint64_t len, uint64_t wr)
+/* A lent segment: no base means no bytes; wr_lo is clamped to len. */
+static inline void seg_put(struct nx_run *rs, unsigned s, const struct nx_seg *g)
 {
-	len = base ? len : 0;
-	rs->base[s] = base;
+	uint64_t len = g->base ? g->len : 0;
+	rs->base[s] = g->base;
 	rs->len[s] = len;
-	rs->wr[s] = wr < len ? wr : len;
+	rs->wr[s] = g->wr_lo < len ? g->wr_lo : len;
+}
+
+/* The running extension's own data: all of it writable. */
+static inline void seg_data(struct nx_run *rs, const struct nx_ext *ext)
+{
+	rs->base[NX_SEG_DATA] = ext->data;
+	rs->len[NX_SEG_DATA] = ext->data ? ext->data_len : 0;
+	rs->wr[NX_SEG_DATA] = 0;
 	if (rs->limits)
-		seg_limits(rs, s);
+		seg_limits(rs, NX_SEG_DATA);
 }
 
 /* Switch the run to checked limits (an XCALL from unchecked into checked code). */
@@ -83,7 +92,15 @@ static void limits_on(struct nx_run *rs)
 		seg_limits(rs, s);
 }
 
-void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
+/*
+ * Everything a run's entry must set, and nothing more: the fault place
+ * (fault_cell, fault_ext) is written by whoever raises a fault, the
+ * register stack only where the entry frame lies (regs_init).  The
+ * segments the embedder lends are copied unrolled; limits only for a
+ * checked set.  env->seg[NX_SEG_DATA] is not read: DATA is the
+ * extension's own.
+ */
+static inline void run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 {
 	rs->env = env;
 	rs->ext = ext;
@@ -91,22 +108,30 @@ void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 	rs->insns = 0;
 	rs->fault = NX_FAULT_NONE;
 	rs->code = 0;
-	rs->fault_cell = NULL;
-	rs->fault_ext = NULL;
 	rs->depth = rs->xdepth = 0;
 	rs->stack_end = rs->stack + NX_STACK_SLOTS;
-	env->seg[NX_SEG_DATA] = (struct nx_seg){ ext->data, ext->data_len, 0 };
 	rs->limits = 0;
-	for (unsigned s = 0; s < NX_SEG_COUNT; s++)
-		seg_set(rs, s, env->seg[s].base, env->seg[s].len, env->seg[s].wr_lo);
+	seg_data(rs, ext);
+	seg_put(rs, NX_SEG_CTX, &env->seg[NX_SEG_CTX]);
+	seg_put(rs, NX_SEG_BUF0, &env->seg[NX_SEG_BUF0]);
+	seg_put(rs, NX_SEG_BUF1, &env->seg[NX_SEG_BUF1]);
 	if (ext->set != NX_SET_UNCHECKED)
 		limits_on(rs);
 }
 
+void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
+{
+	run_setup(rs, ext, env);
+}
+
+/* Counters: runs may be concurrent (one extension on several CPUs' hooks),
+ * so adds are atomic but relaxed; VM instructions are counted only by the
+ * counting set, so the other sets skip that add. */
 static void stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
 {
 	__atomic_fetch_add(&ext->st.runs, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&ext->st.insns, insns, __ATOMIC_RELAXED);
+	if (insns)
+		__atomic_fetch_add(&ext->st.insns, insns, __ATOMIC_RELAXED);
 	if (f == NX_FAULT_NONE)
 		return;
 	__atomic_fetch_add(&ext->st.faults, 1, __ATOMIC_RELAXED);
@@ -153,12 +178,14 @@ static void regs_init(uint64_t *r, const struct nx_fn *f, const uint64_t *args)
 	}
 }
 
-int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
-	   const uint64_t *args, unsigned nargs, struct nx_result *res)
+/*
+ * Run function f of ext, whose arguments the caller has checked (nx_run
+ * from the API; nx_fire for hook entries, which the verifier made
+ * argument-free).  res is written once, at the end.
+ */
+int nx_run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
+	      const uint64_t *args, struct nx_result *res)
 {
-	*res = (struct nx_result){ 0 };
-	if (!ext || func >= ext->nfn || nargs != ext->fn[func].nargs || !env)
-		return -NX_EINVAL;
 	if (ext_enter(ext))
 		return -NX_ENOENT;
 	struct nx_run *rs = run_get();
@@ -166,19 +193,27 @@ int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 		ext_leave(ext);
 		return -NX_ENOMEM;
 	}
-	const struct nx_fn *f = &ext->fn[func];
-	nx_run_setup(rs, ext, env);
+	run_setup(rs, ext, env);
 	regs_init(rs->stack, f, args);
 	int rc = nx_exec_set[ext->set](rs, &ext->cells[f->start], rs->stack, NULL);
-	res->value = rc ? 0 : rs->stack[0];
-	res->fault = (enum nx_fault)rc;
-	res->abort_code = rs->code;
+	uint32_t func = 0, insn = 0;
 	if (rc)
-		fault_where(rs, &res->func, &res->insn);
-	stats_add(ext, rs->insns, res->fault, res->func, res->insn);
+		fault_where(rs, &func, &insn);
+	*res = (struct nx_result){ .value = rc ? 0 : rs->stack[0], .fault = (enum nx_fault)rc,
+				   .func = func, .insn = insn, .abort_code = rs->code };
+	stats_add(ext, rs->insns, res->fault, func, insn);
 	run_put(rs);
 	ext_leave(ext);
 	return 0;
+}
+
+int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
+	   const uint64_t *args, unsigned nargs, struct nx_result *res)
+{
+	*res = (struct nx_result){ 0 };
+	if (!ext || func >= ext->nfn || nargs != ext->fn[func].nargs || !env)
+		return -NX_EINVAL;
+	return nx_run_fn(ext, &ext->fn[func], env, args, res);
 }
 
 /*
@@ -204,13 +239,13 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 		limits_on(rs);
 	rs->ext = callee;
 	rs->xdepth++;
-	seg_set(rs, NX_SEG_DATA, callee->data, callee->data_len, 0);
+	seg_data(rs, callee);
 	int rc = nx_exec_set[callee->set](rs, &callee->cells[f->start], r, NULL);
 	uint32_t ffunc = 0, finsn = 0;
 	if (rc)
 		fault_where(rs, &ffunc, &finsn);
 	stats_add(callee, rs->insns - insns0, (enum nx_fault)rc, ffunc, finsn);
-	seg_set(rs, NX_SEG_DATA, caller->data, caller->data_len, 0);
+	seg_data(rs, caller);
 	rs->xdepth--;
 	rs->ext = caller;
 	ext_leave(callee);

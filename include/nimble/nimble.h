@@ -36,7 +36,8 @@ struct nx_seg {
 	uint64_t wr_lo;
 };
 
-/* What the embedder lends one run.  seg[NX_SEG_DATA] is filled by the engine. */
+/* What the embedder lends one run.  seg[NX_SEG_DATA] is not read: a run's DATA
+ * segment is always the running extension's own data. */
 struct nx_env {
 	struct nx_seg seg[NX_SEG_COUNT];
 	void *host;        /* embedder's cookie for helpers (task, cpu, ...)   */
