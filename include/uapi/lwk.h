@@ -49,7 +49,14 @@
 #define SYS_nimble_call      523  /* (a0, a1, buf, buf_len, aux, aux_len) -> ctx.ret   */
 #define SYS_nx_stats         524  /* (handle, struct lwk_nx_stats *out)                */
 
-#define LWK_SYSCALL_MAX      525
+/* ---- Network calls (kernel/net/, docs/net.md) */
+#define SYS_net_open         530  /* (endpoint, void *mem, mem_len)                     */
+#define SYS_net_send         531  /* (node, endpoint, const void *buf, len, type)       */
+#define SYS_net_recv         532  /* (endpoint, void *buf, len, struct lwk_net_msg *, timeout_ns) -> len */
+#define SYS_net_info         533  /* (struct lwk_net_info *out)                         */
+#define SYS_net_flush        534  /* (quiet_ns): until all sent is acked, then quiet_ns */
+
+#define LWK_SYSCALL_MAX      535
 
 #ifndef __ASSEMBLER__   /* the numbers above are also read by entry code */
 #include <stdint.h>
@@ -135,6 +142,21 @@ struct lwk_nx_error {
 struct lwk_nx_stats {
 	uint64_t runs, faults, aborted_fuel, insns;
 	uint32_t last_fault, last_func, last_insn, attached;
+};
+
+/* ---- network */
+#define LWK_NET_PAYLOAD_MAX 1024  /* bytes per message                              */
+#define LWK_NET_EP_MAX      16    /* endpoint ids 0..15, one owner each per node    */
+
+struct lwk_net_msg {              /* what net_recv reports besides the payload */
+	uint32_t src, type, len, pad;
+};
+
+struct lwk_net_info {
+	uint32_t rank, nnodes;
+	uint64_t tx_data, rx_data, tx_ack, rx_ack, retransmits, dup, out_of_order;
+	uint64_t no_endpoint, ep_full, echoes, not_for_us, malformed, hook_consumed, hook_faults;
+	uint64_t delivered, user_wakeups;
 };
 
 /* ---- Linux structures */

@@ -16,6 +16,7 @@
 #include <lwk/panic.h>
 #include <lwk/params.h>
 #include <lwk/printk.h>
+#include "../net/net.h"
 
 /* The init task's sizes (Kitten's names); the PCT loader reads them. */
 uint64_t init_heap_size = 16ull << 20;
@@ -62,6 +63,7 @@ void kmain(uint32_t magic, uint64_t info_pa)
 
 	/* Subsystems start here, each on one line. */
 	kcore_init();                  /* CPUs, APIC timer, tasks, syscalls   */
+	net_init();                    /* NIC and message layer (needs kmem)  */
 
 	print_kmem("after boot");
 	ktest_boot();                  /* ktest=...: run tests, power off */

@@ -22,6 +22,7 @@
 #include <lwk/string.h>
 #include <lwk/spinlock.h>
 #include <arch/io.h>
+#include "../net/net.h"
 
 #define NXK_MAX 64
 
@@ -54,8 +55,8 @@ static uint64_t h_trace(struct nx_run *run, const uint64_t *a)
 
 static uint64_t h_now(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return time_now_ns(); }
 static uint64_t h_cpu(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return this_cpu()->id; }
-static uint64_t h_rank(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return 0; }
-static uint64_t h_nnodes(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return 1; }
+static uint64_t h_rank(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return net_rank; }
+static uint64_t h_nnodes(struct nx_run *r, const uint64_t *a) { (void)r, (void)a; return net_nodes; }
 
 static uint64_t h_task_wake(struct nx_run *run, const uint64_t *a)
 {
@@ -67,10 +68,15 @@ static uint64_t h_task_wake(struct nx_run *run, const uint64_t *a)
 	return 0;
 }
 
+/* net_send(node, endpoint, seg, off, len): the bytes must lie in one of
+ * the run's segments; the message layer checks that the owner owns the
+ * endpoint here (the job's endpoints have the same ids on every node). */
 static uint64_t h_net_send(struct nx_run *r, const uint64_t *a)
 {
-	(void)r, (void)a;
-	return (uint64_t)-LWK_ENOSYS;    /* no network driver in this kernel yet */
+	const uint8_t *p = a[4] <= LWK_NET_PAYLOAD_MAX ? nx_run_seg(r, a[2], a[3], a[4], 0) : NULL;
+	if (!p)
+		return (uint64_t)-LWK_EINVAL;
+	return (uint64_t)net_send_kernel(nx_run_owner(r), a[0], a[1], p, a[4], 0);
 }
 
 static uint64_t h_outb(struct nx_run *r, const uint64_t *a)
@@ -119,25 +125,29 @@ static void hooks_of(const uint8_t *obj, size_t len, struct nxk_entry *e)
 }
 
 /* Recompute what the hooks' fast checks read: whether a syscall filter
- * exists, and whose tasks sched_pick extensions see. */
+ * exists, whose tasks sched_pick extensions see, and whose endpoints
+ * net_rx extensions may see. */
 static void filter_update_locked(void)
 {
 	int on = 0;
-	uint32_t owner = 0;
+	uint32_t owner = 0, net_owner = 0;
 	for (int i = 0; i < NXK_MAX; i++) {
 		on |= table[i].ext && table[i].trap_filter;
 		if (table[i].ext && (table[i].hooks & (1u << NX_HOOK_SCHED_PICK)) && table[i].owner)
 			owner = table[i].owner;
+		if (table[i].ext && (table[i].hooks & (1u << NX_HOOK_NET_RX)) && table[i].owner)
+			net_owner = table[i].owner;
 	}
 	syscall_filter_on = on;
 	sched_view_owner = owner;
+	net_rx_owner = net_owner;
 }
 
-/* The owner of an untrusted sched_pick extension other than `owner`, or 0. */
-static uint32_t sched_owner_other_locked(uint32_t owner)
+/* The owner of an untrusted extension on hook other than `owner`, or 0. */
+static uint32_t hook_owner_other_locked(enum nx_hook_id hook, uint32_t owner)
 {
 	for (int i = 0; i < NXK_MAX; i++)
-		if (table[i].ext && (table[i].hooks & (1u << NX_HOOK_SCHED_PICK)) &&
+		if (table[i].ext && (table[i].hooks & (1u << hook)) &&
 		    table[i].owner && table[i].owner != owner)
 			return table[i].owner;
 	return 0;
@@ -165,12 +175,17 @@ long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trus
 		struct nxk_entry e = { .ext = ext, .owner = owner };
 		hooks_of(obj, len, &e);
 		uint32_t other = (e.hooks & (1u << NX_HOOK_SCHED_PICK)) && owner ?
-				 sched_owner_other_locked(owner) : 0;
-		if (other) {
+				 hook_owner_other_locked(NX_HOOK_SCHED_PICK, owner) : 0;
+		/* net_rx runs on every arriving frame: one application's at a time,
+		 * and the message layer runs it only for that owner's endpoints. */
+		uint32_t net_other = (e.hooks & (1u << NX_HOOK_NET_RX)) && owner ?
+				     hook_owner_other_locked(NX_HOOK_NET_RX, owner) : 0;
+		if (other || net_other) {
 			/* One application's policy schedules the node's CPUs at a time. */
 			nx_remove(ext);
 			ksnprintf(err->msg, sizeof err->msg,
-				  "application %u's scheduler extension is already inserted", other);
+				  "application %u's %s extension is already inserted",
+				  other ? other : net_other, other ? "scheduler" : "net_rx");
 			rc = -LWK_EBUSY;
 		} else {
 			table[slot] = e;

@@ -44,6 +44,11 @@ long sys_task_wait(long);
 long sys_module_get(long, long, long, long);
 long sys_task_setprio(long, long);
 long sys_cpu_count(void);
+long sys_net_open(long, long, long);
+long sys_net_send(long, long, long, long, long);
+long sys_net_recv(long, long, long, long, long);
+long sys_net_info(long);
+long sys_net_flush(long);
 
 int syscall_filter_on;
 
@@ -86,6 +91,11 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_nx_remove, nxk_remove),
 	S(SYS_nimble_call, nxk_call),
 	S(SYS_nx_stats, nxk_stats),
+	S(SYS_net_open, sys_net_open),
+	S(SYS_net_send, sys_net_send),
+	S(SYS_net_recv, sys_net_recv),
+	S(SYS_net_info, sys_net_info),
+	S(SYS_net_flush, sys_net_flush),
 };
 
 void syscall_init(void)

@@ -1,0 +1,38 @@
+/*
+ * PCI configuration space through the legacy 0xCF8/0xCFC mechanism
+ * (works on QEMU's i440fx and q35), and the port reads arch/io.h lacks.
+ */
+#ifndef DRIVERS_PCI_H
+#define DRIVERS_PCI_H
+#include <stdint.h>
+
+static inline uint16_t pio_inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t pio_inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+struct pci_dev {
+	uint8_t bus, dev, fn;
+	uint16_t vendor, device;
+};
+
+uint32_t pci_read32(const struct pci_dev *d, uint8_t off);
+void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v);
+/* Find the first function with this vendor and one of the device ids in
+ * [dev_lo, dev_hi]; 0 and *out filled, or -1. */
+int pci_find(uint16_t vendor, uint16_t dev_lo, uint16_t dev_hi, struct pci_dev *out);
+/* BAR n's I/O port base, or 0 if it is not an I/O BAR. */
+uint16_t pci_io_bar(const struct pci_dev *d, int n);
+/* Turn on I/O decoding and bus mastering (the device DMAs into our rings). */
+void pci_enable(const struct pci_dev *d);
+
+#endif /* DRIVERS_PCI_H */

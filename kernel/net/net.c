@@ -1,0 +1,438 @@
+/*
+ * The message layer: reliable, in-order delivery of small messages
+ * (<= NET_PAYLOAD_MAX bytes) between the nodes of one job, over the one
+ * NIC (drivers/virtio_net.c), to user endpoints.
+ *
+ * Reliability is go-back-N per peer: every DATA frame to a peer takes
+ * the next sequence number and stays in that peer's window (NET_WIN
+ * frames) until an ACK covers it; a receiver accepts only the number it
+ * expects next and answers every DATA frame with a cumulative ACK ("all
+ * below n arrived").  If nothing is acknowledged for NET_RTO_NS the
+ * whole window is sent again; after NET_RETRY_MAX rounds the peer is
+ * declared unreachable and its window dropped (counted, printed).
+ * A frame is acknowledged only once it was consumed by an extension or
+ * queued on its endpoint: one that finds no endpoint or a full queue is
+ * dropped unacknowledged, so the sender retries it.
+ *
+ * The source rank in the header is set by the sending kernel, never by
+ * a user.  Our own frames come back from the multicast segment: those
+ * (source MAC = ours) are dropped first.
+ *
+ * Receive is polled (no interrupt): the send, receive and flush calls
+ * poll the NIC and check retransmission timers.  net_lock serialises
+ * everything; lock_cpu records its holder so that net_send called by a
+ * net_rx extension (which runs under the lock) does not take it again.
+ */
+#include <arch/page.h>
+#include <arch/cpu.h>
+#include <lwk/apic.h>
+#include <lwk/aspace.h>
+#include <lwk/kmem.h>
+#include <lwk/params.h>
+#include <lwk/printk.h>
+#include <lwk/smp.h>
+#include <lwk/spinlock.h>
+#include <lwk/string.h>
+#include <lwk/syscall.h>
+#include <lwk/task.h>
+#include <nimble/nimble.h>
+#include "../drivers/virtio_net.h"
+#include "frame.h"
+#include "net.h"
+
+uint64_t net_rank, net_nodes = 1;
+uint32_t net_rx_owner;
+BOOT_PARAM_UINT(rank, net_rank, 0, NET_NODES_MAX - 1);
+BOOT_PARAM_UINT(nnodes, net_nodes, 1, NET_NODES_MAX);
+
+#define NET_WIN       16
+#define NET_EP_SLOTS  8
+#define NET_RTO_NS    (20ull * 1000 * 1000)
+#define NET_RETRY_MAX 1000                     /* 20 s of silence */
+#define NET_FLUSH_MAX (30ull * 1000 * 1000 * 1000)
+
+struct txslot { uint16_t len; uint8_t frame[NET_FRAME_MAX]; };
+
+struct peer {
+	uint32_t next_seq;   /* number of the next DATA frame to it          */
+	uint32_t acked;      /* every frame below this one was acknowledged  */
+	uint32_t expect;     /* next DATA number we accept from it           */
+	uint32_t retries;
+	uint64_t sent_at;    /* last (re)transmission of the window          */
+	struct txslot win[NET_WIN];   /* frame n in win[n % NET_WIN]         */
+};
+
+struct msg { uint32_t src, type, len; uint8_t data[NET_PAYLOAD_MAX]; };
+
+struct endpoint {
+	uint32_t owner;      /* aspace id; 0 = closed                        */
+	uint32_t mem_len;
+	uint8_t *mem;        /* kernel view (direct map) of the user memory  */
+	uint32_t head, count;
+	struct msg q[NET_EP_SLOTS];
+};
+
+static struct peer *peers;            /* [NET_NODES_MAX], from kmem */
+static struct endpoint *eps;          /* [LWK_NET_EP_MAX]            */
+static struct spinlock net_lock = SPINLOCK_INIT;
+static volatile int lock_cpu = -1;
+static struct lwk_net_info st;
+static uint64_t drops[NET_E_COUNT];
+static uint64_t last_rx_ns;
+
+static unsigned long net_lock_take(void)
+{
+	unsigned long f = spin_lock_irqsave(&net_lock);
+	lock_cpu = (int)this_cpu()->id;
+	return f;
+}
+
+static void net_lock_give(unsigned long f)
+{
+	lock_cpu = -1;
+	spin_unlock_irqrestore(&net_lock, f);
+}
+
+static void node_mac(uint32_t node, uint8_t mac[6])
+{
+	static const uint8_t base[5] = { 0x52, 0x54, 0x00, 0x00, 0x00 };
+	memcpy(mac, base, 5);
+	mac[5] = (uint8_t)(node + 1);
+}
+
+static void hdr_init(struct net_hdr *h, uint8_t kind, uint32_t dst)
+{
+	*h = (struct net_hdr){ .kind = kind, .src = (uint16_t)net_rank, .dst = (uint16_t)dst };
+	node_mac(dst, h->dst_mac);
+	memcpy(h->src_mac, vnet_mac(), 6);
+}
+
+static void send_ack(uint32_t node)
+{
+	struct net_hdr h;
+	uint8_t f[NET_ETH_LEN + NET_HDR_LEN];
+	hdr_init(&h, NET_ACK, node);
+	h.seq = peers[node].expect;
+	vnet_send(f, net_frame_build(f, &h, NULL));
+	st.tx_ack++;
+}
+
+static long send_locked(uint32_t node, uint32_t ep, const void *buf, uint32_t len, uint32_t type)
+{
+	struct peer *p = &peers[node];
+	if (p->next_seq - p->acked >= NET_WIN)
+		return -LWK_EAGAIN;
+	struct net_hdr h;
+	hdr_init(&h, NET_DATA, node);
+	h.endpoint = (uint16_t)ep;
+	h.len = (uint16_t)len;
+	h.type = type;
+	h.seq = p->next_seq;
+	struct txslot *s = &p->win[p->next_seq % NET_WIN];
+	s->len = (uint16_t)net_frame_build(s->frame, &h, buf);
+	if (p->next_seq == p->acked)          /* the window's timer starts now */
+		p->sent_at = time_now_ns(), p->retries = 0;
+	p->next_seq++;
+	vnet_send(s->frame, s->len);
+	st.tx_data++;
+	return 0;
+}
+
+/* Go back N: resend a peer's whole window when it has been silent too long. */
+static void retransmit_check(uint64_t now)
+{
+	for (uint32_t n = 0; n < net_nodes; n++) {
+		struct peer *p = &peers[n];
+		if (p->acked == p->next_seq || now - p->sent_at < NET_RTO_NS)
+			continue;
+		if (++p->retries > NET_RETRY_MAX) {
+			printk("net: node %u unreachable: dropping %u unacknowledged frames\n", n,
+			       p->next_seq - p->acked);
+			p->acked = p->next_seq;
+			continue;
+		}
+		for (uint32_t s = p->acked; s != p->next_seq; s++) {
+			vnet_send(p->win[s % NET_WIN].frame, p->win[s % NET_WIN].len);
+			st.retransmits++;
+		}
+		p->sent_at = now;
+	}
+}
+
+static int ep_alive(struct endpoint *e)
+{
+	struct aspace *as = e->owner ? aspace_get(e->owner) : NULL;
+	if (!as) {
+		e->owner = 0;      /* its application ended: the memory is not ours */
+		return 0;
+	}
+	int dying = as->dying;
+	aspace_put(as);
+	if (dying)
+		e->owner = 0;
+	return !dying;
+}
+
+/* Hand a DATA payload to its endpoint: the net_rx extensions first, then
+ * the queue.  1 if taken (acknowledge it), 0 if the sender must retry. */
+static int deliver(const struct net_hdr *h, const uint8_t *payload)
+{
+	struct endpoint *e = h->endpoint < LWK_NET_EP_MAX ? &eps[h->endpoint] : NULL;
+	if (!e || !e->owner || !ep_alive(e)) {
+		st.no_endpoint++;
+		return 0;
+	}
+	if (e->count == NET_EP_SLOTS) {
+		st.ep_full++;
+		return 0;
+	}
+	/* Extensions see only their owner's endpoints (trusted ones, any). */
+	uint32_t xo = __atomic_load_n(&net_rx_owner, __ATOMIC_RELAXED);
+	if ((xo == 0 || xo == e->owner) && nx_hook_attached(NX_HOOK_NET_RX, 0)) {
+		struct nx_ctx_net ctx = { .len = h->len, .src = h->src, .endpoint = h->endpoint,
+					  .type = h->type, .mem_len = e->mem_len };
+		struct nx_env env = { .host = NULL, .owner = e->owner };
+		struct nx_result res;
+		nx_env_setup(&env, NX_HOOK_NET_RX, &ctx, (void *)payload, h->len, e->mem, e->mem_len);
+		uint64_t r = nx_fire(NX_HOOK_NET_RX, 0, &env, &res);
+		st.hook_faults += res.fault != NX_FAULT_NONE;
+		if (r != NX_RET_DEFAULT) {
+			st.hook_consumed++;
+			return 1;
+		}
+	}
+	struct msg *m = &e->q[(e->head + e->count) % NET_EP_SLOTS];
+	m->src = h->src;
+	m->type = h->type;
+	m->len = h->len;
+	memcpy(m->data, payload, h->len);
+	e->count++;
+	st.delivered++;
+	return 1;
+}
+
+static void rx_data(const struct net_hdr *h, const uint8_t *payload)
+{
+	struct peer *p = &peers[h->src];
+	st.rx_data++;
+	last_rx_ns = time_now_ns();
+	if ((int32_t)(h->seq - p->expect) < 0) {
+		st.dup++;                   /* our ACK was lost: say it again */
+	} else if (h->seq != p->expect) {
+		st.out_of_order++;          /* an earlier one was lost: it will come again */
+	} else if (deliver(h, payload)) {
+		p->expect++;
+	} else {
+		return;                     /* not taken: no ACK, the sender retries */
+	}
+	send_ack(h->src);
+}
+
+static void rx_ack(const struct net_hdr *h)
+{
+	struct peer *p = &peers[h->src];
+	st.rx_ack++;
+	/* Only an ACK inside (acked, next_seq] moves the window. */
+	if ((int32_t)(h->seq - p->acked) > 0 && (int32_t)(p->next_seq - h->seq) >= 0) {
+		p->acked = h->seq;
+		p->retries = 0;
+		p->sent_at = time_now_ns();
+	}
+}
+
+static void rx_frame(const uint8_t *f, size_t len, void *arg)
+{
+	(void)arg;
+	struct net_hdr h;
+	const uint8_t *payload;
+	enum net_err err = net_frame_parse(f, len, &h, &payload);
+	if (err != NET_OK) {
+		drops[err]++;
+		st.malformed += err != NET_E_ETHERTYPE;
+		st.not_for_us += err == NET_E_ETHERTYPE;
+	} else if (memcmp(h.src_mac, vnet_mac(), 6) == 0) {
+		st.echoes++;
+	} else if (h.dst != net_rank || h.src >= net_nodes || h.src == net_rank) {
+		st.not_for_us++;
+	} else if (h.kind == NET_ACK) {
+		rx_ack(&h);
+	} else {
+		rx_data(&h, payload);
+	}
+}
+
+static void poll_locked(void)
+{
+	vnet_poll(rx_frame, NULL);
+	retransmit_check(time_now_ns());
+}
+
+void net_init(void)
+{
+	if (vnet_init() != 0)
+		return;
+	peers = kmem_alloc(sizeof *peers * NET_NODES_MAX);
+	eps = kmem_alloc(sizeof *eps * LWK_NET_EP_MAX);
+	if (!peers || !eps) {
+		printk("net: no kmem for the message layer\n");
+		return;
+	}
+	printk("net: rank %llu of %llu nodes\n", (unsigned long long)net_rank,
+	       (unsigned long long)net_nodes);
+}
+
+static int net_up(void) { return eps != NULL; }
+
+/* The endpoint ep if the caller's application owns it, else NULL. */
+static struct endpoint *ep_mine(uint64_t ep, uint32_t owner)
+{
+	if (!net_up() || ep >= LWK_NET_EP_MAX || !eps[ep].owner)
+		return NULL;
+	return owner == 0 || eps[ep].owner == owner ? &eps[ep] : NULL;
+}
+
+long net_send_kernel(uint32_t owner, uint64_t node, uint64_t ep, const void *buf, uint64_t len,
+		     uint32_t type)
+{
+	if (!net_up())
+		return -LWK_ENOSYS;
+	if (node >= net_nodes || node == net_rank || len > NET_PAYLOAD_MAX)
+		return -LWK_EINVAL;
+	int nested = lock_cpu == (int)this_cpu()->id;
+	unsigned long f = nested ? 0 : net_lock_take();
+	long rc = ep_mine(ep, owner) ? send_locked((uint32_t)node, (uint32_t)ep, buf, (uint32_t)len, type)
+				     : -LWK_EPERM;
+	if (!nested)
+		net_lock_give(f);
+	return rc;
+}
+
+/* ---- syscalls: every argument is checked before use ---- */
+
+long sys_net_open(long ep, long mem, long len)
+{
+	struct task *t = task_current();
+	if (!net_up())
+		return -LWK_ENOSYS;
+	if ((uint64_t)ep >= LWK_NET_EP_MAX || len <= 0 || len > (1l << 20) || (mem & 7))
+		return -LWK_EINVAL;
+	if (!user_ok((uint64_t)mem, (uint64_t)len, 1))
+		return -LWK_EFAULT;
+	/* The layer writes the memory from any context: it must be one
+	 * physically contiguous range the direct map covers. */
+	uint64_t pa = aspace_translate(t->as, (uint64_t)mem, NULL);
+	for (uint64_t off = 0; off < (uint64_t)len; off += PAGE_SIZE - ((mem + off) & (PAGE_SIZE - 1)))
+		if (!pa || aspace_translate(t->as, (uint64_t)mem + off, NULL) != pa + off)
+			return -LWK_EINVAL;
+	if (pa + (uint64_t)len > DIRECT_SIZE)
+		return -LWK_EINVAL;
+	unsigned long f = net_lock_take();
+	struct endpoint *e = &eps[ep];
+	long rc = 0;
+	if (e->owner && e->owner != t->pid && ep_alive(e)) {
+		rc = -LWK_EBUSY;
+	} else {
+		*e = (struct endpoint){ .owner = t->pid, .mem_len = (uint32_t)len,
+					.mem = phys_to_virt(pa) };
+	}
+	net_lock_give(f);
+	return rc;
+}
+
+long sys_net_send(long node, long ep, long buf, long len, long type)
+{
+	uint8_t tmp[NET_PAYLOAD_MAX];
+	if ((uint64_t)len > NET_PAYLOAD_MAX || (uint64_t)type > 0xffffffffu)
+		return -LWK_EINVAL;
+	if (copy_from_user(tmp, (uint64_t)buf, (size_t)len))
+		return -LWK_EFAULT;
+	for (;;) {
+		long rc = net_send_kernel(task_current()->pid, (uint64_t)node, (uint64_t)ep, tmp,
+					  (uint64_t)len, (uint32_t)type);
+		if (rc != -LWK_EAGAIN)
+			return rc;
+		unsigned long f = net_lock_take();   /* window full: wait for ACKs */
+		poll_locked();
+		net_lock_give(f);
+		task_yield();
+	}
+}
+
+long sys_net_recv(long ep, long buf, long len, long umsg, long timeout_ns)
+{
+	struct endpoint *e;
+	uint32_t pid = task_current()->pid;
+	if (!net_up())
+		return -LWK_ENOSYS;
+	if (len < 0 || len > NET_PAYLOAD_MAX || timeout_ns < 0)
+		return -LWK_EINVAL;
+	if (!user_ok((uint64_t)buf, (uint64_t)len, 1) ||
+	    (umsg && !user_ok((uint64_t)umsg, sizeof(struct lwk_net_msg), 1)))
+		return -LWK_EFAULT;
+	uint64_t deadline = time_now_ns() + (uint64_t)timeout_ns;
+	for (;;) {
+		unsigned long f = net_lock_take();
+		if (!(e = ep_mine((uint64_t)ep, pid)) || e->owner != pid) {
+			net_lock_give(f);
+			return -LWK_EPERM;
+		}
+		poll_locked();
+		if (e->count) {
+			struct msg *m = &e->q[e->head];
+			uint32_t n = m->len < (uint32_t)len ? m->len : (uint32_t)len;
+			memcpy((void *)buf, m->data, n);
+			if (umsg)
+				*(struct lwk_net_msg *)umsg = (struct lwk_net_msg){
+					.src = m->src, .type = m->type, .len = m->len };
+			e->head = (e->head + 1) % NET_EP_SLOTS;
+			e->count--;
+			st.user_wakeups++;
+			net_lock_give(f);
+			return m->len;
+		}
+		net_lock_give(f);
+		if (time_now_ns() >= deadline)
+			return timeout_ns ? -LWK_ETIMEDOUT : -LWK_EAGAIN;
+		task_yield();
+	}
+}
+
+long sys_net_info(long out)
+{
+	struct lwk_net_info i;
+	if (!user_ok((uint64_t)out, sizeof i, 1))
+		return -LWK_EFAULT;
+	unsigned long f = net_lock_take();
+	i = st;
+	net_lock_give(f);
+	i.rank = (uint32_t)net_rank;
+	i.nnodes = (uint32_t)net_nodes;
+	memcpy((void *)out, &i, sizeof i);
+	return net_up() ? 0 : -LWK_ENOSYS;
+}
+
+/* Until every frame we sent is acknowledged and no DATA arrived for
+ * quiet_ns: peers whose last frames we must still acknowledge get the
+ * chance before this node powers off. */
+long sys_net_flush(long quiet_ns)
+{
+	if (!net_up())
+		return -LWK_ENOSYS;
+	if (quiet_ns < 0 || (uint64_t)quiet_ns > NET_FLUSH_MAX)
+		return -LWK_EINVAL;
+	uint64_t start = time_now_ns();
+	for (;;) {
+		unsigned long f = net_lock_take();
+		poll_locked();
+		int pending = 0;
+		for (uint32_t n = 0; n < net_nodes; n++)
+			pending |= peers[n].acked != peers[n].next_seq;
+		uint64_t now = time_now_ns();
+		net_lock_give(f);
+		if (!pending && now - last_rx_ns >= (uint64_t)quiet_ns && now - start >= (uint64_t)quiet_ns)
+			return 0;
+		if (now - start > NET_FLUSH_MAX)
+			return -LWK_ETIMEDOUT;
+		task_yield();
+	}
+}
