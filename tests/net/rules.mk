@@ -1,0 +1,55 @@
+# tests/net: the network part (kernel/drivers, kernel/net, user/allreduce,
+# ext-examples/allreduce.ext, tools/cluster.sh).  docs/net.md.
+#
+#   $(NET_ISO)        a node image booting the PCT, the allreduce app and its
+#                     extensions; tools/cluster.sh boots N of them
+#   make cluster      boots a 4-node cluster (CLUSTER_NODES=4) and reports
+#   test_frame        host TAP test of the frame parser (ASan/UBSan)
+#   fuzz_frame        libFuzzer target of the frame parser (make fuzz)
+#   cluster_test.sh   the 4-node allreduce as a TAP test in make test
+
+NET_T   := $(B)/tests/net
+NET_APP := $(B)/user/app-allreduce
+NET_ISO := $(B)/net/cluster.iso
+NET_MODULES := $(PCT) $(NET_APP) $(B)/ext-examples/allreduce.nx $(NET_T)/net_fault.nx
+CLUSTER_NODES ?= 4
+
+$(NET_APP): user/allreduce/allreduce.c user/allreduce/net.h pct/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Ipct $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+
+$(NET_ISO): $(KERNEL_ELF) $(NET_MODULES) | deps
+	rm -rf $(B)/net/iso
+	mkdir -p $(B)/net/iso/boot/grub $(B)/net/iso/boot/modules
+	cp $(KERNEL_ELF) $(B)/net/iso/boot/kernel.elf
+	cp $(NET_MODULES) $(B)/net/iso/boot/modules/
+	{ printf 'set timeout=0\nset default=0\nmenuentry "Nimble LWK node" {\n'; \
+	  printf '\tmultiboot2 /boot/kernel.elf\n'; \
+	  for m in $(NET_MODULES); do \
+	    printf '\tmodule2 /boot/modules/%s %s\n' "$$(basename $$m)" "$$(basename $$m)"; done; \
+	  printf '\tboot\n}\n'; } > $(B)/net/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/net/iso >$(B)/net/grub-mkrescue.log 2>&1 || \
+		{ cat $(B)/net/grub-mkrescue.log; exit 1; }
+
+$(NET_T)/test_frame: tests/net/test_frame.c kernel/net/frame.c kernel/net/frame.h
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Ikernel/net -o $@ tests/net/test_frame.c kernel/net/frame.c
+
+$(NET_T)/fuzz_frame: tests/net/fuzz_frame.c kernel/net/frame.c kernel/net/frame.h
+	@mkdir -p $(@D)
+	clang -std=c11 -O1 -g -Wall -Wextra -Werror -Ikernel/net -fsanitize=fuzzer,address,undefined \
+		-o $@ tests/net/fuzz_frame.c kernel/net/frame.c
+
+.PHONY: cluster
+cluster: deps-run $(NET_ISO)
+	tools/cluster.sh -n $(CLUSTER_NODES) -i $(NET_ISO) -o $(B)/net/logs
+
+$(NET_T)/cluster: tests/net/cluster_test.sh tests/net/rules.mk
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec tests/net/cluster_test.sh %s %s 4\n' $(NET_ISO) $(NET_T)/cluster-logs > $@
+	chmod +x $@
+
+ALL       += $(NET_APP) $(NET_ISO)
+TEST_DEPS += $(NET_T)/test_frame $(NET_T)/cluster $(NET_ISO)
+TESTS     += $(NET_T)/test_frame $(NET_T)/cluster
+FUZZERS   += $(NET_T)/fuzz_frame

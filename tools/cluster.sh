@@ -1,0 +1,62 @@
+#!/bin/sh
+# Boot N Nimble LWK nodes on one L2 segment and report how each ended.
+#
+# The nodes share a QEMU socket netdev on multicast group 239.255.0.1:5555
+# bound to 127.0.0.1, inside a private network namespace (unshare -n, lo
+# up) made for this cluster alone: parallel clusters never hear each other
+# and no frame leaves the machine.  Node i gets MAC 52:54:00:00:00:<i+1>
+# and the boot parameters "rank=i nnodes=N" (fw_cfg, tools/node.sh -a).
+# Each QEMU runs under timeout (node.sh).  Logs: LOGDIR/node<i>.log.
+#
+# usage: tools/cluster.sh [-n N] [-i ISO] [-t SECONDS] [-o LOGDIR] [-m MEM]
+# Exit status 0 if every node powered off with "pass", else 1 (2: usage).
+n=4 iso=${B:-build}/net/cluster.iso tmo=90 logs="" mem=256M
+while getopts n:i:t:o:m: opt; do
+	case $opt in
+	n) n=$OPTARG ;;
+	i) iso=$OPTARG ;;
+	t) tmo=$OPTARG ;;
+	o) logs=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	*) echo "usage: $0 [-n nodes] [-i iso] [-t secs] [-o logdir] [-m mem]" >&2; exit 2 ;;
+	esac
+done
+case $n in ''|*[!0-9]*) echo "cluster: -n wants a number of nodes, got '$n'" >&2; exit 2 ;; esac
+[ "$n" -ge 1 ] && [ "$n" -le 16 ] || { echo "cluster: 1..16 nodes, got $n" >&2; exit 2; }
+[ -f "$iso" ] || { echo "cluster: no ISO at $iso (make $iso)" >&2; exit 2; }
+command -v unshare >/dev/null && command -v ip >/dev/null ||
+	{ echo "cluster: needs unshare and ip (util-linux, iproute2)" >&2; exit 2; }
+[ -n "$logs" ] || logs=$(mktemp -d) || exit 2
+mkdir -p "$logs" || exit 2
+rm -f "$logs"/node*.log "$logs"/node*.rc
+here=$(cd "$(dirname "$0")" && pwd)
+
+# Inside the namespace: every node in the background, then wait for all.
+unshare -n sh -s "$n" "$iso" "$tmo" "$logs" "$mem" "$here" <<'INNER'
+n=$1 iso=$2 tmo=$3 logs=$4 mem=$5 here=$6
+ip link set lo up || exit 2
+i=0
+while [ "$i" -lt "$n" ]; do
+	mac=$(printf '52:54:00:00:00:%02x' $((i + 1)))
+	( "$here/node.sh" -i "$iso" -s 1 -m "$mem" -t "$tmo" -a "rank=$i nnodes=$n" \
+		-q "-netdev socket,id=n0,mcast=239.255.0.1:5555,localaddr=127.0.0.1 -device virtio-net-pci,netdev=n0,mac=$mac,romfile=,disable-modern=on" \
+		>"$logs/node$i.log" 2>&1; echo $? >"$logs/node$i.rc" ) &
+	i=$((i + 1))
+done
+wait
+INNER
+
+bad=0 i=0
+while [ "$i" -lt "$n" ]; do
+	rc=$(cat "$logs/node$i.rc" 2>/dev/null || echo missing)
+	verdict=$(grep '^node: ' "$logs/node$i.log" | tail -n 1)
+	if [ "$rc" = 0 ]; then
+		echo "cluster: node $i: pass ($logs/node$i.log)"
+	else
+		echo "cluster: node $i: FAIL, status $rc: ${verdict:-no verdict} ($logs/node$i.log)"
+		bad=1
+	fi
+	i=$((i + 1))
+done
+[ $bad -eq 0 ] && echo "cluster: all $n nodes passed" || echo "cluster: FAILED"
+exit $bad

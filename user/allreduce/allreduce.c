@@ -1,0 +1,302 @@
+/*
+ * The allreduce application (one per node, started by the PCT): the sum
+ * of int64 vectors over all nodes, ITERS times, done two ways on the
+ * same cluster — by the user task with plain messages (endpoint 1), and
+ * by ext-examples/allreduce.nx combining in the kernel (endpoint 2) —
+ * then both results are checked and the message counts, user wake-ups,
+ * rounds and the time ratio printed.  Before that it checks the network
+ * calls' argument validation, and after it that a faulting net_rx
+ * extension leaves delivery to the kernel (endpoint 3).
+ *
+ * Output is TAP-like ("ok N - ...", "not ok N - ..."), one block per
+ * node; the exit status is 0 only if every check passed.
+ */
+#include "ulib.h"
+#include "pct_abi.h"
+#include "net.h"
+
+#define K        16              /* elements per vector        */
+#define ITERS    8               /* allreduces per mode        */
+#define RMAX     4               /* up to 16 nodes             */
+#define EP_PLAIN 1
+#define EP_OFF   2
+#define EP_FAULT 3
+#define WAIT_NS  (10ull * 1000 * 1000 * 1000)
+
+/* Endpoint 2's memory: the layout ext-examples/allreduce.ext documents. */
+#define OUT  8
+#define IN   (OUT + K + 1)
+#define RES  (IN + ITERS * K)
+#define GOT  (RES + ITERS * K)
+#define SLOT (GOT + ITERS)
+#define OFF_WORDS (SLOT + ITERS * RMAX * (K + 1))
+
+static int64_t off_mem[OFF_WORDS] __attribute__((aligned(4096)));
+static int64_t plain_mem[8] __attribute__((aligned(64)));
+static int64_t fault_mem[8] __attribute__((aligned(64)));
+static int64_t plain_res[ITERS + 1][K];
+static int64_t stash[ITERS + 1][RMAX][K];
+static uint8_t have[ITERS + 1][RMAX];
+
+static uint32_t rank, nnodes, rounds;
+static int tests, failed;
+
+static void check(int ok, const char *what, long got)
+{
+	tests++;
+	failed += !ok;
+	printf("%s %d - node %u: %s (got %ld)\n", ok ? "ok" : "not ok", tests, rank, what, got);
+}
+
+static int64_t input(uint32_t r, int it, int j)
+{
+	int64_t v = (int64_t)(r + 1) * 1000 + it * 10 + j;
+	return (r & 1) ? -v : v;
+}
+
+static int64_t expected(int it, int j)
+{
+	int64_t s = 0;
+	for (uint32_t r = 0; r < nnodes; r++)
+		s += input(r, it, j);
+	return s;
+}
+
+static uint64_t now_ns(void)
+{
+	uint64_t t = 0;
+	clock_gettime_ns(&t);
+	return t;
+}
+
+static struct lwk_net_info info_now(void)
+{
+	struct lwk_net_info i;
+	memset(&i, 0, sizeof i);
+	net_info(&i);
+	return i;
+}
+
+/* Bad arguments are refused with the documented error, nothing sent. */
+static void check_args(void)
+{
+	static int64_t buf[4];
+	check(net_open(LWK_NET_EP_MAX, plain_mem, 64) == -LWK_EINVAL, "net_open: endpoint out of range", 0);
+	check(net_open(5, (void *)16, 64) == -LWK_EFAULT, "net_open: unmapped memory", 0);
+	check(net_open(5, (void *)0xffff800000000000ull, 64) == -LWK_EFAULT, "net_open: kernel memory", 0);
+	check(net_open(5, (uint8_t *)plain_mem + 1, 8) == -LWK_EINVAL, "net_open: misaligned memory", 0);
+	check(net_open(5, plain_mem, 0) == -LWK_EINVAL, "net_open: zero length", 0);
+	check(net_send(rank, EP_PLAIN, buf, 8, 0) == -LWK_EINVAL, "net_send: to itself", 0);
+	check(net_send(nnodes + 3, EP_PLAIN, buf, 8, 0) == -LWK_EINVAL, "net_send: no such node", 0);
+	check(net_send(rank ^ 1, EP_PLAIN, buf, LWK_NET_PAYLOAD_MAX + 1, 0) == -LWK_EINVAL,
+	      "net_send: too long", 0);
+	check(net_send(rank ^ 1, EP_PLAIN, (void *)16, 8, 0) == -LWK_EFAULT, "net_send: bad buffer", 0);
+	check(net_send(rank ^ 1, 9, buf, 8, 0) == -LWK_EPERM, "net_send: endpoint not ours", 0);
+	check(net_recv(9, buf, 8, NULL, 0) == -LWK_EPERM, "net_recv: endpoint not ours", 0);
+	check(net_recv(EP_PLAIN, (void *)16, 8, NULL, 0) == -LWK_EFAULT, "net_recv: bad buffer", 0);
+	check(net_open(4, fault_mem, sizeof fault_mem) == 0, "endpoint 4 opened (no one sends to it)", 0);
+	check(net_recv(4, buf, 8, NULL, 0) == -LWK_EAGAIN, "net_recv: nothing there, no wait", 0);
+	check(net_info(NULL) == -LWK_EFAULT, "net_info: bad pointer", 0);
+}
+
+/* Wait until the contribution for (it, r) is stashed; others are stashed
+ * as they come (a partner of a later round may be ahead of us). */
+static int plain_wait(int it, uint32_t r)
+{
+	int64_t msg[K + 1];
+	struct lwk_net_msg m;
+	while (!have[it][r]) {
+		long n = net_recv(EP_PLAIN, msg, sizeof msg, &m, WAIT_NS);
+		if (n != (long)sizeof msg) {
+			struct lwk_net_info i = info_now();
+			printf("allreduce: node %u: plain recv: %s (len %ld); rx data %llu, acks %llu, "
+			       "not for us %llu, echoes %llu, malformed %llu, no endpoint %llu\n", rank,
+			       n < 0 ? strerror(n) : "wrong length", n, (unsigned long long)i.rx_data,
+			       (unsigned long long)i.rx_ack, (unsigned long long)i.not_for_us,
+			       (unsigned long long)i.echoes, (unsigned long long)i.malformed,
+			       (unsigned long long)i.no_endpoint);
+			return -1;
+		}
+		int64_t i = msg[0] / 16, rr = msg[0] % 16;
+		if (i < 0 || i > ITERS || rr < 0 || rr >= rounds) {
+			printf("allreduce: node %u: plain recv: bad tag %lld\n", rank, (long long)msg[0]);
+			return -1;
+		}
+		memcpy(stash[i][rr], msg + 1, sizeof stash[i][rr]);
+		have[i][rr] = 1;
+	}
+	return 0;
+}
+
+/* Recursive doubling by the user task: one wake-up per round. */
+static int plain_allreduce(int it)
+{
+	int64_t msg[K + 1];
+	for (int j = 0; j < K; j++)
+		plain_res[it][j] = input(rank, it, j);
+	for (uint32_t r = 0; r < rounds; r++) {
+		msg[0] = it * 16 + r;
+		memcpy(msg + 1, plain_res[it], sizeof plain_res[it]);
+		long rc = net_send(rank ^ (1u << r), EP_PLAIN, msg, sizeof msg, 0);
+		if (rc < 0 || plain_wait(it, r) < 0) {
+			printf("allreduce: node %u: plain round %u: %s\n", rank, r, strerror(rc));
+			return -1;
+		}
+		for (int j = 0; j < K; j++)
+			plain_res[it][j] += stash[it][r][j];
+	}
+	return 0;
+}
+
+static const struct pct_object *object(const struct pct_objects *tab, const char *name)
+{
+	for (uint64_t i = 0; i < tab->count && i < PCT_MAX_OBJECTS; i++)
+		if (!strcmp(tab->obj[i].name, name))
+			return &tab->obj[i];
+	return NULL;
+}
+
+static long insert(const uint8_t *heap, const struct pct_objects *tab, const char *name)
+{
+	const struct pct_object *o = object(tab, name);
+	struct lwk_nx_error err;
+	if (!o) {
+		printf("allreduce: the PCT gave us no %s\n", name);
+		return -LWK_ENOENT;
+	}
+	long h = nx_insert(heap + o->offset, o->len, &err);
+	if (h < 0)
+		printf("allreduce: nx_insert %s: %s: %s\n", name, strerror(h), err.msg);
+	return h;
+}
+
+/* The offload: fill endpoint 2's memory, insert, open, send round 0 of
+ * the first allreduce; the extension does the rest.  Wake-ups counted. */
+static long offload_run(const uint8_t *heap, const struct pct_objects *tab, long *wakeups)
+{
+	off_mem[0] = K;
+	off_mem[1] = rounds;
+	off_mem[2] = ITERS;
+	for (int it = 0; it < ITERS; it++)
+		for (int j = 0; j < K; j++)
+			off_mem[IN + it * K + j] = input(rank, it, j);
+	memcpy(off_mem + OUT + 1, off_mem + IN, K * sizeof(int64_t));
+	long h = insert(heap, tab, "allreduce.nx");
+	if (h < 0)
+		return h;
+	long rc = net_open(EP_OFF, off_mem, sizeof off_mem);
+	if (rc < 0)
+		return rc;
+	if ((rc = net_send(rank ^ 1, EP_OFF, off_mem + OUT, (K + 1) * 8, 0)) < 0)
+		return rc;
+	*wakeups = 0;
+	while (off_mem[6] < ITERS) {
+		int64_t msg[K + 1];
+		rc = net_recv(EP_OFF, msg, sizeof msg, NULL, WAIT_NS);
+		if (rc < 0)
+			return rc;
+		(*wakeups)++;
+	}
+	return h;
+}
+
+/* A net_rx extension that faults on endpoint 3: the frame is delivered
+ * to the user as if no extension were there, and the fault is counted. */
+static void fault_test(const uint8_t *heap, const struct pct_objects *tab)
+{
+	long h = insert(heap, tab, "net_fault.nx");
+	check(h > 0, "faulting net_rx extension inserted", h);
+	check(net_open(EP_FAULT, fault_mem, sizeof fault_mem) == 0, "endpoint 3 opened", 0);
+	int64_t out[2] = { 0xfa17, rank }, in[2] = { 0, 0 };
+	struct lwk_net_msg m;
+	check(net_send(rank ^ 1, EP_FAULT, out, sizeof out, 7) == 0, "sent to endpoint 3", 0);
+	long n = net_recv(EP_FAULT, in, sizeof in, &m, WAIT_NS);
+	check(n == sizeof in && in[0] == 0xfa17 && in[1] == (rank ^ 1) && m.src == (rank ^ 1) &&
+	      m.type == 7, "faulting extension: message delivered by default", n);
+	struct lwk_nx_stats st;
+	long rc = h > 0 ? nx_stats(h, &st) : h;
+	check(rc == 0 && st.faults >= 1, "the fault was counted", rc == 0 ? (long)st.faults : rc);
+	if (h > 0)
+		nx_remove(h);
+}
+
+int main(int argc, char **argv, uint64_t arg0)
+{
+	(void)argc, (void)argv;
+	uint8_t *heap = (uint8_t *)brk(0);
+	const struct pct_objects *tab = (const void *)heap;
+	struct lwk_net_info i0 = info_now();
+	if (arg0 != PCT_ARG_APP || net_info(&i0) < 0) {
+		printf("allreduce: not started by the PCT, or no network\n");
+		return 2;
+	}
+	rank = i0.rank;
+	nnodes = i0.nnodes;
+	while ((1u << rounds) < nnodes)
+		rounds++;
+	if (nnodes < 2 || (1u << rounds) != nnodes || rounds > RMAX) {
+		printf("allreduce: needs a power of two 2..16 nodes, have %u\n", nnodes);
+		return 2;
+	}
+	printf("allreduce: node %u of %u, %u rounds, %d x %d int64 per allreduce\n", rank, nnodes,
+	       rounds, ITERS, K);
+	check(net_open(EP_PLAIN, plain_mem, sizeof plain_mem) == 0, "endpoint 1 opened", 0);
+	check_args();
+
+	/* Plain: iteration ITERS is a warm-up that absorbs the nodes' boot skew. */
+	int bad = plain_allreduce(ITERS);
+	struct lwk_net_info a = info_now();
+	uint64_t t0 = now_ns();
+	for (int it = 0; it < ITERS && !bad; it++)
+		bad = plain_allreduce(it);
+	uint64_t t_plain = now_ns() - t0;
+	struct lwk_net_info b = info_now();
+	int ok = !bad;
+	for (int it = 0; it < ITERS; it++)
+		for (int j = 0; j < K; j++)
+			ok &= plain_res[it][j] == expected(it, j);
+	check(ok, "plain allreduce: every sum correct", bad);
+
+	long wake = 0;
+	uint64_t t1 = now_ns();
+	long h = offload_run(heap, tab, &wake);
+	uint64_t t_off = now_ns() - t1;
+	struct lwk_net_info c = info_now();
+	ok = h > 0;
+	for (int it = 0; it < ITERS; it++)
+		for (int j = 0; j < K; j++)
+			ok &= off_mem[RES + it * K + j] == expected(it, j);
+	check(ok, "offload allreduce: every sum correct", h);
+	check(off_mem[5] == ITERS * rounds - 1 && off_mem[7] == 0,
+	      "offload: the extension sent every other round's message", (long)off_mem[5]);
+	check(wake >= 1 && wake <= ITERS, "offload: at most one user wake-up per allreduce", wake);
+	printf("allreduce: node %u: plain: %llu messages sent, %llu user wake-ups, %u rounds x %d\n",
+	       rank, (unsigned long long)(b.tx_data - a.tx_data),
+	       (unsigned long long)(b.user_wakeups - a.user_wakeups), rounds, ITERS);
+	printf("allreduce: node %u: offload: %llu messages sent (%lld by the extension), "
+	       "%ld user wake-ups, %u rounds x %d\n", rank, (unsigned long long)(c.tx_data - b.tx_data),
+	       (long long)off_mem[5], wake, rounds, ITERS);
+	printf("allreduce: node %u: time plain/offload = %llu.%02llu (retransmits %llu)\n", rank,
+	       (unsigned long long)(t_plain / (t_off ? t_off : 1)),
+	       (unsigned long long)(t_plain * 100 / (t_off ? t_off : 1) % 100),
+	       (unsigned long long)c.retransmits);
+	if (h > 0)
+		nx_remove(h);
+
+	fault_test(heap, tab);
+	long fl = net_flush(500ull * 1000 * 1000);
+	check(fl == 0, "flush: every message acknowledged", fl);
+	struct lwk_net_info e = info_now();
+	printf("allreduce: node %u: totals: data tx %llu rx %llu, acks tx %llu rx %llu, retransmits %llu, "
+	       "dup %llu, out of order %llu, no endpoint %llu, full %llu, echoes %llu, malformed %llu, "
+	       "consumed by extensions %llu, extension faults %llu\n", rank,
+	       (unsigned long long)e.tx_data, (unsigned long long)e.rx_data,
+	       (unsigned long long)e.tx_ack, (unsigned long long)e.rx_ack,
+	       (unsigned long long)e.retransmits, (unsigned long long)e.dup,
+	       (unsigned long long)e.out_of_order, (unsigned long long)e.no_endpoint,
+	       (unsigned long long)e.ep_full, (unsigned long long)e.echoes,
+	       (unsigned long long)e.malformed, (unsigned long long)e.hook_consumed,
+	       (unsigned long long)e.hook_faults);
+	printf("allreduce: node %u: %d checks, %d failed\n", rank, tests, failed);
+	return failed ? 1 : 0;
+}
