@@ -9,28 +9,12 @@
  * read-only segments are written through a second, writable mapping of
  * the same memory in the loader's aspace ("load" regions at STAGE).
  */
+#include <lwk/elf.h>
 #include "ulib.h"
 
-#define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
 #define PAGE 4096ull
 #define STACK_SIZE (256ull << 10)
 #define STAGE 0x600000000000ull      /* + slot * 8 GiB: the loader's staging views */
-
-struct ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 static uint64_t up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
@@ -68,46 +52,32 @@ static uint8_t *stage(unsigned slot, uint64_t lo, uint64_t pa, uint64_t size)
 	return (uint8_t *)at;
 }
 
-static long check(const uint8_t *img, size_t len, const struct ehdr **eh)
+/* Every PT_LOAD segment of im in a region of its own, inside the first
+ * SMARTMAP slot; *end is the highest page end. */
+static long load_segments(struct spawn *sp, unsigned slot, const struct elf_image *im,
+			  uint64_t *end)
 {
-	const struct ehdr *h = (const void *)img;
-	if (len < sizeof *h || memcmp(h->ident, "\x7f" "ELF", 4) || h->ident[4] != 2 ||
-	    h->machine != 62 || h->type != 2 || h->phentsize != sizeof(struct phdr) ||
-	    h->phoff > len || (uint64_t)h->phnum * sizeof(struct phdr) > len - h->phoff) {
-		printf("elf_spawn: not a static x86-64 ELF64 executable\n");
-		return -LWK_EINVAL;
-	}
-	*eh = h;
-	return 0;
-}
+	struct elf_segment seg;
+	unsigned i = 0;
+	int r;
 
-static long load_segments(struct spawn *sp, unsigned slot, const uint8_t *img, size_t len,
-			  const struct ehdr *h, uint64_t *end)
-{
-	const struct phdr *ph = (const void *)(img + h->phoff);
-	for (unsigned i = 0; i < h->phnum; i++) {
-		const struct phdr *p = &ph[i];
-		if (p->type != PT_LOAD)
-			continue;
-		uint64_t lo = p->vaddr & ~(PAGE - 1), hi = up(p->vaddr + p->memsz, PAGE);
-		if (p->filesz > p->memsz || p->offset > len || p->filesz > len - p->offset ||
-		    hi <= lo || hi > LWK_SMARTMAP_SLOT) {
-			printf("elf_spawn: segment %u is malformed\n", i);
-			return -LWK_EINVAL;
-		}
-		uint32_t fl = LWK_VM_READ | (p->flags & PF_W ? LWK_VM_WRITE : 0) |
-			      (p->flags & PF_X ? LWK_VM_EXEC : 0);
-		uint64_t pa;
-		long rc = region(sp, lo, hi - lo, fl, p->flags & PF_X ? "text" : "data", &pa);
+	while ((r = elf_segment_next(im, &i, LWK_SMARTMAP_SLOT, &seg)) > 0) {
+		uint64_t pa, size = seg.hi - seg.lo;
+		long rc = region(sp, seg.lo, size, seg.vm_flags,
+				 seg.vm_flags & LWK_VM_EXEC ? "text" : "data", &pa);
 		if (rc)
 			return rc;
-		uint8_t *v = stage(slot, lo, pa, hi - lo);
+		uint8_t *v = stage(slot, seg.lo, pa, size);
 		if (!v)
 			return -LWK_ENOMEM;
-		memset(v, 0, hi - lo);
-		memcpy(v + (p->vaddr - lo), img + p->offset, p->filesz);
-		if (hi > *end)
-			*end = hi;
+		memset(v, 0, size);
+		memcpy(v + (seg.vaddr - seg.lo), seg.data, seg.filesz);
+		if (seg.hi > *end)
+			*end = seg.hi;
+	}
+	if (r < 0) {
+		printf("elf_spawn: segment %u is malformed\n", seg.index);
+		return -LWK_EINVAL;
 	}
 	return 0;
 }
@@ -115,11 +85,14 @@ static long load_segments(struct spawn *sp, unsigned slot, const uint8_t *img, s
 long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
 	       int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *sp)
 {
-	const struct ehdr *h;
-	long rc = check(img, len, &h);
-	if (rc)
-		return rc;
+	struct elf_image im;
+	const char *bad = elf_check(img, len, &im);
+	if (bad) {
+		printf("elf_spawn: %s: %s\n", name, bad);
+		return -LWK_EINVAL;
+	}
 	memset(sp, 0, sizeof *sp);
+	long rc;
 	if ((rc = aspace_create(name)) < 0) {
 		printf("elf_spawn: aspace_create: %s\n", strerror(rc));
 		return rc;
@@ -132,7 +105,7 @@ long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uin
 		return rc;
 	}
 	uint64_t end = 0;
-	if ((rc = load_segments(sp, slot, img, len, h, &end)))
+	if ((rc = load_segments(sp, slot, &im, &end)))
 		return rc;
 	sp->heap = up(end, 2ull << 20) + (2ull << 20);
 	sp->heap_size = up(heap_size, PAGE);
@@ -144,7 +117,7 @@ long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uin
 		return rc;
 	memset(sp->window + sp->stack_top - 64, 0, 64);   /* argc 0, argv NULL */
 	struct lwk_start_state st = { .aspace_id = sp->aspace, .cpu_id = cpu,
-				      .entry_point = h->entry, .stack_ptr = sp->stack_top - 32,
+				      .entry_point = im.h->entry, .stack_ptr = sp->stack_top - 32,
 				      .use_args = 1, .arg = { arg0 }, .prio = prio };
 	strncpy(st.task_name, name, sizeof st.task_name - 1);
 	if ((rc = task_create(&st)) < 0) {
