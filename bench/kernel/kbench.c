@@ -19,24 +19,10 @@ static inline uint64_t rdtsc(void)
 
 static uint8_t *modbuf;
 
-static long module(const char *want)
-{
-	char name[64];
-	for (uint32_t i = 0;; i++) {
-		long sz = module_get(i, NULL, 0, name);
-		if (sz < 0)
-			return sz;
-		if (!strcmp(name, want)) {
-			modbuf = mmap_anon(sz);
-			return module_get(i, modbuf, sz, name);
-		}
-	}
-}
-
 static long insert(const char *name)
 {
 	struct lwk_nx_error err;
-	long len = module(name);
+	long len = module_find(name, &modbuf);
 	long h = len > 0 ? nx_insert(modbuf, len, &err) : len;
 	if (h < 0)
 		printf("kbench: cannot insert %s: %s\n", name, strerror(h));

@@ -21,21 +21,6 @@ static void ok(int cond, const char *name)
 
 static uint8_t *modbuf;
 
-/* A GRUB module by name into modbuf (fresh memory); its size or -errno. */
-static long module(const char *want)
-{
-	char name[64];
-	for (uint32_t i = 0;; i++) {
-		long sz = module_get(i, NULL, 0, name);
-		if (sz < 0)
-			return sz;
-		if (!strcmp(name, want)) {
-			modbuf = mmap_anon(sz);
-			return modbuf ? module_get(i, modbuf, sz, name) : -LWK_ENOMEM;
-		}
-	}
-}
-
 /* ---- threads in our own aspace ---- */
 
 static long thread(void (*fn)(uint64_t), uint64_t arg, uint32_t cpu)
@@ -281,7 +266,7 @@ static void test_nimble(void)
 	struct lwk_nx_error err;
 	struct lwk_nx_stats st;
 	uint8_t buf[16] = {0};
-	long len = module("trap_sum.nx");
+	long len = module_find("trap_sum.nx", &modbuf);
 	ok(len > 0, "the trap_sum module is on the ISO");
 	ok(nx_insert((void *)8, 100, &err) == -LWK_EFAULT, "nx_insert from a bad pointer: EFAULT");
 	ok(nx_insert(modbuf, 0, &err) == -LWK_EINVAL, "nx_insert of 0 bytes: EINVAL");
@@ -301,13 +286,13 @@ static void test_nimble(void)
 	   "nx_stats errors: EFAULT, ENOENT");
 	ok(nx_remove(h) == 0 && nx_remove(h) == -LWK_ENOENT, "nx_remove, then again: ENOENT");
 	ok(nimble_call(2, 3, buf, 16, NULL, 0) == -LWK_ENOSYS, "removed: ENOSYS again");
-	len = module("trap_fault.nx");
+	len = module_find("trap_fault.nx", &modbuf);
 	h = nx_insert(modbuf, len, &err);
 	ok(h > 0 && nimble_call(1, 1, buf, 16, NULL, 0) == -LWK_ENOSYS &&
 	   nx_stats(h, &st) == 0 && st.faults == 1 && st.last_fault != 0,
 	   "a faulting trap extension: default result, fault counted and readable");
 	nx_remove(h);
-	len = module("getpid_filter.nx");
+	len = module_find("getpid_filter.nx", &modbuf);
 	long pid = getpid();
 	h = nx_insert(modbuf, len, &err);
 	ok(h > 0 && getpid() == 4242 && gettid() != 4242, "a syscall-entry filter answers getpid");
@@ -340,16 +325,16 @@ static int child_main(const uint64_t *heap)
 
 static void test_child(void)
 {
-	long len = module("pct");
+	long len = module_find("pct", &modbuf);
 	uint8_t *self = modbuf;
 	ok(len > 0, "our own image is module pct");
 	struct spawn sp;
 	ok(elf_spawn(self, len, "child", 1, 0, 0, CHILD, 1 << 20, &sp) == 0, "elf_spawn a child application");
 	/* Hand it the two objects through its heap (we see it via SMARTMAP). */
 	uint8_t *heap = sp.window + sp.heap;
-	long tl = module("trusted_nop.nx");
+	long tl = module_find("trusted_nop.nx", &modbuf);
 	memcpy(heap + 4096, modbuf, tl);
-	long sl = module("trap_sum.nx");
+	long sl = module_find("trap_sum.nx", &modbuf);
 	memcpy(heap + 8192, modbuf, sl);
 	((uint64_t *)heap)[0] = tl;
 	((uint64_t *)heap)[1] = sl;
@@ -405,7 +390,7 @@ static int child_group(uint64_t *heap)
 
 static void test_exit_group(void)
 {
-	long len = module("pct");
+	long len = module_find("pct", &modbuf);
 	struct spawn sp;
 	ok(elf_spawn(modbuf, len, "group", 2, 0, 0, CHILD_GROUP, 1 << 20, &sp) == 0,
 	   "elf_spawn an application for exit_group");

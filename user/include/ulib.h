@@ -53,6 +53,9 @@ long task_switch_cpus(uint32_t cpu);
 long task_wait(struct lwk_task_status *st);
 long task_setprio(uint32_t tid, int32_t prio);
 long module_get(uint32_t index, void *buf, size_t len, char name[64]);
+/* The module named name, copied into fresh memory at *buf; its size or
+ * -errno (module_get's error once past the last module). */
+long module_find(const char *name, uint8_t **buf);
 long cpu_count(void);
 
 /* ---- Nimble calls */
