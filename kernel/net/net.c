@@ -77,7 +77,6 @@ static struct endpoint *eps;          /* [LWK_NET_EP_MAX]            */
 static struct spinlock net_lock = SPINLOCK_INIT;
 static volatile int lock_cpu = -1;
 static struct lwk_net_info st;
-static uint64_t drops[NET_E_COUNT];
 static uint64_t last_rx_ns;
 
 static unsigned long net_lock_take(void)
@@ -247,7 +246,6 @@ static void rx_frame(const uint8_t *f, size_t len, void *arg)
 	const uint8_t *payload;
 	enum net_err err = net_frame_parse(f, len, &h, &payload);
 	if (err != NET_OK) {
-		drops[err]++;
 		st.malformed += err != NET_E_ETHERTYPE;
 		st.not_for_us += err == NET_E_ETHERTYPE;
 	} else if (memcmp(h.src_mac, vnet_mac(), 6) == 0) {
