@@ -40,15 +40,18 @@ static const struct { uint32_t size, wr; } ctx_shape[NX_HOOK_COUNT] = {
 	[NX_HOOK_NET_RX]     = { sizeof(struct nx_ctx_net),   NX_CTX_NET_WR },
 };
 
-/* A buffer segment is writable iff hooks.h lists an RW field on it. */
-static int buf_writable(enum nx_hook_id hook, unsigned seg)
+/* Bit hook * NX_SEG_COUNT + s is set iff hooks.h lists an RW field on
+ * buffer segment s of that hook: one constant, so nx_env_setup (once per
+ * event) does not walk the field list. */
+#define NX_RW_BIT(h, arr, name, s, off, type, count, stride, acc) \
+	| ((acc) == NX_RW && (s) != NX_SEG_CTX ? 1ull << (NX_HOOK_##h * NX_SEG_COUNT + (s)) : 0)
+static const uint64_t buf_rw_bits = 0 NX_CTX_FIELDS(NX_RW_BIT);
+#undef NX_RW_BIT
+_Static_assert(NX_HOOK_COUNT * NX_SEG_COUNT <= 64, "buf_rw_bits holds a bit per (hook, segment)");
+
+static int buf_writable(unsigned hook, unsigned seg)
 {
-	int rw = 0;
-#define NX_BUF_RW(h, arr, name, s, off, type, count, stride, acc) \
-	if (NX_HOOK_##h == hook && s == seg && acc == NX_RW) rw = 1;
-	NX_CTX_FIELDS(NX_BUF_RW)
-#undef NX_BUF_RW
-	return rw;
+	return (buf_rw_bits >> (hook * NX_SEG_COUNT + seg)) & 1;
 }
 
 void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *ctx,
@@ -56,6 +59,6 @@ void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *ctx,
 {
 	unsigned h = (unsigned)hook < NX_HOOK_COUNT ? hook : NX_HOOK_NONE;
 	env->seg[NX_SEG_CTX] = (struct nx_seg){ ctx, ctx ? ctx_shape[h].size : 0, ctx_shape[h].wr };
-	env->seg[NX_SEG_BUF0] = (struct nx_seg){ buf0, len0, buf_writable(hook, NX_SEG_BUF0) ? 0 : len0 };
-	env->seg[NX_SEG_BUF1] = (struct nx_seg){ buf1, len1, buf_writable(hook, NX_SEG_BUF1) ? 0 : len1 };
+	env->seg[NX_SEG_BUF0] = (struct nx_seg){ buf0, len0, buf_writable(h, NX_SEG_BUF0) ? 0 : len0 };
+	env->seg[NX_SEG_BUF1] = (struct nx_seg){ buf1, len1, buf_writable(h, NX_SEG_BUF1) ? 0 : len1 };
 }

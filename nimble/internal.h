@@ -117,7 +117,7 @@ struct nx_run {
 	const struct nx_cell *fault_cell;
 	struct nx_ext *fault_ext;
 	unsigned depth, xdepth;
-	int limits;                  /* lim is valid (a checked set runs) */
+	int limits;                  /* len, wr, lim are valid (a checked set runs) */
 	uint8_t *base[NX_SEG_COUNT];
 	uint64_t len[NX_SEG_COUNT];
 	/* Indexed [log2 width][segment] so a handler's constant width and the

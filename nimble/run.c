@@ -51,40 +51,38 @@ static inline uint64_t sat_sub(uint64_t a, uint64_t b)
 }
 
 /*
- * A segment of the run.  The limits the checked handlers compare with
- * are computed only when a checked set will run (rs->limits): an
- * unchecked run's entry pays for base pointers alone.
+ * The segments of a run.  base[] is always set; len[], wr[] and the
+ * limits the checked handlers compare with only while rs->limits (a
+ * checked set runs): an unchecked run's entry pays for base pointers
+ * alone, and helpers ask seg_bounds.
  *   lim:  off < lim  <=> [off, off + w) fits (a store also needs off >= wr)
  */
+static inline void seg_bounds(const struct nx_run *rs, unsigned s, uint64_t *len, uint64_t *wr)
+{
+	if (s == NX_SEG_DATA) {
+		*len = rs->ext->data ? rs->ext->data_len : 0;
+		*wr = 0;
+		return;
+	}
+	const struct nx_seg *g = &rs->env->seg[s];
+	*len = g->base ? g->len : 0;
+	*wr = g->wr_lo < *len ? g->wr_lo : *len;
+}
+
 static inline void seg_limits(struct nx_run *rs, unsigned s)
 {
-	uint64_t len = rs->len[s];
+	uint64_t len, wr;
+	seg_bounds(rs, s, &len, &wr);
+	rs->len[s] = len;
+	rs->wr[s] = wr;
 	rs->lim[0][s] = len;
 	rs->lim[1][s] = sat_sub(len, 1);
 	rs->lim[2][s] = sat_sub(len, 3);
 	rs->lim[3][s] = sat_sub(len, 7);
 }
 
-/* A lent segment: no base means no bytes; wr_lo is clamped to len. */
-static inline void seg_put(struct nx_run *rs, unsigned s, const struct nx_seg *g)
-{
-	uint64_t len = g->base ? g->len : 0;
-	rs->base[s] = g->base;
-	rs->len[s] = len;
-	rs->wr[s] = g->wr_lo < len ? g->wr_lo : len;
-}
-
-/* The running extension's own data: all of it writable. */
-static inline void seg_data(struct nx_run *rs, const struct nx_ext *ext)
-{
-	rs->base[NX_SEG_DATA] = ext->data;
-	rs->len[NX_SEG_DATA] = ext->data ? ext->data_len : 0;
-	rs->wr[NX_SEG_DATA] = 0;
-	if (rs->limits)
-		seg_limits(rs, NX_SEG_DATA);
-}
-
-/* Switch the run to checked limits (an XCALL from unchecked into checked code). */
+/* Switch the run to checked limits (at entry, or an XCALL from unchecked
+ * into checked code). */
 static void limits_on(struct nx_run *rs)
 {
 	rs->limits = 1;
@@ -92,13 +90,20 @@ static void limits_on(struct nx_run *rs)
 		seg_limits(rs, s);
 }
 
+/* DATA is the running extension's own (rs->ext already switched). */
+static inline void seg_data(struct nx_run *rs)
+{
+	rs->base[NX_SEG_DATA] = rs->ext->data;
+	if (rs->limits)
+		seg_limits(rs, NX_SEG_DATA);
+}
+
 /*
  * Everything a run's entry must set, and nothing more: the fault place
  * (fault_cell, fault_ext) is written by whoever raises a fault, the
- * register stack only where the entry frame lies (regs_init).  The
- * segments the embedder lends are copied unrolled; limits only for a
- * checked set.  env->seg[NX_SEG_DATA] is not read: DATA is the
- * extension's own.
+ * register stack only where the entry frame lies (regs_init), bounds
+ * only for a checked set.  env->seg[NX_SEG_DATA] is not read: DATA is
+ * the extension's own.
  */
 static inline void run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 {
@@ -110,18 +115,21 @@ static inline void run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_en
 	rs->code = 0;
 	rs->depth = rs->xdepth = 0;
 	rs->stack_end = rs->stack + NX_STACK_SLOTS;
+	rs->base[NX_SEG_DATA] = ext->data;
+	rs->base[NX_SEG_CTX] = env->seg[NX_SEG_CTX].base;
+	rs->base[NX_SEG_BUF0] = env->seg[NX_SEG_BUF0].base;
+	rs->base[NX_SEG_BUF1] = env->seg[NX_SEG_BUF1].base;
 	rs->limits = 0;
-	seg_data(rs, ext);
-	seg_put(rs, NX_SEG_CTX, &env->seg[NX_SEG_CTX]);
-	seg_put(rs, NX_SEG_BUF0, &env->seg[NX_SEG_BUF0]);
-	seg_put(rs, NX_SEG_BUF1, &env->seg[NX_SEG_BUF1]);
 	if (ext->set != NX_SET_UNCHECKED)
 		limits_on(rs);
 }
 
+/* The reference interpreter reads len[] and wr[] in every set. */
 void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 {
 	run_setup(rs, ext, env);
+	if (!rs->limits)
+		limits_on(rs);
 }
 
 /* Counters: runs may be concurrent (one extension on several CPUs' hooks),
@@ -239,15 +247,15 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 		limits_on(rs);
 	rs->ext = callee;
 	rs->xdepth++;
-	seg_data(rs, callee);
+	seg_data(rs);
 	int rc = nx_exec_set[callee->set](rs, &callee->cells[f->start], r, NULL);
 	uint32_t ffunc = 0, finsn = 0;
 	if (rc)
 		fault_where(rs, &ffunc, &finsn);
 	stats_add(callee, rs->insns - insns0, (enum nx_fault)rc, ffunc, finsn);
-	seg_data(rs, caller);
 	rs->xdepth--;
 	rs->ext = caller;
+	seg_data(rs);
 	ext_leave(callee);
 	return rc;
 }
@@ -281,9 +289,11 @@ void nx_run_fault(struct nx_run *run, enum nx_fault fault, uint64_t code)
 /* Bytes [off, off + len) of segment seg as the running extension sees it, or NULL. */
 uint8_t *nx_run_seg(struct nx_run *run, uint64_t seg, uint64_t off, uint64_t len, int write)
 {
-	if (seg >= NX_SEG_COUNT || off > run->len[seg] || len > run->len[seg] - off)
+	if (seg >= NX_SEG_COUNT)
 		return NULL;
-	if (write && off < run->wr[seg])
+	uint64_t slen, wr;
+	seg_bounds(run, (unsigned)seg, &slen, &wr);
+	if (off > slen || len > slen - off || (write && off < wr))
 		return NULL;
 	return run->base[seg] + off;
 }
