@@ -157,6 +157,7 @@ struct lwk_net_info {
 	uint64_t tx_data, rx_data, tx_ack, rx_ack, retransmits, dup, out_of_order;
 	uint64_t no_endpoint, ep_full, echoes, not_for_us, malformed, hook_consumed, hook_faults;
 	uint64_t delivered, user_wakeups;
+	uint64_t injected_drops;      /* boot parameter net_drop=N: every Nth frame */
 };
 
 /* ---- Linux structures */

@@ -44,6 +44,9 @@ uint64_t net_rank, net_nodes = 1;
 uint32_t net_rx_owner;
 BOOT_PARAM_UINT(rank, net_rank, 0, NET_NODES_MAX - 1);
 BOOT_PARAM_UINT(nnodes, net_nodes, 1, NET_NODES_MAX);
+/* Testing the recovery: drop every net_drop-th arriving frame (0 = none). */
+static uint64_t net_drop;
+BOOT_PARAM_UINT(net_drop, net_drop, 0, 1000000);
 
 #define NET_WIN       16
 #define NET_EP_SLOTS  8
@@ -242,6 +245,11 @@ static void rx_ack(const struct net_hdr *h)
 static void rx_frame(const uint8_t *f, size_t len, void *arg)
 {
 	(void)arg;
+	static uint64_t arrived;
+	if (net_drop && ++arrived % net_drop == 0) {
+		st.injected_drops++;
+		return;
+	}
 	struct net_hdr h;
 	const uint8_t *payload;
 	enum net_err err = net_frame_parse(f, len, &h, &payload);

@@ -1,31 +1,58 @@
 #!/bin/sh
-# make test: the 4-node allreduce cluster (tools/cluster.sh) as TAP.  One
-# test per node (it powered off with "pass": every check of
-# user/allreduce passed), and one per node for its printed results: the
-# offload's user wake-ups are fewer than the plain version's.  Bounded:
-# each QEMU runs under timeout (tools/cluster.sh -t).
+# make test: the 4-node allreduce cluster (tools/cluster.sh) as TAP, run
+# twice: on a clean segment, and with every 4th arriving frame dropped on
+# every node (boot parameter net_drop=4) so that recovery must work.
+# Per node and run: it powered off with "pass" (every check of
+# user/allreduce passed); clean run: the offload's user wake-ups are fewer
+# than the plain version's; lossy run: frames were dropped and
+# retransmitted.  Bounded: each QEMU runs under timeout (cluster.sh -t).
 #
 #   tests/net/cluster_test.sh ISO LOGDIR [NODES]
 iso=$1 logs=$2 n=${3:-4}
-echo "1..$((2 * n))"
-tools/cluster.sh -n "$n" -i "$iso" -t 50 -o "$logs" | sed 's/^/# /'
-i=0 t=0
+echo "1..$((4 * n))"
+t=0
+field() { # log name: the number after "name " in the node's totals line
+	sed -n "s/^allreduce: node [0-9]*: totals: .*$2 \([0-9][0-9]*\).*/\1/p" "$1"
+}
+passed() { # dir i what
+	t=$((t + 1))
+	if [ "$(cat "$1/node$2.rc" 2>/dev/null)" = 0 ]; then
+		echo "ok $t - $3: node $2: every allreduce check passed"
+	else
+		echo "not ok $t - $3: node $2: failed (status $(cat "$1/node$2.rc" 2>/dev/null)), see $1/node$2.log"
+		grep '^not ok\|allreduce:' "$1/node$2.log" | sed 's/^/# /' | head -n 20
+	fi
+}
+
+tools/cluster.sh -n "$n" -i "$iso" -t 50 -o "$logs/clean" | sed 's/^/# /'
+i=0
 while [ "$i" -lt "$n" ]; do
+	log=$logs/clean/node$i.log
+	passed "$logs/clean" "$i" clean
 	t=$((t + 1))
-	if [ "$(cat "$logs/node$i.rc" 2>/dev/null)" = 0 ]; then
-		echo "ok $t - node $i: every allreduce check passed"
-	else
-		echo "not ok $t - node $i: failed (status $(cat "$logs/node$i.rc" 2>/dev/null)), see $logs/node$i.log"
-		grep '^not ok\|allreduce:' "$logs/node$i.log" | sed 's/^/# /' | head -n 20
-	fi
-	t=$((t + 1))
-	plain=$(sed -n "s/^allreduce: node $i: plain: .* \([0-9][0-9]*\) user wake-ups.*/\1/p" "$logs/node$i.log")
-	off=$(sed -n "s/^allreduce: node $i: offload: .* \([0-9][0-9]*\) user wake-ups.*/\1/p" "$logs/node$i.log")
+	plain=$(sed -n "s/^allreduce: node $i: plain: .* \([0-9][0-9]*\) user wake-ups.*/\1/p" "$log")
+	off=$(sed -n "s/^allreduce: node $i: offload: .* \([0-9][0-9]*\) user wake-ups.*/\1/p" "$log")
 	if [ -n "$plain" ] && [ -n "$off" ] && [ "$off" -lt "$plain" ]; then
-		echo "ok $t - node $i: offload woke the user $off times, plain $plain"
+		echo "ok $t - clean: node $i: offload woke the user $off times, plain $plain"
 	else
-		echo "not ok $t - node $i: user wake-ups offload '${off}' vs plain '${plain}'"
+		echo "not ok $t - clean: node $i: user wake-ups offload '$off' vs plain '$plain'"
 	fi
-	grep "^allreduce: node $i: time" "$logs/node$i.log" | sed 's/^/# /'
+	grep "^allreduce: node $i: \(plain\|offload\|time\)" "$log" | sed 's/^/# /'
+	i=$((i + 1))
+done
+
+tools/cluster.sh -n "$n" -i "$iso" -t 50 -o "$logs/lossy" -a net_drop=4 | sed 's/^/# /'
+i=0
+while [ "$i" -lt "$n" ]; do
+	log=$logs/lossy/node$i.log
+	passed "$logs/lossy" "$i" "lossy (net_drop=4)"
+	t=$((t + 1))
+	drops=$(field "$log" "injected drops")
+	rex=$(field "$log" "retransmits")
+	if [ "${drops:-0}" -gt 0 ] && [ "${rex:-0}" -gt 0 ]; then
+		echo "ok $t - lossy: node $i: $drops frames dropped, $rex retransmitted"
+	else
+		echo "not ok $t - lossy: node $i: drops '$drops', retransmits '$rex'"
+	fi
 	i=$((i + 1))
 done

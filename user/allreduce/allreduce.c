@@ -289,14 +289,14 @@ int main(int argc, char **argv, uint64_t arg0)
 	struct lwk_net_info e = info_now();
 	printf("allreduce: node %u: totals: data tx %llu rx %llu, acks tx %llu rx %llu, retransmits %llu, "
 	       "dup %llu, out of order %llu, no endpoint %llu, full %llu, echoes %llu, malformed %llu, "
-	       "consumed by extensions %llu, extension faults %llu\n", rank,
+	       "consumed by extensions %llu, extension faults %llu, injected drops %llu\n", rank,
 	       (unsigned long long)e.tx_data, (unsigned long long)e.rx_data,
 	       (unsigned long long)e.tx_ack, (unsigned long long)e.rx_ack,
 	       (unsigned long long)e.retransmits, (unsigned long long)e.dup,
 	       (unsigned long long)e.out_of_order, (unsigned long long)e.no_endpoint,
 	       (unsigned long long)e.ep_full, (unsigned long long)e.echoes,
 	       (unsigned long long)e.malformed, (unsigned long long)e.hook_consumed,
-	       (unsigned long long)e.hook_faults);
+	       (unsigned long long)e.hook_faults, (unsigned long long)e.injected_drops);
 	printf("allreduce: node %u: %d checks, %d failed\n", rank, tests, failed);
 	return failed ? 1 : 0;
 }
