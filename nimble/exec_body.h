@@ -305,30 +305,35 @@ L_MASKNE32: {
 	 * x.k = K, y.k = acc | n << 8.  The checked set checks the whole range
 	 * and the fuel once; when the loop would fault (or i >= n, or the range
 	 * is too big to reason about cheaply) it falls back to the plain
-	 * instructions, which fault at the right place.
+	 * instructions, which fault at the right place.  Both sets step a byte
+	 * offset by 1 << k up to one past the last element: with n <= 2^32
+	 * and k <= 16 (LOOP_UNUSUAL otherwise) the span stays below 2^48, so
+	 * the offsets are distinct modulo 2^64 and the loop runs exactly
+	 * n - i times even where unchecked offsets wrap.
 	 */
+#define LOOP_UNUSUAL(n, k) ((n) > (1ull << 32) || (k) > 16)
 L_VSUM64: {
 	uint64_t i = RB, n = r[(pc->y.k >> 8) & 0xff];
 	unsigned k = (unsigned)IMM & 63;
-	if (i >= n)
+	uint64_t K = (uint64_t)pc->x.k, first = (i << k) + K, last = ((n - 1) << k) + K;
+	if (i >= n || LOOP_UNUSUAL(n, k))
 		goto L_SHLI;
 	uint64_t m = n - i;
-	(void)m;   /* unused when neither checked nor counting */
 #if NX_CHECKED
-	uint64_t first = (i << k) + (uint64_t)pc->x.k, last = ((n - 1) << k) + (uint64_t)pc->x.k;
-	if (n > (1ull << 32) || k > 16 || first > last || last >= rs->lim[3][pc->c] || (uint64_t)fuel < m - 1)
+	if (first > last || last >= rs->lim[3][pc->c] || (uint64_t)fuel < m - 1)
 		goto L_SHLI;
 	fuel -= (int64_t)(m - 1);
 #endif
 	CNT(5 * m);
 	const uint8_t *seg = rs->base[pc->c];
-	uint64_t sum = r[pc->y.k & 0xff], v = 0, K = (uint64_t)pc->x.k;
-	for (; i < n; i++) {
-		v = *(const nx_u64u *)(seg + ((i << k) + K));
-		sum += v;
-	}
-	RA = (n - 1) << k;
-	RDD = v;
+	uint64_t sum = r[pc->y.k & 0xff], stride = 1ull << k, off = first, j = m;
+	/* two elements a step: half the loop overhead of the plain loop */
+	for (; j >= 2; j -= 2, off += 2 * stride)
+		sum += *(const nx_u64u *)(seg + off) + *(const nx_u64u *)(seg + off + stride);
+	if (j)
+		sum += *(const nx_u64u *)(seg + off);
+	RA = last - K;
+	RDD = *(const nx_u64u *)(seg + last);
 	RB = n;
 	r[pc->y.k & 0xff] = sum;
 	SKIP(5);
@@ -347,30 +352,29 @@ L_VSUM64: {
 L_VADD64: {
 	uint64_t yk = pc->y.k, i = RB, n = r[yk & 0xff];
 	unsigned ss = (unsigned)(yk >> 32) & 0xff;
-	if (i >= n)
+	if (i >= n || LOOP_UNUSUAL(n, 3))
 		goto L_SHLI;
 	uint64_t m = n - i;
-	(void)m;
 	uint64_t K1 = (uint64_t)(int64_t)(int32_t)(uint32_t)pc->x.k;
 	uint64_t K2 = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->x.k >> 32);
+	uint64_t d0 = (i << 3) + K1, s0 = (i << 3) + K2;
 #if NX_CHECKED
-	uint64_t d0 = (i << 3) + K1, d1 = ((n - 1) << 3) + K1, s0 = (i << 3) + K2, s1 = ((n - 1) << 3) + K2;
-	if (n > (1ull << 32) || d0 > d1 || s0 > s1 || d0 < rs->wr[pc->c] || d1 >= rs->lim[3][pc->c] ||
+	uint64_t d1 = ((n - 1) << 3) + K1, s1 = ((n - 1) << 3) + K2;
+	if (d0 > d1 || s0 > s1 || d0 < rs->wr[pc->c] || d1 >= rs->lim[3][pc->c] ||
 	    s1 >= rs->lim[3][ss] || (uint64_t)fuel < m - 1)
 		goto L_SHLI;
 	fuel -= (int64_t)(m - 1);
 #endif
 	unsigned len = (unsigned)(yk >> 40) & 0xff;
 	CNT(len * m);
-	uint8_t *dst = rs->base[pc->c];
-	const uint8_t *src = rs->base[ss];
+	uint8_t *dst = rs->base[pc->c] + d0;
+	const uint8_t *src = rs->base[ss] + s0;
 	uint64_t xv = 0, yv = 0, zv = 0;
-	for (; i < n; i++) {
-		nx_u64u *dp = (nx_u64u *)(dst + ((i << 3) + K1));
-		xv = *dp;
-		yv = *(const nx_u64u *)(src + ((i << 3) + K2));
+	for (uint64_t j = 0, span = m << 3; j != span; j += 8) {
+		xv = *(nx_u64u *)(dst + j);
+		yv = *(const nx_u64u *)(src + j);
 		zv = xv + yv;
-		*dp = zv;
+		*(nx_u64u *)(dst + j) = zv;
 	}
 	RA = (n - 1) << 3;
 	RDD = xv;
@@ -394,37 +398,38 @@ L_VADD64: {
 L_##name: { \
 	uint64_t yk = pc->y.k, i = RB, n = r[(yk >> 16) & 0xff]; \
 	unsigned k = (unsigned)IMM & 63; \
-	if (i >= n) \
-		goto L_SHLI; \
 	uint64_t K = (uint64_t)(int64_t)(int32_t)(uint32_t)pc->x.k; \
 	uint64_t J = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->x.k >> 32); \
+	uint64_t m = n - i, first = (i << k) + K, last = ((n - 1) << k) + K; \
+	if (i >= n || LOOP_UNUSUAL(n, k)) \
+		goto L_SHLI; \
 	ARGMAX_CHECK(lg) \
 	const uint8_t *seg = rs->base[pc->c]; \
-	uint64_t bp = r[yk & 0xff], best = r[(yk >> 8) & 0xff], v = 0, ups = 0; \
-	for (; i < n; i++) { \
-		v = (uint64_t)(int64_t)*(const T *)(seg + ((i << k) + K)); \
+	uint64_t bp = r[yk & 0xff], bo = 0, ups = 0, stride = 1ull << k; \
+	(void)m; \
+	for (uint64_t off = first, stop = last + stride; off != stop; off += stride) { \
+		uint64_t v = (uint64_t)(int64_t)*(const T *)(seg + off); \
 		if (S(v) > S(bp)) { \
 			bp = v; \
-			best = i + J; \
+			bo = off; \
 			ups++; \
 		} \
 	} \
-	(void)ups; \
 	CNT(5 * m + 2 * ups); \
-	RA = (n - 1) << k; \
-	RDD = v; \
+	if (ups) \
+		r[(yk >> 8) & 0xff] = i + ((bo - first) >> k) + J; \
+	RA = last - K; \
+	RDD = (uint64_t)(int64_t)*(const T *)(seg + last); \
 	r[yk & 0xff] = bp; \
-	r[(yk >> 8) & 0xff] = best; \
 	RB = n; \
 	SKIP(7); }
 #if NX_CHECKED
 #define ARGMAX_CHECK(lg) \
-	uint64_t m = n - i, first = (i << k) + K, last = ((n - 1) << k) + K; \
-	if (n > (1ull << 32) || k > 16 || first > last || last >= rs->lim[lg][pc->c] || (uint64_t)fuel < m - 1) \
+	if (first > last || last >= rs->lim[lg][pc->c] || (uint64_t)fuel < m - 1) \
 		goto L_SHLI; \
 	fuel -= (int64_t)(m - 1);
 #else
-#define ARGMAX_CHECK(lg) uint64_t m = n - i; (void)m;
+#define ARGMAX_CHECK(lg)
 #endif
 	ARGMAX(ARGMAX_LDS32, nx_i32u, 2)
 	ARGMAX(ARGMAX_LD64,  nx_u64u, 3)
@@ -447,6 +452,7 @@ fault:
 #undef SHLI_LOAD
 #undef ARGMAX
 #undef ARGMAX_CHECK
+#undef LOOP_UNUSUAL
 #undef FUEL_TICK
 #undef CNT
 #undef DISPATCH
