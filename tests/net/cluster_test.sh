@@ -1,15 +1,17 @@
 #!/bin/sh
 # make test: the 4-node allreduce cluster (tools/cluster.sh) as TAP, run
-# twice: on a clean segment, and with every 4th arriving frame dropped on
-# every node (boot parameter net_drop=4) so that recovery must work.
+# twice: on a clean segment, and a hostile one — every 4th arriving frame
+# dropped on every node (boot parameter net_drop=4), and malformed frames
+# put on the segment by INJECT — so that recovery and the parser must hold.
 # Per node and run: it powered off with "pass" (every check of
 # user/allreduce passed); clean run: the offload's user wake-ups are fewer
-# than the plain version's; lossy run: frames were dropped and
-# retransmitted.  Bounded: each QEMU runs under timeout (cluster.sh -t).
+# than the plain version's; hostile run: frames were dropped and
+# retransmitted, and malformed ones counted.  Bounded: each QEMU runs under
+# timeout (cluster.sh -t).
 #
-#   tests/net/cluster_test.sh ISO LOGDIR [NODES]
-iso=$1 logs=$2 n=${3:-4}
-echo "1..$((4 * n))"
+#   tests/net/cluster_test.sh ISO LOGDIR INJECT [NODES]
+iso=$1 logs=$2 inject=$3 n=${4:-4}
+echo "1..$((5 * n))"
 t=0
 field() { # log name: the number after "name " in the node's totals line
 	sed -n "s/^allreduce: node [0-9]*: totals: .*$2 \([0-9][0-9]*\).*/\1/p" "$1"
@@ -41,11 +43,13 @@ while [ "$i" -lt "$n" ]; do
 	i=$((i + 1))
 done
 
-tools/cluster.sh -n "$n" -i "$iso" -t 50 -o "$logs/lossy" -a net_drop=4 | sed 's/^/# /'
+tools/cluster.sh -n "$n" -i "$iso" -t 50 -o "$logs/lossy" -a net_drop=4 \
+	-x "$inject 239.255.0.1 5555 50" | sed 's/^/# /'
+sed 's/^/# /' "$logs/lossy/extra.log"
 i=0
 while [ "$i" -lt "$n" ]; do
 	log=$logs/lossy/node$i.log
-	passed "$logs/lossy" "$i" "lossy (net_drop=4)"
+	passed "$logs/lossy" "$i" "hostile (net_drop=4, injected frames)"
 	t=$((t + 1))
 	drops=$(field "$log" "injected drops")
 	rex=$(field "$log" "retransmits")
@@ -53,6 +57,13 @@ while [ "$i" -lt "$n" ]; do
 		echo "ok $t - lossy: node $i: $drops frames dropped, $rex retransmitted"
 	else
 		echo "not ok $t - lossy: node $i: drops '$drops', retransmits '$rex'"
+	fi
+	t=$((t + 1))
+	bad=$(field "$log" "malformed")
+	if [ "${bad:-0}" -gt 0 ]; then
+		echo "ok $t - hostile: node $i: $bad malformed frames dropped and counted"
+	else
+		echo "not ok $t - hostile: node $i: malformed count '$bad'"
 	fi
 	i=$((i + 1))
 done

@@ -7,6 +7,7 @@
 #   test_frame        host TAP test of the frame parser (ASan/UBSan)
 #   fuzz_frame        libFuzzer target of the frame parser (make fuzz)
 #   cluster_test.sh   the 4-node allreduce as a TAP test in make test
+#   inject            puts hostile frames on a cluster's segment (cluster.sh -x)
 
 NET_T   := $(B)/tests/net
 NET_APP := $(B)/user/app-allreduce
@@ -35,6 +36,10 @@ $(NET_T)/test_frame: tests/net/test_frame.c kernel/net/frame.c kernel/net/frame.
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -Ikernel/net -o $@ tests/net/test_frame.c kernel/net/frame.c
 
+$(NET_T)/inject: tests/net/inject.c kernel/net/frame.c kernel/net/frame.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Ikernel/net -o $@ tests/net/inject.c kernel/net/frame.c
+
 $(NET_T)/fuzz_frame: tests/net/fuzz_frame.c kernel/net/frame.c kernel/net/frame.h
 	@mkdir -p $(@D)
 	clang -std=c11 -O1 -g -Wall -Wextra -Werror -Ikernel/net -fsanitize=fuzzer,address,undefined \
@@ -46,10 +51,10 @@ cluster: deps-run $(NET_ISO)
 
 $(NET_T)/cluster: tests/net/cluster_test.sh tests/net/rules.mk
 	@mkdir -p $(@D)
-	printf '#!/bin/sh\nexec tests/net/cluster_test.sh %s %s 4\n' $(NET_ISO) $(NET_T)/cluster-logs > $@
+	printf '#!/bin/sh\nexec tests/net/cluster_test.sh %s %s %s 4\n' $(NET_ISO) $(NET_T)/cluster-logs $(NET_T)/inject > $@
 	chmod +x $@
 
 ALL       += $(NET_APP) $(NET_ISO)
-TEST_DEPS += $(NET_T)/test_frame $(NET_T)/cluster $(NET_ISO)
+TEST_DEPS += $(NET_T)/test_frame $(NET_T)/cluster $(NET_T)/inject $(NET_ISO)
 TESTS     += $(NET_T)/test_frame $(NET_T)/cluster
 FUZZERS   += $(NET_T)/fuzz_frame
