@@ -291,6 +291,30 @@ L_MASKNE32: {
 	}
 	SKIP(4);
 }
+	/*
+	 * A big-endian field assembled byte by byte (the packet matcher's
+	 * addresses and ports): LD8 a,seg[b+K]; SHLI a,a,8(N-1); then for
+	 * j = 1..N-1: LD8 t,seg[b+K+j]; [SHLI t,t,8(N-1-j);] OR a,a,t
+	 * (N = 2: 4 instructions, N = 4: 10).  a = a, b = b, imm = K, c = seg
+	 * (the first LD8's own operands), d = t.  The checked set checks the
+	 * N bytes as one access; if they do not all fit it falls back to the
+	 * plain LD8, so the fault comes from the load that makes it.
+	 */
+#define LDBE(name, N, lg, len) \
+L_##name: { \
+	uint64_t off = RB + (uint64_t)IMM; \
+	if (NX_CHECKED && off >= rs->lim[lg][pc->c]) \
+		goto L_LD8; \
+	CNT(len); \
+	const uint8_t *p = rs->base[pc->c] + off; \
+	uint64_t v = 0; \
+	for (unsigned j = 0; j < (N); j++) \
+		v = v << 8 | p[j]; \
+	RDD = p[(N) - 1]; \
+	RA = v; \
+	SKIP(len); }
+	LDBE(LDBE16, 2, 1, 4)
+	LDBE(LDBE32, 4, 2, 10)
 	SHLI_LOAD(SHLI_LD8,   nx_u8u, 0)
 	SHLI_LOAD(SHLI_LD16,  nx_u16u, 1)
 	SHLI_LOAD(SHLI_LD32,  nx_u32u, 2)
@@ -453,6 +477,7 @@ fault:
 #undef ARGMAX
 #undef ARGMAX_CHECK
 #undef LOOP_UNUSUAL
+#undef LDBE
 #undef FUEL_TICK
 #undef CNT
 #undef DISPATCH

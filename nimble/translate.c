@@ -69,6 +69,8 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
  *   ADDI_CALL   ADDI a,b,imm; CALL
  *   ADDI_JLTUI_B ADDI a,b,imm; JLTUI c,k,->backward
  *   MASKNE32    LD32 a,seg[b+K1]; AND d,a,v; LD32 t,seg[b+K2]; JNE d,t,->forward
+ *   LDBE16/32   LD8 a,seg[b+K]; SHLI a,a,8(N-1); N-1 times: LD8 t,seg[b+K+j];
+ *               [SHLI t,t,8(N-1-j);] OR a,a,t   (a big-endian field)
  *   ARGMAX_*    SHLI t,i,k; LDS32|LD64 p,seg[t+K]; JLES p,bp,+2; MOV bp,p;
  *               ADDI best,i,J; ADDI i,i,1; JLTU i,n,->SHLI
  * Only sequences inside one function are fused; cells after the first
@@ -135,6 +137,41 @@ static int fuse_vadd(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const 
 	c->d = (uint8_t)x;
 	c->x.k = (int64_t)((uint64_t)(uint32_t)K1 | (uint64_t)(uint32_t)K2 << 32);
 	c->y.k = (int64_t)(n | t2 << 8 | y << 16 | z << 24 | (uint64_t)S << 32 | (uint64_t)len << 40);
+	return 1;
+}
+
+/* Length of a big-endian N-byte assembly (N = 2 or 4) at i, or 0. */
+static unsigned ldbe_len(const struct nx_ext *e, const struct nx_fn *f, uint32_t i, unsigned N)
+{
+	unsigned len = 3 * N - 2;
+	if (!in_func(f, i, len))
+		return 0;
+	const uint64_t *w = &e->code[i];
+	unsigned a = NX_INSN_A(w[0]), b = NX_INSN_B(w[0]), seg = NX_INSN_C(w[0]), t = NX_INSN_A(w[2]);
+	int64_t K = NX_INSN_IMM(w[0]);
+	if (NX_INSN_OP(w[0]) != NX_OP_LD8 || w[1] != NX_INSN(NX_OP_SHLI, a, a, 0, 8 * (N - 1)) ||
+	    a == b || t == a || t == b || K + N - 1 > INT32_MAX)
+		return 0;
+	unsigned k = 2;
+	for (unsigned j = 1; j < N; j++) {
+		if (w[k++] != NX_INSN(NX_OP_LD8, t, b, seg, (int32_t)(K + j)))
+			return 0;
+		if (j < N - 1 && w[k++] != NX_INSN(NX_OP_SHLI, t, t, 0, 8 * (N - 1 - j)))
+			return 0;
+		if (w[k] != NX_INSN(NX_OP_OR, a, a, t, 0) && w[k] != NX_INSN(NX_OP_OR, a, t, a, 0))
+			return 0;
+		k++;
+	}
+	return len;
+}
+
+static int fuse_ldbe(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	unsigned h = ldbe_len(e, f, i, 4) ? NX_H_LDBE32 : ldbe_len(e, f, i, 2) ? NX_H_LDBE16 : 0;
+	if (!h)
+		return 0;
+	e->cells[i].h = lab[h];
+	e->cells[i].d = (uint8_t)NX_INSN_A(e->code[i + 2]);
 	return 1;
 }
 
@@ -252,14 +289,19 @@ static int fuse_addi_j(struct nx_ext *e, const struct nx_fn *f, uint32_t i, cons
 	return 1;
 }
 
+/* Longest idioms first: the first fuser that matches at i wins. */
+static int (*const fusers[])(struct nx_ext *, const struct nx_fn *, uint32_t, const void *const *) = {
+	fuse_argmax, fuse_ldbe, fuse_vsum, fuse_vadd, fuse_maskne, fuse_shli_ld, fuse_addi_j,
+};
+
 static void fuse(struct nx_ext *e, const void *const *lab)
 {
 	for (uint32_t fi = 0; fi < e->nfn; fi++) {
 		const struct nx_fn *f = &e->fn[fi];
 		for (uint32_t i = f->start; i < f->start + f->len; i++)
-			if (!fuse_argmax(e, f, i, lab) && !fuse_vsum(e, f, i, lab) && !fuse_vadd(e, f, i, lab) && !fuse_maskne(e, f, i, lab) &&
-			    !fuse_shli_ld(e, f, i, lab))
-				fuse_addi_j(e, f, i, lab);
+			for (unsigned k = 0; k < sizeof fusers / sizeof fusers[0]; k++)
+				if (fusers[k](e, f, i, lab))
+					break;
 	}
 }
 

@@ -118,7 +118,31 @@ static unsigned idiom(struct gen *g, uint32_t i, unsigned room)
 {
 	unsigned acc = reg(g), idx = reg(g), n = reg(g), t = reg(g);
 	unsigned seg = below(NX_SEG_COUNT);
-	switch (below(7)) {
+	switch (below(8)) {
+	case 7: {
+		/* a big-endian field from bytes (2 or 4): LD8; SHLI; {LD8; [SHLI;] OR} */
+		unsigned N = below(2) ? 4 : 2, a = acc, base = idx;
+		if (room < 3 * N - 1)
+			return 0;
+		if (g->nregs >= 3 && below(4)) {   /* distinct a, t, base: it fuses */
+			a = below(g->nregs);
+			t = (a + 1 + below(g->nregs - 1)) % g->nregs;
+			do
+				base = below(g->nregs);
+			while (base == a || base == t);
+		}
+		int32_t K = (int32_t)below(40) - 2;
+		nxb_emit(g->b, I_RI(MOVI, base, (int32_t)below(48)));
+		nxb_emit(g->b, I_MEM(LD8, a, base, seg, K));
+		nxb_emit(g->b, I_RRI(SHLI, a, a, 8 * ((int32_t)N - 1)));
+		for (unsigned j = 1; j < N; j++) {
+			nxb_emit(g->b, I_MEM(LD8, t, base, seg, K + (int32_t)j));
+			if (j < N - 1)
+				nxb_emit(g->b, I_RRI(SHLI, t, t, 8 * (int32_t)(N - 1 - j)));
+			nxb_emit(g->b, below(2) ? I_RRR(OR, a, a, t) : I_RRR(OR, a, t, a));
+		}
+		return 3 * N - 1;
+	}
 	case 6: {
 		if (room < 10)
 			return 0;
@@ -310,7 +334,7 @@ static int protection_fault(enum nx_fault f)
 
 /* How many cells of e use each superinstruction (checked set). */
 static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *shli_ld, long *addi_j, long *mask,
-			long *shli_mask, long *argmax32, long *argmax64)
+			long *shli_mask, long *argmax32, long *argmax64, long *be16, long *be32)
 {
 	const void *const *lab = nx_labels(NX_SET_CHECKED);
 	for (uint32_t i = 0; i < e->ncode; i++) {
@@ -326,6 +350,8 @@ static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *sh
 		*shli_mask += h == lab[NX_H_MASKNE32] && i > 0 && e->cells[i - 1].h == lab[NX_OP_SHLI];
 		*argmax32 += h == lab[NX_H_ARGMAX_LDS32];
 		*argmax64 += h == lab[NX_H_ARGMAX_LD64];
+		*be16 += h == lab[NX_H_LDBE16];
+		*be32 += h == lab[NX_H_LDBE32];
 	}
 }
 
@@ -338,6 +364,7 @@ int main(int argc, char **argv)
 	nx_host_trace = 0;
 	long static_oob = 0, bad_checked = 0, bad_unchecked = 0, bad_count = 0, gen_fail = 0, unchecked_runs = 0;
 	long vsum = 0, vadd = 0, shli_ld = 0, addi_j = 0, mask = 0, shli_mask = 0, argmax32 = 0, argmax64 = 0;
+	long be16 = 0, be32 = 0;
 	uint64_t seen = 0, total_insns = 0;
 	TAP_PLAN(7);
 	for (long p = 0; p < nprog; p++) {
@@ -347,7 +374,7 @@ int main(int argc, char **argv)
 			gen_fail++;
 			continue;
 		}
-		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j, &mask, &shli_mask, &argmax32, &argmax64);
+		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j, &mask, &shli_mask, &argmax32, &argmax64, &be16, &be32);
 		struct world init, w[NMODES];
 		world_init(&init, e, rnd());
 		uint64_t args[2] = { rnd() % 16, rnd() };
@@ -397,10 +424,11 @@ int main(int argc, char **argv)
 	OK(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
 	   (unsigned long long)seen);
 	OK(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10 && mask > 10 && shli_mask > 10 &&
-			    argmax32 > 10 && argmax64 > 10),
+			    argmax32 > 10 && argmax64 > 10 && be16 > 10 && be32 > 10),
 	   "superinstructions were fused and compared: VSUM64 %ld, VADD64 %ld, SHLI_LD* %ld, "
 	   "ADDI_J*_B and ADDI_CALL %ld, MASKNE32 %ld (%ld after a plain SHLI), ARGMAX_LDS32 %ld, "
-	   "ARGMAX_LD64 %ld cells", vsum, vadd, shli_ld, addi_j, mask, shli_mask, argmax32, argmax64);
+	   "ARGMAX_LD64 %ld, LDBE16 %ld, LDBE32 %ld cells", vsum, vadd, shli_ld, addi_j, mask, shli_mask, argmax32,
+	   argmax64, be16, be32);
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;
