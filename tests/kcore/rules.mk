@@ -32,17 +32,24 @@ $(B)/tests/kcore/utest: tests/kcore/utest.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) tests/kcore/utest.c $(ULIB)
 
-$(KCORE_ISO): $(KERNEL_ELF) $(B)/tests/kcore/utest $(KCORE_EXTS) | deps
-	@rm -rf $(B)/kcore-iso && mkdir -p $(B)/kcore-iso/boot/grub $(B)/kcore-iso/boot/modules
-	cp $(KERNEL_ELF) $(B)/kcore-iso/boot/kernel.elf
-	cp $(KCORE_EXTS) $(B)/kcore-iso/boot/modules/
-	cp $(B)/tests/kcore/utest $(B)/kcore-iso/boot/modules/pct
-	@{ printf 'set timeout=0\nset default=0\nmenuentry "kcore tests" {\n'; \
+# $(call pct_iso,TREE,TITLE,PCT,MODULES), the recipe of an ISO ($@) that
+# boots the kernel with PCT as the module "pct" and MODULES beside it,
+# built in the directory TREE.
+define pct_iso
+	@rm -rf $(1) && mkdir -p $(1)/boot/grub $(1)/boot/modules
+	cp $(KERNEL_ELF) $(1)/boot/kernel.elf
+	cp $(4) $(1)/boot/modules/
+	cp $(3) $(1)/boot/modules/pct
+	@{ printf 'set timeout=0\nset default=0\nmenuentry "$(2)" {\n'; \
 	   printf '\tmultiboot2 /boot/kernel.elf\n'; \
-	   for m in $(B)/kcore-iso/boot/modules/*; do \
+	   for m in $(1)/boot/modules/*; do \
 	     printf '\tmodule2 /boot/modules/%s %s\n' "$$(basename $$m)" "$$(basename $$m)"; done; \
-	   printf '\tboot\n}\n'; } > $(B)/kcore-iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(B)/kcore-iso >$(B)/kcore-iso.log 2>&1 || { cat $(B)/kcore-iso.log; exit 1; }
+	   printf '\tboot\n}\n'; } > $(1)/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(1) >$(1).log 2>&1 || { cat $(1).log; exit 1; }
+endef
+
+$(KCORE_ISO): $(KERNEL_ELF) $(B)/tests/kcore/utest $(KCORE_EXTS) | deps
+	$(call pct_iso,$(B)/kcore-iso,kcore tests,$(B)/tests/kcore/utest,$(KCORE_EXTS))
 
 $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4: tests/kcore/qemu.sh $(KCORE_ISO)
 	@mkdir -p $(@D)
@@ -59,16 +66,7 @@ $(B)/bench/kernel/kbench: bench/kernel/kbench.c $(ULIB) $(USER_CRT0) $(USER_HDRS
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) bench/kernel/kbench.c $(ULIB)
 $(KBENCH_ISO): $(KERNEL_ELF) $(B)/bench/kernel/kbench $(KBENCH_EXTS) | deps
-	@rm -rf $(B)/kbench-iso && mkdir -p $(B)/kbench-iso/boot/grub $(B)/kbench-iso/boot/modules
-	cp $(KERNEL_ELF) $(B)/kbench-iso/boot/kernel.elf
-	cp $(B)/bench/kernel/kbench $(B)/kbench-iso/boot/modules/pct
-	cp $(KBENCH_EXTS) $(B)/kbench-iso/boot/modules/
-	@{ printf 'set timeout=0\nset default=0\nmenuentry "kbench" {\n'; \
-	   printf '\tmultiboot2 /boot/kernel.elf\n'; \
-	   for m in $(B)/kbench-iso/boot/modules/*; do \
-	     printf '\tmodule2 /boot/modules/%s %s\n' "$$(basename $$m)" "$$(basename $$m)"; done; \
-	   printf '\tboot\n}\n'; } > $(B)/kbench-iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(B)/kbench-iso >$(B)/kbench-iso.log 2>&1 || { cat $(B)/kbench-iso.log; exit 1; }
+	$(call pct_iso,$(B)/kbench-iso,kbench,$(B)/bench/kernel/kbench,$(KBENCH_EXTS))
 .PHONY: kbench
 kbench: deps-run $(KBENCH_ISO)
 	bench/kernel/run.sh $(KBENCH_ISO)
