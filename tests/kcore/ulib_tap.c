@@ -28,7 +28,7 @@ static int fmt_is(const char *want, const char *fmt, ...)
 
 int main(void)
 {
-	printf("1..20\n");
+	printf("1..23\n");
 	ok(fmt_is("-42 42 4294967254", "%d %u %u", -42, 42u, (unsigned)-42), "%d and %u");
 	ok(fmt_is("ff FF 0x1f", "%x %X %p", 255u, 255u, (void *)0x1f), "%x %X %p");
 	ok(fmt_is("18446744073709551615 -9223372036854775808", "%llu %lld",
@@ -46,6 +46,19 @@ int main(void)
 	char m[8] = "abcdefg";
 	memmove(m + 1, m, 5);
 	ok(memcmp(m, "aabcdeg", 8) == 0, "overlapping memmove");
+	memmove(m, m + 2, 5);
+	ok(memcmp(m, "bcdegeg", 8) == 0 && memset(m, 'z', 3) == m && memcmp(m, "zzzegeg", 8) == 0,
+	   "memmove down over itself, memset");
+	char d[6];
+	ok(strlcpy(d, "abcdefgh", sizeof d) == 8 && strcmp(d, "abcde") == 0 &&
+	   strlcpy(d, "xy", sizeof d) == 2 && strcmp(d, "xy") == 0 && strlcpy(d, "q", 0) == 1 &&
+	   strcmp(d, "xy") == 0, "strlcpy truncates, terminates, returns strlen(src)");
+	const char *abc = "abc";
+	memset(d, 'z', sizeof d);
+	ok(strncpy(d, "ab", 4) == d && memcmp(d, "ab\0\0zz", 6) == 0 &&
+	   memcmp(strncpy(d, "abcdefgh", 3), "abc\0zz", 6) == 0 && strnlen(abc, 2) == 2 &&
+	   strnlen(abc, 9) == 3 && strchr(abc, 'c') == abc + 2 && strchr(abc, 'x') == NULL &&
+	   strchr(abc, 0) == abc + 3, "strncpy pads without terminating, strnlen, strchr");
 	ok(write(1, "# write\n", 8) == 8, "write to stdout");
 	ok(write(1, (void *)16, 8) == -LWK_EFAULT, "write of a bad pointer is EFAULT");
 	ok(getpid() > 0 && gettid() == getpid(), "getpid == gettid for the first task");
