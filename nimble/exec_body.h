@@ -263,6 +263,25 @@ L_ADDI_CALL: CNT(1); RA = RB + (uint64_t)IMM; pc++; goto L_CALL;
 	ADDI_JB(ADDI_JLTU_B, RCC < RDD)
 	ADDI_JB(ADDI_JLTS_B, S(RCC) < S(RDD))
 	ADDI_JB(ADDI_JNE_B,  RCC != RDD)
+	/*
+	 * A one-statement loop "do { a = b + c; i += J; } while (i < n)"
+	 * (ADD a,b,c; ADDI i,i,J; JLTU i,n -> the ADD) runs in the cell: d = i,
+	 * y.k = n | J << 32.  Registers go through r[] every iteration, so
+	 * any aliasing among a, b, c, i, n behaves as in the plain code; a
+	 * FUEL fault is at the JLTU.
+	 */
+L_ADD_LOOP: {
+	uint64_t step = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->y.k >> 32);
+	uint64_t *ri = &RDD, *rn = &r[pc->y.k & 0xff];
+	for (;;) {
+		CNT(3);
+		RA = RB + RC;
+		*ri += step;
+		if (!(*ri < *rn))
+			SKIP(3);
+		FUEL_TICK_AT(2);
+	}
+}
 	/* ADDI a, b, imm; JLTUI c, y.k -> x.t (backward). */
 L_ADDI_JLTUI_B: CNT(2); RA = RB + (uint64_t)IMM;
 	if (RCC < (uint64_t)pc->y.k) { FUEL_TICK_AT(1); pc = pc->x.t; DISPATCH; } SKIP(2);

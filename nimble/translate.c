@@ -68,6 +68,7 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
  *   ADDI_J*_B   ADDI a,b,imm; JLTU/JLTS/JNE c,d,->backward
  *   ADDI_CALL   ADDI a,b,imm; CALL
  *   ADDI_JLTUI_B ADDI a,b,imm; JLTUI c,k,->backward
+ *   ADD_LOOP    ADD a,b,c; ADDI i,i,J; JLTU i,n,->ADD
  *   MASKNE32    LD32 a,seg[b+K1]; AND d,a,v; LD32 t,seg[b+K2]; JNE d,t,->forward
  *   LDBE16/32   LD8 a,seg[b+K]; SHLI a,a,8(N-1); N-1 times: LD8 t,seg[b+K+j];
  *               [SHLI t,t,8(N-1-j);] OR a,a,t   (a big-endian field)
@@ -289,9 +290,25 @@ static int fuse_addi_j(struct nx_ext *e, const struct nx_fn *f, uint32_t i, cons
 	return 1;
 }
 
+static int fuse_add_loop(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const void *const *lab)
+{
+	if (!in_func(f, i, 3))
+		return 0;
+	const uint64_t *w = &e->code[i];
+	unsigned iv = NX_INSN_A(w[1]);
+	if (NX_INSN_OP(w[0]) != NX_OP_ADD || NX_INSN_OP(w[1]) != NX_OP_ADDI || NX_INSN_B(w[1]) != iv ||
+	    NX_INSN_OP(w[2]) != NX_OP_JLTU || NX_INSN_A(w[2]) != iv || NX_INSN_IMM(w[2]) != -3)
+		return 0;
+	struct nx_cell *c = &e->cells[i];
+	c->h = lab[NX_H_ADD_LOOP];
+	c->d = (uint8_t)iv;
+	c->y.k = (int64_t)(NX_INSN_B(w[2]) | (uint64_t)(uint32_t)NX_INSN_IMM(w[1]) << 32);
+	return 1;
+}
+
 /* Longest idioms first: the first fuser that matches at i wins. */
 static int (*const fusers[])(struct nx_ext *, const struct nx_fn *, uint32_t, const void *const *) = {
-	fuse_argmax, fuse_ldbe, fuse_vsum, fuse_vadd, fuse_maskne, fuse_shli_ld, fuse_addi_j,
+	fuse_argmax, fuse_ldbe, fuse_vsum, fuse_vadd, fuse_maskne, fuse_add_loop, fuse_shli_ld, fuse_addi_j,
 };
 
 static void fuse(struct nx_ext *e, const void *const *lab)
