@@ -273,7 +273,12 @@ static uint64_t trap_fire(uint32_t arg, struct nx_ctx_trap *ctx, void *buf, uint
 			  void *aux, uint64_t alen)
 {
 	struct task *t = task_current();
-	struct nx_env env = { .host = t, .owner = t->owner };
+	/* Field by field: nx_env_setup fills the lent segments and the engine
+	 * never reads seg[NX_SEG_DATA], so no zeroing of the whole struct. */
+	struct nx_env env;
+	env.host = t;
+	env.owner = t->owner;
+	env.fuel = 0;
 	struct nx_result res;
 	ctx->pid = t->pid;
 	ctx->tid = t->tid;
@@ -291,6 +296,9 @@ long nxk_call(uint64_t a0, uint64_t a1, uint64_t buf, uint64_t blen, uint64_t au
 		return -LWK_EINVAL;
 	if ((blen && !user_ok(buf, blen, 1)) || (alen && !user_ok(aux, alen, 1)))
 		return -LWK_EFAULT;
+	/* Nothing attached: no context to build (one list head to look at). */
+	if (!nx_hook_attached(NX_HOOK_TRAP, NX_TRAP_CALL))
+		return -LWK_ENOSYS;
 	struct nx_ctx_trap ctx = { .nr = SYS_nimble_call, .arg = { a0, a1, buf, blen, aux, alen } };
 	if (trap_fire(NX_TRAP_CALL, &ctx, (void *)buf, blen, (void *)aux, alen) == NX_RET_DEFAULT)
 		return -LWK_ENOSYS;
@@ -322,7 +330,10 @@ int nxk_irq(uint32_t vector, uint64_t count)
 	if (!nx_hook_attached(NX_HOOK_IRQ, vector))
 		return 0;
 	struct nx_ctx_irq ctx = { .vector = vector, .cpu = this_cpu()->id, .count = count };
-	struct nx_env env = { .host = NULL, .owner = 0 };
+	struct nx_env env;   /* field by field, as in trap_fire */
+	env.host = NULL;
+	env.owner = 0;
+	env.fuel = 0;
 	struct nx_result res;
 	nx_env_setup(&env, NX_HOOK_IRQ, &ctx, NULL, 0, NULL, 0);
 	return nx_fire(NX_HOOK_IRQ, vector, &env, &res) != NX_RET_DEFAULT;

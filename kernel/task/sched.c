@@ -79,10 +79,16 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
 	struct nx_ctx_sched ctx = { .cpu = rq->cpu, .ntasks = n, .now = now,
 				    .current = cur ? cur->tid : 0,
 				    .quantum = NX_QUANTUM_DEFAULT };
-	struct nx_env env = { .host = rq };
+	/* Field by field: the engine never reads seg[NX_SEG_DATA], so the
+	 * struct is not zeroed as a whole. */
+	struct nx_env env;
+	env.host = rq;
+	env.owner = 0;
+	env.fuel = 0;
 	env.seg[NX_SEG_CTX] = (struct nx_seg){ (uint8_t *)&ctx, sizeof ctx, NX_CTX_SCHED_WR };
 	uint64_t vlen = n * sizeof(struct nx_task_view);
 	env.seg[NX_SEG_BUF0] = (struct nx_seg){ (uint8_t *)rq->view, vlen, vlen };
+	env.seg[NX_SEG_BUF1] = (struct nx_seg){ NULL, 0, 0 };
 	struct nx_result res;
 	uint64_t r = nx_fire(NX_HOOK_SCHED_PICK, 0, &env, &res);
 	if (r == NX_RET_DEFAULT)
