@@ -18,14 +18,14 @@
  * an untrusted export runs checked.  Removing a provider unresolves its
  * importers' XCALLs, which then fault XCALL.
  */
-#include <string.h>
 #include "internal.h"
 #include "fmt.h"
 
 struct nx_attach {
 	struct nx_attach *next;
 	struct nx_ext *ext;
-	uint32_t hook, arg, prio, func;
+	const struct nx_fn *fn;  /* the hook's entry in ext                */
+	uint32_t hook, arg, prio;
 	uint64_t seq;
 	int ejected;            /* atomic: too many faults, skipped by fire */
 };
@@ -99,7 +99,8 @@ static int attach_hooks(struct nx_ext *e)
 		if (!a)
 			return -NX_ENOMEM;
 		*a = (struct nx_attach){ .ext = e, .hook = e->hooks[i].hook, .arg = e->hooks[i].arg,
-					 .prio = e->hooks[i].prio, .func = e->hooks[i].func, .seq = attach_seq++ };
+					 .prio = e->hooks[i].prio, .fn = &e->fn[e->hooks[i].func],
+					 .seq = attach_seq++ };
 		struct nx_attach **pp = &attached[a->hook];
 		while (*pp && ((*pp)->prio < a->prio || ((*pp)->prio == a->prio && (*pp)->seq < a->seq)))
 			pp = &(*pp)->next;
@@ -188,24 +189,24 @@ static struct nx_attach *hook_first(enum nx_hook_id hook)
 	return __atomic_load_n(&attached[hook], __ATOMIC_ACQUIRE);
 }
 
+/* A run that could not start (removed meanwhile, no memory) leaves *last
+ * as it was: nx_run_fn writes its result only when it ran. */
 uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
 {
-	struct nx_result res;
-	memset(last, 0, sizeof *last);
+	*last = (struct nx_result){ 0 };   /* stores, not a memset call (kernel: rep stosb) */
 	for (struct nx_attach *a = hook_first(hook); a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
 		if (a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
 			continue;
 		/* Hook entries take no arguments (verify.c). */
-		if (nx_run_fn(a->ext, &a->ext->fn[a->func], env, NULL, &res))
+		if (nx_run_fn(a->ext, a->fn, env, NULL, last))
 			continue;
-		*last = res;
-		if (res.fault != NX_FAULT_NONE) {
+		if (last->fault != NX_FAULT_NONE) {
 			if (a->ext->st.faults >= NX_EJECT_FAULTS)
 				__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
 			continue;
 		}
-		if (res.value != NX_RET_DEFAULT)
-			return res.value;
+		if (last->value != NX_RET_DEFAULT)
+			return last->value;
 	}
 	return NX_RET_DEFAULT;
 }
