@@ -96,6 +96,8 @@ struct nx_ext {
 	uint32_t *ximp_name;    /* XCALL imm -> STRTAB offsets (ext, export)  */
 	struct nx_line *lines;  uint32_t nlines;
 
+	uint8_t segs;           /* bit s: a load/store names segment s, so a
+	                         * checked run needs its limits (registry.c) */
 	int inflight;           /* runs in progress (atomic)                  */
 	int dying;              /* remove in progress (atomic)                */
 	struct nx_stats st;
@@ -118,7 +120,7 @@ struct nx_run {
 	const struct nx_cell *fault_cell;
 	struct nx_ext *fault_ext;
 	unsigned depth, xdepth;
-	int limits;                  /* len, wr, lim are valid (a checked set runs) */
+	unsigned limits;             /* bit s: len, wr, lim of segment s are valid */
 	uint8_t *base[NX_SEG_COUNT];
 	uint64_t len[NX_SEG_COUNT];
 	/* Indexed [log2 width][segment] so a handler's constant width and the

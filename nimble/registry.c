@@ -125,6 +125,19 @@ static void detach_hooks(struct nx_ext *e)
 		}
 }
 
+/* The segments some load or store names (fused cells keep their plain
+ * instructions' segments): a checked run computes limits for these only. */
+static uint8_t segs_used(const struct nx_ext *e)
+{
+	unsigned m = 0;
+	for (uint32_t i = 0; i < e->ncode; i++) {
+		enum nx_fmt f = nx_op_fmt(NX_INSN_OP(e->code[i]));
+		if (f == NX_F_LD || f == NX_F_ST)
+			m |= 1u << NX_INSN_C(e->code[i]);
+	}
+	return (uint8_t)m;
+}
+
 int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 	      struct nx_ext **out, struct nx_error *err)
 {
@@ -142,6 +155,7 @@ int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 	for (uint32_t i = 0; !rc && i < e->nximp; i++)
 		rc = resolve_one(e, i, err);
 	if (!rc) {
+		e->segs = segs_used(e);
 		nx_translate(e, e->trust == NX_TRUST_TRUSTED ? NX_SET_UNCHECKED : NX_SET_CHECKED);
 		rc = attach_hooks(e);
 		if (rc) {

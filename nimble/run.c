@@ -52,9 +52,10 @@ static inline uint64_t sat_sub(uint64_t a, uint64_t b)
 
 /*
  * The segments of a run.  base[] is always set; len[], wr[] and the
- * limits the checked handlers compare with only while rs->limits (a
- * checked set runs): an unchecked run's entry pays for base pointers
- * alone, and helpers ask seg_bounds.
+ * limits the checked handlers compare with only for the segments in
+ * rs->limits: a checked set's entry computes them for the segments its
+ * code loads from or stores to (ext->segs), an unchecked run's for none,
+ * and helpers ask seg_bounds.
  *   lim:  off < lim  <=> [off, off + w) fits (a store also needs off >= wr)
  */
 static inline void seg_bounds(const struct nx_run *rs, unsigned s, uint64_t *len, uint64_t *wr)
@@ -81,22 +82,27 @@ static inline void seg_limits(struct nx_run *rs, unsigned s)
 	rs->lim[3][s] = sat_sub(len, 7);
 }
 
-/* Switch the run to checked limits (at entry, or an XCALL from unchecked
- * into checked code); unrolled: it is most of a checked run's entry. */
-static void limits_on(struct nx_run *rs)
+/* Make the limits of the segments in mask valid (at a checked entry, or an
+ * XCALL into checked code); unrolled: it is most of a checked entry. */
+static void limits_add(struct nx_run *rs, unsigned mask)
 {
-	rs->limits = 1;
-	seg_limits(rs, NX_SEG_DATA);
-	seg_limits(rs, NX_SEG_CTX);
-	seg_limits(rs, NX_SEG_BUF0);
-	seg_limits(rs, NX_SEG_BUF1);
+	unsigned need = mask & ~rs->limits;
+	rs->limits |= mask;
+	if (need & (1u << NX_SEG_DATA))
+		seg_limits(rs, NX_SEG_DATA);
+	if (need & (1u << NX_SEG_CTX))
+		seg_limits(rs, NX_SEG_CTX);
+	if (need & (1u << NX_SEG_BUF0))
+		seg_limits(rs, NX_SEG_BUF0);
+	if (need & (1u << NX_SEG_BUF1))
+		seg_limits(rs, NX_SEG_BUF1);
 }
 
 /* DATA is the running extension's own (rs->ext already switched). */
 static inline void seg_data(struct nx_run *rs)
 {
 	rs->base[NX_SEG_DATA] = rs->ext->data;
-	if (rs->limits)
+	if (rs->limits & (1u << NX_SEG_DATA))
 		seg_limits(rs, NX_SEG_DATA);
 }
 
@@ -104,8 +110,8 @@ static inline void seg_data(struct nx_run *rs)
  * Everything a run's entry must set, and nothing more: the fault place
  * (fault_cell, fault_ext) is written by whoever raises a fault, the
  * register stack only where the entry frame lies (regs_init), bounds
- * only for a checked set.  env->seg[NX_SEG_DATA] is not read: DATA is
- * the extension's own.
+ * only for a checked set and the segments its code reaches.
+ * env->seg[NX_SEG_DATA] is not read: DATA is the extension's own.
  */
 static inline void run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 {
@@ -123,15 +129,15 @@ static inline void run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_en
 	rs->base[NX_SEG_BUF1] = env->seg[NX_SEG_BUF1].base;
 	rs->limits = 0;
 	if (ext->set != NX_SET_UNCHECKED)
-		limits_on(rs);
+		limits_add(rs, ext->segs);
 }
 
-/* The reference interpreter reads len[] and wr[] in every set. */
+/* The reference interpreter reads len[] and wr[] of every segment in
+ * every set. */
 void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 {
 	run_setup(rs, ext, env);
-	if (!rs->limits)
-		limits_on(rs);
+	limits_add(rs, (1u << NX_SEG_COUNT) - 1);
 }
 
 /* Counters: runs may be concurrent (one extension on several CPUs' hooks),
@@ -245,8 +251,8 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 		r[i] = 0;
 	struct nx_ext *caller = rs->ext;
 	uint64_t insns0 = rs->insns;
-	if (callee->set != NX_SET_UNCHECKED && !rs->limits)
-		limits_on(rs);
+	if (callee->set != NX_SET_UNCHECKED)
+		limits_add(rs, callee->segs);
 	rs->ext = callee;
 	rs->xdepth++;
 	seg_data(rs);
