@@ -193,27 +193,20 @@ L_ST64:  STORE(nx_u64u, 3)
 	BRANCH(JGTUI, RA > (uint64_t)IMM)
 	BRANCH(JGTSI, S(RA) > IMM)
 
-	/* CALL: x.t = callee's first cell, b = its nregs, c = its nargs, d = b - c. */
+	/* CALL: x.t = callee's first cell, b = its nregs, [c, c + d) the registers to zero. */
 L_CALL: {
 	uint64_t *nr = r + pc->a;
 	CNT(1);
 	FUEL_TICK;
 	if (nr + pc->b > stack_end || fp == fend)
 		FAULT(NX_FAULT_STACK);
-	/* The callee's d = nregs - nargs registers above its arguments start
-	 * at 0: four stores a step, then the rest (no memset call; the empty
-	 * asm keeps compilers from making one). */
-	uint64_t *z = nr + pc->c;
-	unsigned nz = pc->d;
-	for (; nz >= 4; nz -= 4, z += 4) {
-		z[0] = z[1] = z[2] = z[3] = 0;
-		__asm__("" : "+r"(z));
-	}
-	switch (nz) {
-	case 3: z[2] = 0; /* fall through */
-	case 2: z[1] = 0; /* fall through */
-	case 1: z[0] = 0; /* fall through */
-	default: break;
+	/* The callee's registers [c, c + d) start at 0: those above its
+	 * arguments that it may read before writing or that a caller may see
+	 * (translate.c; often none).  Stores one by one, no memset call; the
+	 * empty asm keeps compilers from making one. */
+	for (unsigned nz = pc->d; nz; nz--) {
+		nr[pc->c + nz - 1] = 0;
+		__asm__("" : "+r"(nz));
 	}
 	*fp++ = (struct nx_frame_rec){ pc + 1, r };
 	r = nr;

@@ -90,6 +90,72 @@ static void test_window(void)
 	nx_remove(e);
 }
 
+/*
+ * A CALL zeroes only the callee registers whose zero can be seen
+ * (translate.c): those read before written, and those a return path
+ * leaves unwritten while a caller (or its caller) reads them later.
+ */
+static void test_zeroing(void)
+{
+	/* main(6 regs): r2 = 5, r3 = 6, r4 = 77; r1 = leafy(r1) (frame from r1);
+	 * return r2 + r3 + r4 + r1.  leafy(3 regs, 1 arg) returns r0 at once
+	 * when r0 == 0, else writes r1, r2 first: its zeros reach main's
+	 * r2, r3 on the first path only.  deep(2 regs, 1 arg) calls leafy at
+	 * its r1, whose r2 is deep's offset 3 = main's r4 (beyond deep's frame). */
+	struct nxb *b = nxb_new("zero", NX_TRUST_UNTRUSTED);
+	nxb_func(b, "main", 6, 1);
+	nxb_emit(b, I_RR(MOV, 1, 0));
+	nxb_emit(b, I_RI(MOVI, 2, 5));
+	nxb_emit(b, I_RI(MOVI, 3, 6));
+	nxb_emit(b, I_RI(MOVI, 4, 77));
+	nxb_emit(b, I_CALL(CALL, 1, 1, 1));      /* 4: leafy */
+	nxb_emit(b, I_RRR(ADD, 0, 1, 2));
+	nxb_emit(b, I_RRR(ADD, 0, 0, 3));
+	nxb_emit(b, I_RRR(ADD, 0, 0, 4));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "leafy", 3, 1);              /* 9 */
+	nxb_emit(b, I_BRI(JNEI, 0, 0, 1));
+	nxb_emit(b, I_RET(0));
+	nxb_emit(b, I_RI(MOVI, 1, 1000));
+	nxb_emit(b, I_RI(MOVI, 2, 2000));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "deep", 2, 1);               /* 14 */
+	nxb_emit(b, I_CALL(CALL, 1, 1, 1));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "main2", 6, 0);              /* 16: r4 = 77; deep(0) at r2 */
+	nxb_emit(b, I_RI(MOVI, 4, 77));
+	nxb_emit(b, I_RI(MOVI, 2, 0));
+	nxb_emit(b, I_CALL(CALL, 2, 2, 1));
+	nxb_emit(b, I_RET(4));
+	nxb_func(b, "reader", 3, 0);             /* 20: reads r1 before writing it */
+	nxb_emit(b, I_RRI(ADDI, 0, 1, 9));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "main3", 4, 0);              /* 22: r2 = 55; reader() at r1 */
+	nxb_emit(b, I_RI(MOVI, 2, 55));
+	nxb_emit(b, I_CALL(CALL, 1, 4, 0));
+	nxb_emit(b, I_RET(1));
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	uint64_t zero = 0, one = 1;
+	OK(e && all_modes(e, 0, &zero, 1, 0, 77, 0, 0), "a callee's early return leaves zeros the caller reads");
+	OK(e && all_modes(e, 0, &one, 1, 0, 3000 + 77 + 1, 0, 0), "the other path overwrites them");
+	OK(e && all_modes(e, 3, NULL, 0, 0, 0, 0, 0), "a zero two calls down, beyond the middle frame, reaches main");
+	OK(e && all_modes(e, 5, NULL, 0, 0, 9, 0, 0), "a register read before written starts at 0");
+	nx_remove(e);
+	/* fib's CALLs zero nothing: r1, r2 are written before read and no
+	 * caller reads them after a call */
+	b = nxb_new("fibz", NX_TRUST_UNTRUSTED);
+	emit_fib(b);
+	e = ins(b, 1, 0, NULL);
+	unsigned calls = 0, zeroing = 0;
+	for (uint32_t i = 0; e && i < e->ncode; i++)
+		if (NX_INSN_OP(e->code[i]) == NX_OP_CALL) {
+			calls++;
+			zeroing += e->cells[i].d != 0;
+		}
+	OK(calls == 2 && zeroing == 0, "fib's %u CALLs zero no registers (%u do)", calls, zeroing);
+	nx_remove(e);
+}
+
 /* Hostile: infinite loop, recursion, OOB, division by zero. */
 static void test_hostile(void)
 {
@@ -463,9 +529,10 @@ static void test_maskne(void)
 
 int main(void)
 {
-	TAP_PLAN(46);
+	TAP_PLAN(51);
 	test_fib();
 	test_window();
+	test_zeroing();
 	test_hostile();
 	test_helpers();
 	test_xcall();
