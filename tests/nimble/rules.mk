@@ -7,7 +7,7 @@ $(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild
 	@mkdir -p $(@D)
 	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
 
-NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls nxrun.sh difftest difftest-san.sh fuzz-short.sh docs-check)
+NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls test_entry nxrun.sh difftest difftest-san.sh fuzz-short.sh docs-check)
 TESTS     += $(NIMBLE_TESTS)
 TEST_DEPS += $(NIMBLE_TESTS)
 

@@ -1,0 +1,152 @@
+/*
+ * Entering a run, as run.c and registry.c cut its cost: a checked run
+ * computes segment limits only for the segments its code reaches (an
+ * XCALL adds the callee's), helpers see a segment's bounds in every set
+ * without those limits, env->seg[NX_SEG_DATA] is never read, and each
+ * hook has its own attachment list.  Each case is built so that the
+ * shortcut done wrong gives a different answer: a cached run state
+ * still holds the limits of an earlier, bigger segment.
+ */
+#include <stdio.h>
+#include "common.h"
+#include "tap.h"
+
+static uint8_t big[4096];
+
+/* An env lending CTX (8 bytes) and BUF0 (len bytes of big), both writable. */
+static struct nx_env env_with(uint64_t *ctx, uint64_t len)
+{
+	struct nx_env env = { 0 };
+	env.seg[NX_SEG_CTX] = (struct nx_seg){ (uint8_t *)ctx, 8, 0 };
+	env.seg[NX_SEG_BUF0] = (struct nx_seg){ big, len, 0 };
+	return env;
+}
+
+/* peek(x) = BUF0[x] as u64, in a provider; a caller that touches only CTX
+ * XCALLs it.  Stale BUF0 limits (4096 bytes) must not survive into a run
+ * lending 16. */
+static void test_xcall_limits(void)
+{
+	struct nxb *b = nxb_new("segprov", NX_TRUST_UNTRUSTED);
+	uint32_t peek = nxb_func(b, "peek", 2, 1);
+	nxb_emit(b, I_MEM(LD64, 0, 0, NX_SEG_BUF0, 0));
+	nxb_emit(b, I_RET(0));
+	nxb_export(b, "peek", peek);
+	struct nx_ext *p = ins(b, 9, 0, NULL);
+
+	b = nxb_new("segusr", NX_TRUST_UNTRUSTED);
+	uint32_t xi = nxb_ximport(b, "segprov", "peek", 1);
+	nxb_func(b, "main", 3, 1);
+	nxb_emit(b, I_MEM(LD64, 1, 2, NX_SEG_CTX, 0));
+	nxb_emit(b, I_RR(MOV, 2, 0));
+	nxb_emit(b, I_CALL(XCALL, 2, xi, 1));
+	nxb_emit(b, I_RET(2));
+	struct nx_ext *q = ins(b, 9, 0, NULL);
+	OK(p && q, "provider reading BUF0 and caller reading only CTX inserted");
+	if (!p || !q)
+		return;
+
+	uint64_t ctx = 0, x = 4000;
+	memset(big, 0, sizeof big);
+	big[8] = 0x5a;
+	struct nx_env wide = env_with(&ctx, sizeof big), narrow = env_with(&ctx, 16);
+	struct nx_result r;
+	nx_run(p, 0, &wide, &x, 1, &r);
+	OK(r.fault == NX_FAULT_NONE, "peek(4000) with 4096 bytes of BUF0 runs (the cached run state holds wide limits)");
+	x = 8;
+	nx_run(q, 0, &narrow, &x, 1, &r);
+	OK(r.fault == NX_FAULT_NONE && r.value == 0x5a, "XCALL peek(8) with 16 bytes of BUF0 reads them (value %#llx)",
+	   (unsigned long long)r.value);
+	nx_run(p, 0, &wide, (uint64_t[]){ 4000 }, 1, &r);
+	x = 9;
+	nx_run(q, 0, &narrow, &x, 1, &r);
+	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 2, "XCALL peek(9) past 16 bytes: OOB_LOAD at the caller's XCALL (%s at %u)",
+	   nx_fault_name(r.fault), r.insn);
+	nx_run_ref(q, 0, &narrow, &x, 1, &r);
+	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 2, "the reference interpreter agrees");
+	nx_run(p, 0, &wide, (uint64_t[]){ 4000 }, 1, &r);
+	nx_run(p, 0, &narrow, &x, 1, &r);
+	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 0, "peek(9) entered directly with 16 bytes: OOB_LOAD at insn 0");
+	nx_remove(q);
+	nx_remove(p);
+}
+
+/* copy(DATA, 0, BUF0, x, 8) in a trusted (unchecked) extension: the helper
+ * sees BUF0's bounds although an unchecked entry computes no limits; and
+ * a junk env->seg[NX_SEG_DATA] is ignored. */
+static void test_helper_bounds(void)
+{
+	struct nxb *b = nxb_new("segcopy", NX_TRUST_TRUSTED);
+	nxb_data(b, NULL, 0, 8);
+	uint32_t cp = nxb_helper(b, "copy", 5);
+	nxb_func(b, "c", 5, 1);
+	nxb_emit(b, I_RR(MOV, 3, 0));
+	nxb_emit(b, I_RI(MOVI, 0, NX_SEG_DATA));
+	nxb_emit(b, I_RI(MOVI, 1, 0));
+	nxb_emit(b, I_RI(MOVI, 2, NX_SEG_BUF0));
+	nxb_emit(b, I_RI(MOVI, 4, 8));
+	nxb_emit(b, I_CALL(HCALL, 0, cp, 5));
+	nxb_emit(b, I_MEM(LD64, 0, 1, NX_SEG_DATA, 0));
+	nxb_emit(b, I_RET(0));
+	struct nx_ext *e = ins(b, 0, 1, NULL);
+	OK(e != NULL, "trusted extension copying BUF0 into its data inserted");
+	if (!e)
+		return;
+	uint64_t ctx = 0, x = 8, junk[4] = { 0 };
+	memset(big, 0, sizeof big);
+	big[8] = 0x77;
+	struct nx_env narrow = env_with(&ctx, 16);
+	narrow.seg[NX_SEG_DATA] = (struct nx_seg){ (uint8_t *)junk, 1, 1 };
+	struct nx_result r;
+	nx_run(e, 0, &narrow, &x, 1, &r);
+	OK(r.fault == NX_FAULT_NONE && r.value == 0x77 && junk[0] == 0,
+	   "unchecked copy inside 16 bytes of BUF0 lands in the extension's own data, not env's");
+	x = 9;
+	nx_run(e, 0, &narrow, &x, 1, &r);
+	OK(r.fault == NX_FAULT_HELPER && r.insn == 5, "unchecked copy past 16 bytes of BUF0: fault HELPER at the HCALL");
+	nx_remove(e);
+}
+
+/* One attachment list per hook: counts and fires never mix hooks. */
+static void test_hook_lists(void)
+{
+	struct nx_result last = { .value = 99, .fault = NX_FAULT_FUEL };
+	struct nx_env env = { 0 };
+	OK(nx_fire(NX_HOOK_TRAP, 0, &env, &last) == NX_RET_DEFAULT && last.value == 0 && last.fault == NX_FAULT_NONE,
+	   "firing a hook with nothing attached returns the default and clears *last");
+	struct nxb *b = nxb_new("hk_trap", NX_TRUST_UNTRUSTED);
+	uint32_t f = nxb_func(b, "t", 1, 0);
+	nxb_emit(b, I_RI(MOVI, 0, 7));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_TRAP, 0, f, 0);
+	struct nx_ext *t = ins(b, 1, 0, NULL);
+	b = nxb_new("hk_irq", NX_TRUST_UNTRUSTED);
+	f = nxb_func(b, "i", 1, 0);
+	nxb_emit(b, I_RI(MOVI, 0, 3));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_IRQ, 40, f, 0);
+	struct nx_ext *i = ins(b, 1, 0, NULL);
+	OK(t && i && nx_hook_attached(NX_HOOK_TRAP, 0) == 1 && nx_hook_attached(NX_HOOK_IRQ, 40) == 1 &&
+	   nx_hook_attached(NX_HOOK_IRQ, 41) == 0 && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 0 &&
+	   nx_hook_attached((enum nx_hook_id)NX_HOOK_COUNT, 0) == 0,
+	   "attachment counts are per (hook, arg); an unknown hook has none");
+	OK(nx_fire(NX_HOOK_TRAP, 0, &env, &last) == 7 && nx_fire(NX_HOOK_IRQ, 40, &env, &last) == 3 &&
+	   nx_fire(NX_HOOK_IRQ, 41, &env, &last) == NX_RET_DEFAULT &&
+	   nx_fire((enum nx_hook_id)NX_HOOK_COUNT, 0, &env, &last) == NX_RET_DEFAULT,
+	   "each hook fires its own extensions only");
+	nx_remove(t);
+	OK(nx_hook_attached(NX_HOOK_TRAP, 0) == 0 && nx_hook_attached(NX_HOOK_IRQ, 40) == 1,
+	   "removing one extension detaches it from its hook alone");
+	nx_remove(i);
+}
+
+int main(void)
+{
+	TAP_PLAN(14);
+	test_xcall_limits();
+	test_helper_bounds();
+	test_hook_lists();
+	nx_run_cache_drain();
+	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
+	return 0;
+}
