@@ -50,8 +50,8 @@ BOOT_PARAM_UINT(net_drop, net_drop, 0, 1000000);
 
 #define NET_WIN       16
 #define NET_EP_SLOTS  8
-#define NET_RTO_NS    (20ull * 1000 * 1000)
-#define NET_RETRY_MAX 1000                     /* 20 s of silence */
+#define NET_RTO_NS    (10ull * 1000 * 1000)
+#define NET_RETRY_MAX 2000                     /* 20 s of silence */
 #define NET_FLUSH_MAX (30ull * 1000 * 1000 * 1000)
 
 struct txslot { uint16_t len; uint8_t frame[NET_FRAME_MAX]; };
