@@ -405,8 +405,19 @@ L_VADD64: {
 	CNT(len * m);
 	uint8_t *dst = rs->base[pc->c] + d0;
 	const uint8_t *src = rs->base[ss] + s0;
-	uint64_t xv = 0, yv = 0, zv = 0;
-	for (uint64_t j = 0, span = m << 3; j != span; j += 8) {
+	uint64_t xv = 0, yv = 0, zv = 0, j = 0, span = m << 3;
+	/* two elements a step, each loaded after the previous store (the
+	 * segments may overlap) */
+	for (; span - j >= 16; j += 16) {
+		xv = *(nx_u64u *)(dst + j);
+		yv = *(const nx_u64u *)(src + j);
+		*(nx_u64u *)(dst + j) = xv + yv;
+		xv = *(nx_u64u *)(dst + j + 8);
+		yv = *(const nx_u64u *)(src + j + 8);
+		zv = xv + yv;
+		*(nx_u64u *)(dst + j + 8) = zv;
+	}
+	if (j != span) {
 		xv = *(nx_u64u *)(dst + j);
 		yv = *(const nx_u64u *)(src + j);
 		zv = xv + yv;
