@@ -143,19 +143,24 @@ void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 /* Counters: runs may be concurrent (one extension on several CPUs' hooks),
  * so adds are atomic but relaxed; VM instructions are counted only by the
  * counting set, so the other sets skip that add. */
-static void stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
+static void stats_fault(struct nx_ext *ext, enum nx_fault f, uint32_t func, uint32_t insn)
 {
-	__atomic_fetch_add(&ext->st.runs, 1, __ATOMIC_RELAXED);
-	if (insns)
-		__atomic_fetch_add(&ext->st.insns, insns, __ATOMIC_RELAXED);
-	if (f == NX_FAULT_NONE)
-		return;
 	__atomic_fetch_add(&ext->st.faults, 1, __ATOMIC_RELAXED);
 	if (f == NX_FAULT_FUEL)
 		__atomic_fetch_add(&ext->st.aborted_fuel, 1, __ATOMIC_RELAXED);
 	ext->st.last_fault = f;
 	ext->st.last_func = func;
 	ext->st.last_insn = insn;
+}
+
+/* Inline: a run without a fault pays one relaxed add. */
+static inline void stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
+{
+	__atomic_fetch_add(&ext->st.runs, 1, __ATOMIC_RELAXED);
+	if (insns)
+		__atomic_fetch_add(&ext->st.insns, insns, __ATOMIC_RELAXED);
+	if (f != NX_FAULT_NONE)
+		stats_fault(ext, f, func, insn);
 }
 
 /* A run holds the extension: remove() sees inflight and refuses. */
