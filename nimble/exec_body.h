@@ -327,6 +327,33 @@ L_##name: { \
 	SKIP(len); }
 	LDBE(LDBE16, 2, 1, 4)
 	LDBE(LDBE32, 4, 2, 10)
+	/*
+	 * MASKNE32 when the registers do not interfere (b is neither a nor d,
+	 * v is not a, d is not t): the base, the mask and both loaded values
+	 * stay in locals instead of being read back from r[].  Writes keep the
+	 * plain order (a, d, then t) and a and d are written before the second
+	 * load can fault.
+	 */
+L_MASKNE32_NA: {
+	uint64_t yk = pc->y.k, base = RB, off = base + (uint64_t)IMM;
+	CNT(1);
+	CHK(off < rs->lim[2][pc->c], NX_FAULT_OOB_LOAD);
+	const uint8_t *seg = rs->base[pc->c];
+	uint64_t l1 = *(const nx_u32u *)(seg + off), x = l1 & r[yk & 0xff];
+	RA = l1;
+	RDD = x;
+	off = base + (uint64_t)(int64_t)(int32_t)(uint32_t)(yk >> 32);
+	CNT(2);
+	CHK_AT(off < rs->lim[2][pc->c], NX_FAULT_OOB_LOAD, 2);
+	uint64_t l2 = *(const nx_u32u *)(seg + off);
+	r[(yk >> 8) & 0xff] = l2;
+	CNT(1);
+	if (x != l2) {
+		pc = pc->x.t;
+		DISPATCH;
+	}
+	SKIP(4);
+}
 	SHLI_LOAD(SHLI_LD8,   nx_u8u, 0)
 	SHLI_LOAD(SHLI_LD16,  nx_u16u, 1)
 	SHLI_LOAD(SHLI_LD32,  nx_u32u, 2)

@@ -70,6 +70,7 @@ static void translate_one(struct nx_ext *e, const void *const *lab, uint32_t i)
  *   ADDI_JLTUI_B ADDI a,b,imm; JLTUI c,k,->backward
  *   ADD_LOOP    ADD a,b,c; ADDI i,i,J; JLTU i,n,->ADD
  *   MASKNE32    LD32 a,seg[b+K1]; AND d,a,v; LD32 t,seg[b+K2]; JNE d,t,->forward
+ *               (MASKNE32_NA when b is not a or d, v is not a, d is not t)
  *   LDBE16/32   LD8 a,seg[b+K]; SHLI a,a,8(N-1); N-1 times: LD8 t,seg[b+K+j];
  *               [SHLI t,t,8(N-1-j);] OR a,a,t   (a big-endian field)
  *   ARGMAX_*    SHLI t,i,k; LDS32|LD64 p,seg[t+K]; JLES p,bp,+2; MOV bp,p;
@@ -229,11 +230,12 @@ static int fuse_maskne(struct nx_ext *e, const struct nx_fn *f, uint32_t i, cons
 		return 0;
 	const uint64_t *w = &e->code[i];
 	unsigned a = NX_INSN_A(w[0]), p = NX_INSN_B(w[1]), v = p == a ? NX_INSN_C(w[1]) : p;
+	unsigned b = NX_INSN_B(w[0]), d = NX_INSN_A(w[1]), t = NX_INSN_A(w[2]);
 	struct nx_cell *c = &e->cells[i];
-	c->h = lab[NX_H_MASKNE32];
-	c->d = (uint8_t)NX_INSN_A(w[1]);
+	c->h = lab[b != a && b != d && v != a && d != t ? NX_H_MASKNE32_NA : NX_H_MASKNE32];
+	c->d = (uint8_t)d;
 	c->x.t = e->cells[i + 3].x.t;
-	c->y.k = (int64_t)(v | NX_INSN_A(w[2]) << 8 | (uint64_t)(uint32_t)NX_INSN_IMM(w[2]) << 32);
+	c->y.k = (int64_t)(v | t << 8 | (uint64_t)(uint32_t)NX_INSN_IMM(w[2]) << 32);
 	return 1;
 }
 

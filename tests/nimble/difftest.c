@@ -337,7 +337,7 @@ static int protection_fault(enum nx_fault f)
 /* How many cells of e use each superinstruction (checked set). */
 static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *shli_ld, long *addi_j, long *mask,
 			long *shli_mask, long *argmax32, long *argmax64, long *be16, long *be32,
-			long *add_loop)
+			long *add_loop, long *mask_na)
 {
 	const void *const *lab = nx_labels(NX_SET_CHECKED);
 	for (uint32_t i = 0; i < e->ncode; i++) {
@@ -350,7 +350,9 @@ static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *sh
 			*addi_j += h == lab[k];
 		*addi_j += h == lab[NX_H_ADDI_CALL] || h == lab[NX_H_ADDI_JLTUI_B];
 		*mask += h == lab[NX_H_MASKNE32];
-		*shli_mask += h == lab[NX_H_MASKNE32] && i > 0 && e->cells[i - 1].h == lab[NX_OP_SHLI];
+		*mask_na += h == lab[NX_H_MASKNE32_NA];
+		*shli_mask += (h == lab[NX_H_MASKNE32] || h == lab[NX_H_MASKNE32_NA]) && i > 0 &&
+			      e->cells[i - 1].h == lab[NX_OP_SHLI];
 		*argmax32 += h == lab[NX_H_ARGMAX_LDS32];
 		*argmax64 += h == lab[NX_H_ARGMAX_LD64];
 		*be16 += h == lab[NX_H_LDBE16];
@@ -368,7 +370,7 @@ int main(int argc, char **argv)
 	nx_host_trace = 0;
 	long static_oob = 0, bad_checked = 0, bad_unchecked = 0, bad_count = 0, gen_fail = 0, unchecked_runs = 0;
 	long vsum = 0, vadd = 0, shli_ld = 0, addi_j = 0, mask = 0, shli_mask = 0, argmax32 = 0, argmax64 = 0;
-	long be16 = 0, be32 = 0, add_loop = 0;
+	long be16 = 0, be32 = 0, add_loop = 0, mask_na = 0;
 	uint64_t seen = 0, total_insns = 0;
 	TAP_PLAN(7);
 	for (long p = 0; p < nprog; p++) {
@@ -378,7 +380,7 @@ int main(int argc, char **argv)
 			gen_fail++;
 			continue;
 		}
-		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j, &mask, &shli_mask, &argmax32, &argmax64, &be16, &be32, &add_loop);
+		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j, &mask, &shli_mask, &argmax32, &argmax64, &be16, &be32, &add_loop, &mask_na);
 		struct world init, w[NMODES];
 		world_init(&init, e, rnd());
 		uint64_t args[2] = { rnd() % 16, rnd() };
@@ -428,11 +430,11 @@ int main(int argc, char **argv)
 	OK(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
 	   (unsigned long long)seen);
 	OK(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10 && mask > 10 && shli_mask > 10 &&
-			    argmax32 > 10 && argmax64 > 10 && be16 > 10 && be32 > 10 && add_loop > 10),
+			    argmax32 > 10 && argmax64 > 10 && be16 > 10 && be32 > 10 && add_loop > 10 && mask_na > 10),
 	   "superinstructions were fused and compared: VSUM64 %ld, VADD64 %ld, SHLI_LD* %ld, "
-	   "ADDI_J*_B and ADDI_CALL %ld, MASKNE32 %ld (%ld after a plain SHLI), ARGMAX_LDS32 %ld, "
-	   "ARGMAX_LD64 %ld, LDBE16 %ld, LDBE32 %ld, ADD_LOOP %ld cells", vsum, vadd, shli_ld, addi_j, mask, shli_mask,
-	   argmax32, argmax64, be16, be32, add_loop);
+	   "ADDI_J*_B and ADDI_CALL %ld, MASKNE32 %ld, MASKNE32_NA %ld (%ld after a plain SHLI), "
+	   "ARGMAX_LDS32 %ld, ARGMAX_LD64 %ld, LDBE16 %ld, LDBE32 %ld, ADD_LOOP %ld cells", vsum, vadd, shli_ld,
+	   addi_j, mask, mask_na, shli_mask, argmax32, argmax64, be16, be32, add_loop);
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;
