@@ -427,8 +427,9 @@ static int zero_forward(const struct nx_ext *e, const struct nx_fn *f, uint64_t 
 }
 
 /* Backward liveness of f given what its own callers observe; adds to the
- * obs of every function f calls.  Returns 0 if it does not settle. */
-static int zero_backward(const struct nx_ext *e, uint32_t fi, uint64_t *st, struct zfn *zf)
+ * obs of every function f calls (*grew set if any changed).  Returns 0 if
+ * it does not settle. */
+static int zero_backward(const struct nx_ext *e, uint32_t fi, uint64_t *st, struct zfn *zf, int *grew)
 {
 	const struct nx_fn *f = &e->fn[fi];
 	for (uint32_t k = 0; k < f->len; k++)
@@ -458,12 +459,15 @@ static int zero_backward(const struct nx_ext *e, uint32_t fi, uint64_t *st, stru
 			continue;
 		unsigned a = NX_INSN_A(w);
 		struct zfn *g = &zf[NX_INSN_IMM(w)];
-		uint64_t out = k + 1 < f->len ? st[k + 1] : 0;
-		g->obs |= out >> a;
+		uint64_t out = k + 1 < f->len ? st[k + 1] : 0, obs = g->obs | out >> a;
+		int far = g->far;
 		if (zf[fi].far) {
-			g->obs |= a ? ~0ull << (64 - a) : 0;
-			g->far = 1;
+			obs |= a ? ~0ull << (64 - a) : 0;
+			far = 1;
 		}
+		*grew |= obs != g->obs || far != g->far;
+		g->obs = obs;
+		g->far = far;
 	}
 	return 1;
 }
@@ -479,15 +483,11 @@ static int zero_analyse(const struct nx_ext *e, struct zfn *zf, uint64_t *st)
 		zf[e->exports[k].func].far = 1;
 	}
 	for (unsigned round = 0; round < ZMAX_ROUNDS; round++) {
-		uint64_t before = 0, after = 0;
+		int grew = 0;
 		for (uint32_t fi = 0; fi < e->nfn; fi++)
-			before += (uint64_t)__builtin_popcountll(zf[fi].obs) + (uint64_t)zf[fi].far;
-		for (uint32_t fi = 0; fi < e->nfn; fi++)
-			if (!zero_backward(e, fi, st, zf))
+			if (!zero_backward(e, fi, st, zf, &grew))
 				return 0;
-		for (uint32_t fi = 0; fi < e->nfn; fi++)
-			after += (uint64_t)__builtin_popcountll(zf[fi].obs) + (uint64_t)zf[fi].far;
-		if (after == before) {
+		if (!grew) {
 			for (uint32_t fi = 0; fi < e->nfn; fi++)
 				zf[fi].need |= zf[fi].exitw & zf[fi].obs;
 			return 1;
