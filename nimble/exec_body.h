@@ -259,13 +259,29 @@ L_ADDI_CALL: CNT(1); RA = RB + (uint64_t)IMM; pc++; goto L_CALL;
 	/*
 	 * A one-statement loop "do { a = b + c; i += J; } while (i < n)"
 	 * (ADD a,b,c; ADDI i,i,J; JLTU i,n -> the ADD) runs in the cell: d = i,
-	 * y.k = n | J << 32.  Registers go through r[] every iteration, so
-	 * any aliasing among a, b, c, i, n behaves as in the plain code; a
-	 * FUEL fault is at the JLTU.
+	 * y.k = n | known << 8 | J << 32.  Registers go through r[] every
+	 * iteration, so any aliasing among a, b, c, i, n behaves as in the
+	 * plain code; a FUEL fault is at the JLTU.  known: a is neither i nor
+	 * n, i is not n and J = 1, so the taken branches are i + 1 < n ?
+	 * n - (i + 1) : 0 (wrapping i + 1, as the plain code) and the checked
+	 * set charges them at once when the fuel suffices.
 	 */
 L_ADD_LOOP: {
-	uint64_t step = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->y.k >> 32);
-	uint64_t *ri = &RDD, *rn = &r[pc->y.k & 0xff];
+	uint64_t yk = (uint64_t)pc->y.k, step = (uint64_t)(int64_t)(int32_t)(uint32_t)(yk >> 32);
+	uint64_t *ri = &RDD, *rn = &r[yk & 0xff];
+#if NX_CHECKED
+	uint64_t i1 = *ri + 1, taken = i1 < *rn ? *rn - i1 : 0;
+	if ((yk & 0x100) && (uint64_t)fuel >= taken) {
+		fuel -= (int64_t)taken;
+		for (;;) {
+			CNT(3);
+			RA = RB + RC;
+			*ri += 1;
+			if (!(*ri < *rn))
+				SKIP(3);
+		}
+	}
+#endif
 	for (;;) {
 		CNT(3);
 		RA = RB + RC;

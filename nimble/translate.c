@@ -301,10 +301,12 @@ static int fuse_add_loop(struct nx_ext *e, const struct nx_fn *f, uint32_t i, co
 	if (NX_INSN_OP(w[0]) != NX_OP_ADD || NX_INSN_OP(w[1]) != NX_OP_ADDI || NX_INSN_B(w[1]) != iv ||
 	    NX_INSN_OP(w[2]) != NX_OP_JLTU || NX_INSN_A(w[2]) != iv || NX_INSN_IMM(w[2]) != -3)
 		return 0;
+	unsigned a = NX_INSN_A(w[0]), n = NX_INSN_B(w[2]);
+	uint64_t known = a != iv && a != n && iv != n && NX_INSN_IMM(w[1]) == 1;   /* trip count */
 	struct nx_cell *c = &e->cells[i];
 	c->h = lab[NX_H_ADD_LOOP];
 	c->d = (uint8_t)iv;
-	c->y.k = (int64_t)(NX_INSN_B(w[2]) | (uint64_t)(uint32_t)NX_INSN_IMM(w[1]) << 32);
+	c->y.k = (int64_t)(n | known << 8 | (uint64_t)(uint32_t)NX_INSN_IMM(w[1]) << 32);
 	return 1;
 }
 

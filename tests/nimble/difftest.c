@@ -337,7 +337,7 @@ static int protection_fault(enum nx_fault f)
 /* How many cells of e use each superinstruction (checked set). */
 static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *shli_ld, long *addi_j, long *mask,
 			long *shli_mask, long *argmax32, long *argmax64, long *be16, long *be32,
-			long *add_loop, long *mask_na)
+			long *add_loop, long *add_known, long *mask_na)
 {
 	const void *const *lab = nx_labels(NX_SET_CHECKED);
 	for (uint32_t i = 0; i < e->ncode; i++) {
@@ -358,6 +358,7 @@ static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *sh
 		*be16 += h == lab[NX_H_LDBE16];
 		*be32 += h == lab[NX_H_LDBE32];
 		*add_loop += h == lab[NX_H_ADD_LOOP];
+		*add_known += h == lab[NX_H_ADD_LOOP] && (e->cells[i].y.k & 0x100);
 	}
 }
 
@@ -370,7 +371,7 @@ int main(int argc, char **argv)
 	nx_host_trace = 0;
 	long static_oob = 0, bad_checked = 0, bad_unchecked = 0, bad_count = 0, gen_fail = 0, unchecked_runs = 0;
 	long vsum = 0, vadd = 0, shli_ld = 0, addi_j = 0, mask = 0, shli_mask = 0, argmax32 = 0, argmax64 = 0;
-	long be16 = 0, be32 = 0, add_loop = 0, mask_na = 0;
+	long be16 = 0, be32 = 0, add_loop = 0, add_known = 0, mask_na = 0;
 	uint64_t seen = 0, total_insns = 0;
 	TAP_PLAN(7);
 	for (long p = 0; p < nprog; p++) {
@@ -380,7 +381,7 @@ int main(int argc, char **argv)
 			gen_fail++;
 			continue;
 		}
-		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j, &mask, &shli_mask, &argmax32, &argmax64, &be16, &be32, &add_loop, &mask_na);
+		count_fused(e, &vsum, &vadd, &shli_ld, &addi_j, &mask, &shli_mask, &argmax32, &argmax64, &be16, &be32, &add_loop, &add_known, &mask_na);
 		struct world init, w[NMODES];
 		world_init(&init, e, rnd());
 		uint64_t args[2] = { rnd() % 16, rnd() };
@@ -430,11 +431,12 @@ int main(int argc, char **argv)
 	OK(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
 	   (unsigned long long)seen);
 	OK(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10 && mask > 10 && shli_mask > 10 &&
-			    argmax32 > 10 && argmax64 > 10 && be16 > 10 && be32 > 10 && add_loop > 10 && mask_na > 10),
+			    argmax32 > 10 && argmax64 > 10 && be16 > 10 && be32 > 10 && add_loop > 10 && add_known > 10 &&
+			    mask_na > 10),
 	   "superinstructions were fused and compared: VSUM64 %ld, VADD64 %ld, SHLI_LD* %ld, "
 	   "ADDI_J*_B and ADDI_CALL %ld, MASKNE32 %ld, MASKNE32_NA %ld (%ld after a plain SHLI), "
-	   "ARGMAX_LDS32 %ld, ARGMAX_LD64 %ld, LDBE16 %ld, LDBE32 %ld, ADD_LOOP %ld cells", vsum, vadd, shli_ld,
-	   addi_j, mask, mask_na, shli_mask, argmax32, argmax64, be16, be32, add_loop);
+	   "ARGMAX_LDS32 %ld, ARGMAX_LD64 %ld, LDBE16 %ld, LDBE32 %ld, ADD_LOOP %ld (%ld with a known trip count) cells", vsum, vadd,
+	   shli_ld, addi_j, mask, mask_na, shli_mask, argmax32, argmax64, be16, be32, add_loop, add_known);
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;
