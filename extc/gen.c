@@ -582,16 +582,23 @@ static int cmp_imm(int *op, uint64_t *v, int uns)
 	return fits32(*v);
 }
 
+/* A comparison with a constant on the left is the mirrored one with it on
+ * the right, where the immediate instruction forms can take it. */
+static void constant_right(struct expr **a, struct expr **b, int *op)
+{
+	if ((*a)->kind == E_NUM) {
+		struct expr *t = *a;
+		*a = *b;
+		*b = t;
+		*op = mirror(*op);
+	}
+}
+
 static void gen_compare(struct gen *g, struct expr *e, int dst)
 {
 	struct expr *a = e->a, *b = e->b;
 	int op = e->op, uns = cmp_unsigned(e);
-	if (a->kind == E_NUM) {
-		struct expr *t = a;
-		a = b;
-		b = t;
-		op = mirror(op);
-	}
+	constant_right(&a, &b, &op);
 	uint64_t v = b->kind == E_NUM ? b->val : 0;
 	if (b->kind == E_NUM && cmp_imm(&op, &v, uns)) {
 		static const int si[] = { NX_OP_SLTSI, NX_OP_SGTSI }, ui[] = { NX_OP_SLTUI, NX_OP_SGTUI };
@@ -698,12 +705,7 @@ static void gen_jcmp(struct gen *g, struct expr *e, int jump_if, int label)
 {
 	struct expr *a = e->a, *b = e->b;
 	int op = jump_if ? e->op : negate(e->op), uns = cmp_unsigned(e);
-	if (a->kind == E_NUM) {
-		struct expr *t = a;
-		a = b;
-		b = t;
-		op = mirror(op);
-	}
+	constant_right(&a, &b, &op);
 	uint64_t v = b->kind == E_NUM ? b->val : 0;
 	if (b->kind == E_NUM && cmp_imm(&op, &v, uns)) {
 		int o;
