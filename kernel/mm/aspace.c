@@ -83,6 +83,11 @@ static uint64_t *leaf(struct aspace *as, uint64_t v, uint64_t pagesz, int alloc)
 	return t ? &t[idx(v, stop)] : NULL;
 }
 
+uint64_t *aspace_leaf_locked(struct aspace *as, uint64_t v, uint64_t pagesz)
+{
+	return leaf(as, v, pagesz, 0);
+}
+
 uint64_t aspace_translate(struct aspace *as, uint64_t v, uint64_t *pte)
 {
 	uint64_t *t = as->pml4;
@@ -289,7 +294,9 @@ static int region_add_locked(struct aspace *as, uint64_t start, uint64_t extent,
 	name_copy(r->name, name);
 	if (name_eq(r->name, "heap")) {
 		as->brk_lo = as->brk = r->start;
-		as->mmap_lo = r->end;
+		as->mmap_lo = as->heap_end = r->end;
+		as->heap_pagesz = pagesz;
+		as->mmap_holes = 0;
 	}
 	return 0;
 }
@@ -346,7 +353,7 @@ static int map_checked_locked(struct aspace *as, struct aspace_region *r, uint64
 {
 	for (uint64_t off = 0; off < extent; off += r->pagesz) {
 		uint64_t *e = leaf(as, start + off, r->pagesz, 0);
-		if (e && (*e & PTE_P)) {
+		if (e && *e) {   /* present, or kept by munmap for the heap to reuse */
 			kerr("aspace_map_pmem: 0x%llx in region '%s' is already mapped",
 			     (unsigned long long)(start + off), r->name);
 			return -LWK_EEXIST;
@@ -442,4 +449,97 @@ int aspace_user_ok(struct aspace *as, uint64_t v, uint64_t len, int write)
 			return 0;
 	}
 	return 1;
+}
+
+/* ---- taking things apart ---- */
+
+/* Clear every leaf of r (their tables stay until the aspace goes). */
+static void region_unmap_locked(struct aspace *as, const struct aspace_region *r)
+{
+	if (r->flags & LWK_VM_SMARTMAP) {
+		for (uint64_t v = r->start; v < r->end; v += LWK_SMARTMAP_SLOT)
+			as->pml4[v >> SLOT_SHIFT] = 0;
+		return;
+	}
+	for (uint64_t v = r->start; v < r->end; v += r->pagesz) {
+		uint64_t *e = leaf(as, v, r->pagesz, 0);
+		if (e)
+			*e = 0;
+	}
+}
+
+int aspace_del_region(uint32_t id, uint64_t start, uint64_t extent)
+{
+	int rc = -LWK_EINVAL;
+	uint64_t cr3 = 0;
+	aspace_md_lock();
+	struct aspace *as = find_locked(id);
+	int i = 0;
+	if (!as || as->dying) {
+		kerr("aspace_del_region: no aspace %u", id);
+		rc = -LWK_ENOENT;
+		goto out;
+	}
+	while (i < as->nregions && (as->region[i].start != start ||
+				    as->region[i].end - as->region[i].start != extent))
+		i++;
+	if (i == as->nregions) {
+		kerr("aspace_del_region: aspace %u has no region [0x%llx, +0x%llx)", id,
+		     (unsigned long long)start, (unsigned long long)extent);
+		goto out;
+	}
+	struct aspace_region r = as->region[i];
+	region_unmap_locked(as, &r);
+	if (r.start == as->brk_lo && as->heap_end == r.end)
+		as->brk_lo = as->brk = as->mmap_lo = as->heap_end = as->heap_pagesz =
+			as->mmap_holes = 0;
+	for (as->nregions--; i < as->nregions; i++)
+		as->region[i] = as->region[i + 1];
+	if (r.flags & LWK_VM_SMARTMAP) {
+		struct aspace *src = find_locked(r.smartmap_src);
+		if (src)
+			put_locked(src);
+	}
+	cr3 = as->cr3;
+	rc = 0;
+out:
+	aspace_md_unlock();
+	if (cr3)
+		aspace_md_flush(cr3);
+	return rc;
+}
+
+/* Does entry e at `level` (3 = a top-level entry, 0 = a 4 KiB leaf), or
+ * any entry below it, refer to memory in [pa, end)?  A leaf counts even
+ * with its present bit clear: the heap may make it present again. */
+static int refers(uint64_t e, int level, uint64_t pa, uint64_t end)
+{
+	if (!e)
+		return 0;
+	if (level == 0 || (level == 1 && (e & PTE_PS))) {
+		uint64_t size = level ? LWK_PAGE_2M : LWK_PAGE_4K, a = e & PTE_ADDR & ~(size - 1);
+		return a < end && pa < a + size;
+	}
+	if (!(e & PTE_P))
+		return 0;
+	const uint64_t *t = aspace_md_va(e & PTE_ADDR);
+	for (int i = 0; i < 512; i++)
+		if (refers(t[i], level - 1, pa, end))
+			return 1;
+	return 0;
+}
+
+int aspace_pmem_mapped(uint64_t pa, uint64_t len)
+{
+	int found = 0;
+	aspace_md_lock();
+	/* Every live aspace, dying ones too (a SMARTMAP may still show them);
+	 * SMARTMAP slots are skipped: they are their source's own tables. */
+	for (int i = 0; i < ASPACE_MAX && !found; i++) {
+		struct aspace *as = &aspaces[i];
+		for (unsigned s = 0; as->id && s < USER_SLOTS && !found; s++)
+			found = !slot_is_smartmap(as, s) && refers(as->pml4[s], 3, pa, pa + len);
+	}
+	aspace_md_unlock();
+	return found;
 }

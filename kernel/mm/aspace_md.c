@@ -11,6 +11,8 @@
 #include <lwk/kfmt.h>
 #include <lwk/printk.h>
 #include <lwk/spinlock.h>
+#include <lwk/smp.h>
+#include <lwk/task.h>
 #include <lwk/string.h>
 #include <arch/cpu.h>
 #include <arch/page.h>
@@ -62,6 +64,27 @@ void aspace_md_lock(void)
 }
 
 void aspace_md_unlock(void) { spin_unlock_irqrestore(&lock, lock_flags); }
+
+/*
+ * A CPU can hold stale entries of cr3 only while cr3 is loaded: loading
+ * another CR3 (without PCIDs) drops every non-global entry, and user
+ * pages are never global.  CR3 follows the current task (task.c), so
+ * flush each CPU whose current task is in that aspace.  One that
+ * switches to it after the check loads CR3 then, which flushes.
+ */
+void aspace_md_flush(uint64_t cr3)
+{
+	uint32_t mask = 0;
+	for (unsigned i = 0; i < ncpus; i++) {
+		struct task *t = __atomic_load_n(&cpus[i].current, __ATOMIC_ACQUIRE);
+		struct aspace *as = t ? t->as : NULL;
+		if (as && as->cr3 == cr3)
+			mask |= 1u << i;
+	}
+	if (read_cr3() == cr3)
+		mask |= 1u << this_cpu()->id;
+	smp_tlb_flush(mask);
+}
 
 void kerr(const char *fmt, ...)
 {

@@ -1,12 +1,14 @@
 /*
  * The Linux calls a static program needs (numbers and semantics from
- * Linux x86-64).  The heap is the aspace's region named "heap", mapped by
- * the PCT before the task starts: brk grows up from its bottom and
- * anonymous mmap carves from its top, so neither ever maps memory.
+ * Linux x86-64).  brk, mmap and munmap work in the aspace's region named
+ * "heap", mapped by the PCT before the task starts (kernel/mm/heap.c):
+ * brk grows up from its bottom, anonymous mmap takes pages at its top,
+ * and neither allocates physical memory.
  */
 #include <lwk/syscall.h>
 #include <lwk/task.h>
 #include <lwk/aspace.h>
+#include <lwk/heap.h>
 #include <lwk/apic.h>
 #include <lwk/printk.h>
 #include <lwk/string.h>
@@ -42,42 +44,30 @@ long sys_gettid(void) { return task_current()->tid; }
 
 long sys_brk(long addr)
 {
-	struct aspace *as = task_current()->as;
-	uint64_t a = (uint64_t)addr;
-	if (a < as->brk_lo || a > as->mmap_lo)
-		return as->brk;        /* Linux: the unchanged break means failure */
-	if (a > as->brk)
-		memset((void *)as->brk, 0, a - as->brk);
-	as->brk = a;
-	return a;
+	return (long)heap_brk(task_current()->as, (uint64_t)addr);
 }
 
 long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 {
-	struct aspace *as = task_current()->as;
+	uint64_t at;
 	(void)prot;
 	if (!(flags & LWK_MAP_ANONYMOUS) || (flags & LWK_MAP_FIXED) || fd != -1 || off || addr)
 		return -LWK_EINVAL;    /* only fresh anonymous memory, placed by us */
-	if (len <= 0 || (uint64_t)len > as->mmap_lo)
+	if (len <= 0)
 		return -LWK_EINVAL;
-	uint64_t size = ((uint64_t)len + 4095) & ~4095ull;
-	if (as->mmap_lo - as->brk < size)
-		return -LWK_ENOMEM;
-	as->mmap_lo -= size;
-	memset((void *)as->mmap_lo, 0, size);
-	return as->mmap_lo;
+	int rc = heap_mmap(task_current()->as, (uint64_t)len, &at);
+	return rc ? rc : (long)at;
 }
 
+/* Linux's EINVAL for a misaligned address, len 0 and a range beyond user
+ * space; stricter than Linux, also for a range that is not wholly
+ * mmap'd memory (text, stack, brk, or pages already unmapped). */
 long sys_munmap(long addr, long len)
 {
-	struct aspace *as = task_current()->as;
-	const struct aspace_region *heap = aspace_region_of(as, as->mmap_lo);
-	uint64_t a = addr, size = ((uint64_t)len + 4095) & ~4095ull;
-	if ((a & 4095) || len <= 0 || !heap || a < as->mmap_lo || size > heap->end - a)
+	uint64_t a = (uint64_t)addr, n = (uint64_t)len;
+	if ((a & (LWK_PAGE_4K - 1)) || n == 0 || a >= LWK_USER_TOP || n > LWK_USER_TOP - a)
 		return -LWK_EINVAL;
-	if (a == as->mmap_lo)
-		as->mmap_lo += size;   /* the lowest mapping goes back; others stay reserved */
-	return 0;
+	return heap_munmap(task_current()->as, a, n);
 }
 
 long sys_clock_gettime(long clk, long ts)

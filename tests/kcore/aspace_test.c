@@ -1,8 +1,8 @@
 /*
  * Host test of kernel/mm/aspace.c: regions, overlap and alignment errors,
  * 4 KiB and 2 MiB mappings, the UMEM rule, the shared kernel half,
- * SMARTMAP, user-pointer checks, and that destroy frees every page-table
- * page.  The machine layer is simulated: "physical" addresses are host
+ * SMARTMAP, user-pointer checks, that destroy frees every page-table
+ * page, and taking apart: aspace_del_region and aspace_pmem_mapped.  The machine layer is simulated: "physical" addresses are host
  * addresses of pages from aligned_alloc; UMEM is a fixed fake range.
  */
 #include <stdarg.h>
@@ -35,6 +35,9 @@ int aspace_md_umem_ok(uint64_t pa, uint64_t len) { return pa >= UMEM_LO && pa + 
 const uint64_t *aspace_md_kernel_pml4(void) { return kpml4; }
 void aspace_md_lock(void) {}
 void aspace_md_unlock(void) {}
+static uint64_t flushed_cr3;
+static int flushes;
+void aspace_md_flush(uint64_t cr3) { flushed_cr3 = cr3; flushes++; }
 void kerr(const char *fmt, ...)
 {
 	va_list ap;
@@ -192,14 +195,56 @@ static void test_limits(void)
 	ok(aspace_destroy(extra) == -LWK_ENOENT, "destroying twice is ENOENT");
 }
 
+static void test_teardown(void)
+{
+	uint32_t a, b;
+	aspace_create(0, "a", 1, &a);
+	struct aspace *as = get(a);
+	aspace_add_region(a, 0x400000, 0x4000, RX, LWK_PAGE_4K, "text");
+	aspace_add_region(a, 0x800000, 0x400000, RW, LWK_PAGE_2M, "big");
+	aspace_map_pmem(a, UMEM_LO, 0x400000, 0x4000);
+	aspace_map_pmem(a, UMEM_LO + 0x200000, 0x800000, 0x400000);
+	ok(aspace_pmem_mapped(UMEM_LO, 0x1000) && aspace_pmem_mapped(UMEM_LO + 0x3000, 0x2000) &&
+	   !aspace_pmem_mapped(UMEM_LO + 0x4000, 0x1000),
+	   "pmem_mapped: the 4 KiB pages mapped, not the page after them");
+	ok(aspace_pmem_mapped(UMEM_LO + 0x5ff000, 0x1000) && !aspace_pmem_mapped(UMEM_LO + 0x600000, 0x1000),
+	   "pmem_mapped: inside a 2 MiB page, not after the last");
+	uint64_t *e = aspace_leaf_locked(as, 0x401000, LWK_PAGE_4K);
+	*e &= ~PTE_P;     /* as heap.c's munmap does */
+	ok(aspace_translate(as, 0x401000, NULL) == 0 && aspace_pmem_mapped(UMEM_LO + 0x1000, 0x1000),
+	   "a leaf with its present bit cleared still holds its memory");
+	ok(aspace_map_pmem(a, UMEM_LO + 0x10000, 0x401000, 0x1000) == -LWK_EEXIST,
+	   "mapping over such a leaf is EEXIST");
+	ok(aspace_del_region(a, 0x400000, 0x2000) == -LWK_EINVAL && err_has("no region"),
+	   "del_region with other bounds than the region's: EINVAL");
+	ok(aspace_del_region(999, 0x400000, 0x4000) == -LWK_ENOENT, "del_region of no aspace: ENOENT");
+	flushes = 0;
+	ok(aspace_del_region(a, 0x400000, 0x4000) == 0 && as->nregions == 1 &&
+	   aspace_translate(as, 0x400000, NULL) == 0 && !aspace_pmem_mapped(UMEM_LO, 0x4000) &&
+	   flushes == 1 && flushed_cr3 == as->cr3,
+	   "del_region unmaps every page, frees the slot and flushes the aspace's TLBs");
+	ok(aspace_add_region(a, 0x400000, 0x4000, RX, LWK_PAGE_4K, "text") == 0 &&
+	   aspace_map_pmem(a, UMEM_LO, 0x400000, 0x4000) == 0, "the range can be added and mapped again");
+	aspace_create(0, "b", 1, &b);
+	ok(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0 && aspace_destroy(a) == 0 &&
+	   aspace_count() == 2 && aspace_pmem_mapped(UMEM_LO, 0x1000),
+	   "a destroyed aspace another one SMARTMAPs keeps its memory mapped");
+	ok(aspace_del_region(b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0 && aspace_count() == 1 &&
+	   !aspace_pmem_mapped(UMEM_LO, 0x800000) && get(b)->pml4[1] == 0,
+	   "deleting the SMARTMAP region lets it go: its memory is no longer mapped");
+	aspace_destroy(b);
+	ok(aspace_count() == 0 && pages_live == 0, "every page-table page freed");
+}
+
 int main(void)
 {
 	for (int i = 256; i < 512; i++)
 		kpml4[i] = 0x1000ull * i | PTE_P;
-	printf("1..49\n");
+	printf("1..60\n");
 	test_regions();
 	test_mapping();
 	test_smartmap();
 	test_limits();
+	test_teardown();
 	return 0;
 }

@@ -53,6 +53,51 @@ static void kick_irq(struct trapframe *tf)
 		task_check_killed();   /* exit_group kicks a task out of user mode */
 }
 
+/*
+ * TLB shootdown, usable with interrupts off (syscalls run so).  Each CPU
+ * has a count of flush requests and of the last one it served; a sender
+ * bumps the count, sends the IPI and waits for "served" to reach its
+ * request, serving its own requests meanwhile, so two CPUs flushing
+ * each other at once cannot wait on each other.  A flush reloads CR3,
+ * which drops every non-global (every user) entry.
+ */
+static uint64_t tlb_req[MAX_CPUS], tlb_served[MAX_CPUS];
+
+static void tlb_serve(struct cpu *c)
+{
+	uint64_t r = __atomic_load_n(&tlb_req[c->id], __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&tlb_served[c->id], __ATOMIC_RELAXED) == r)
+		return;
+	write_cr3(read_cr3());
+	__atomic_store_n(&tlb_served[c->id], r, __ATOMIC_RELEASE);
+}
+
+static void tlb_irq(struct trapframe *tf)
+{
+	(void)tf;
+	apic_eoi();
+	tlb_serve(this_cpu());
+}
+
+void smp_tlb_flush(uint32_t cpu_mask)
+{
+	struct cpu *me = this_cpu();
+	uint64_t want[MAX_CPUS];
+	if (cpu_mask & (1u << me->id))
+		write_cr3(read_cr3());
+	for (unsigned i = 0; i < ncpus; i++)
+		if (i != me->id && (cpu_mask & (1u << i))) {
+			want[i] = __atomic_add_fetch(&tlb_req[i], 1, __ATOMIC_ACQ_REL);
+			apic_send_ipi(cpus[i].apic_id, VEC_TLB);
+		}
+	for (unsigned i = 0; i < ncpus; i++)
+		if (i != me->id && (cpu_mask & (1u << i)))
+			while ((int64_t)(__atomic_load_n(&tlb_served[i], __ATOMIC_ACQUIRE) - want[i]) < 0) {
+				tlb_serve(me);
+				cpu_pause();
+			}
+}
+
 int smp_call(unsigned cpu, void (*fn)(void *), void *arg)
 {
 	if (cpu >= ncpus)
@@ -112,6 +157,7 @@ unsigned smp_init(void)
 	bsp->online = 1;
 	trap_register(VEC_XCALL, xcall_irq);
 	trap_register(VEC_KICK, kick_irq);
+	trap_register(VEC_TLB, tlb_irq);
 	unsigned want = fwcfg_cpus();
 	if (want > MAX_CPUS) {
 		printk("smp: QEMU gives %u CPUs, using the first %u\n", want, MAX_CPUS);

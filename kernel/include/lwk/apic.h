@@ -13,6 +13,7 @@
 #define VEC_TEST      0x81   /* free vector the tests raise by self-IPI */
 #define VEC_XCALL     0xf0   /* cross-CPU call                        */
 #define VEC_KICK      0xf1   /* reschedule                            */
+#define VEC_TLB       0xf2   /* TLB shootdown (smp_tlb_flush)         */
 #define VEC_SPURIOUS  0xff
 
 void apic_init_bsp(void);     /* map, calibrate, enable on the boot CPU */

@@ -42,7 +42,11 @@ struct aspace {
 	int dying;                /* destroy requested; freed at refs 0 */
 	uint64_t *pml4;           /* kernel-virtual top-level table    */
 	uint64_t cr3;             /* its physical address              */
-	uint64_t brk_lo, brk, mmap_lo; /* heap: [brk_lo, brk) brk, [mmap_lo, heap end) mmap */
+	/* The heap (kernel/mm/heap.c): the region named "heap", [brk_lo,
+	 * heap_end); brk grows up from brk_lo, anonymous mmap lives in
+	 * [mmap_lo, heap_end), where a page is mapped iff its leaf is present;
+	 * mmap_holes counts the bytes of absent pages there.  All 0: no heap. */
+	uint64_t brk_lo, brk, mmap_lo, heap_end, heap_pagesz, mmap_holes;
 	int nregions;
 	struct aspace_region region[ASPACE_MAX_REGIONS];
 	char name[ASPACE_NAME];
@@ -64,6 +68,17 @@ int aspace_user_ok(struct aspace *as, uint64_t v, uint64_t len, int write);
 /* The region holding v, or NULL. */
 const struct aspace_region *aspace_region_of(struct aspace *as, uint64_t v);
 int aspace_count(void);                    /* live aspaces (tests)  */
+/* Remove the region that is exactly [start, start+extent), unmapping it
+ * (a SMARTMAP region drops its hold on the source): -LWK_ENOENT no such
+ * aspace, -LWK_EINVAL no region with exactly those bounds. */
+int aspace_del_region(uint32_t id, uint64_t start, uint64_t extent);
+/* Does a leaf of any aspace still refer to a page of [pa, pa+len)?
+ * Such memory must not be freed: it would reach two owners. */
+int aspace_pmem_mapped(uint64_t pa, uint64_t len);
+/* The leaf entry for v at pagesz in as, or NULL; present or not (an
+ * entry whose present bit heap.c cleared keeps its address).  Only with
+ * aspace_md_lock() held. */
+uint64_t *aspace_leaf_locked(struct aspace *as, uint64_t v, uint64_t pagesz);
 
 /* ---- supplied by the machine layer ---- */
 void *aspace_md_page_alloc(void);          /* one zeroed 4 KiB page, or NULL */
@@ -74,6 +89,10 @@ int aspace_md_umem_ok(uint64_t pa, uint64_t len); /* all inside allocated UMEM *
 const uint64_t *aspace_md_kernel_pml4(void);
 void aspace_md_lock(void);
 void aspace_md_unlock(void);
+/* Leaves of the aspace whose top-level table is at cr3 were cleared:
+ * flush every CPU's TLB that may hold them.  Without the lock held (it
+ * waits for other CPUs, which may be spinning on it). */
+void aspace_md_flush(uint64_t cr3);
 void kerr(const char *fmt, ...);           /* says what was wrong and where */
 
 #endif /* LWK_ASPACE_H */

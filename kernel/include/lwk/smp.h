@@ -76,6 +76,10 @@ void percpu_set_kernel_stack(struct cpu *c, uint64_t top);
 unsigned smp_init(void);
 /* Run fn(arg) on cpu and wait for it to finish (fn runs in interrupt context). */
 int smp_call(unsigned cpu, void (*fn)(void *), void *arg);
+/* Flush the user TLB entries of every CPU in cpu_mask (bit i = CPU i),
+ * this one included, and wait until they are gone; fine with interrupts
+ * off. */
+void smp_tlb_flush(uint32_t cpu_mask);
 /* Ask cpu to reschedule (a task was queued there). */
 void smp_kick(unsigned cpu);
 
