@@ -2,8 +2,10 @@
  * The PCT: the first user task and the node's policy maker (seed 000).
  * This one does the minimum: it loads each application (a GRUB module
  * named app*), hands it the extension objects on the ISO (the .nx
- * modules) through its heap, starts it, and reports how every task of it
- * ended.  The node powers off when the PCT returns.
+ * modules) through its heap, starts it, reports how every task of it
+ * ended, and then takes it apart: its aspace destroyed and its memory
+ * back in the free UMEM (spawn_free), so that free UMEM ends where it
+ * began.  The node powers off when the PCT returns.
  *
  * The steps are separate functions so that policy (which CPUs an
  * application gets, CPU modes), a name server and fault handling can
@@ -21,10 +23,13 @@ struct app {
 	int tasks_alive;
 };
 
+#define FREE_TRIES 1000   /* x 1 ms: its other tasks' way out (exit_group) */
+
 static struct app apps[MAX_APPS];
 static int napps;
 
-/* A module by index into fresh memory; its size or -errno. */
+/* A module by index into fresh memory (munmap it after use); its size
+ * or -errno. */
 static long module_load(uint32_t i, uint8_t **buf, char name[64])
 {
 	long sz = module_get(i, NULL, 0, name);
@@ -33,6 +38,8 @@ static long module_load(uint32_t i, uint8_t **buf, char name[64])
 	*buf = mmap_anon(sz);
 	return *buf ? module_get(i, *buf, sz, name) : -LWK_ENOMEM;
 }
+
+static void module_unload(uint8_t *buf, long sz) { munmap(buf, (size_t)sz); }
 
 /* Copy every .nx module into the application's heap (pct_abi.h). */
 static void hand_objects(struct app *a)
@@ -53,6 +60,7 @@ static void hand_objects(struct app *a)
 		o->offset = off;
 		o->len = sz;
 		memcpy(a->sp.window + a->sp.heap + off, buf, sz);
+		module_unload(buf, sz);
 		off = (off + sz + 4095) & ~4095ull;
 	}
 }
@@ -75,6 +83,7 @@ static int apps_load(void)
 		strncpy(a->name, name, sizeof a->name - 1);
 		long rc = elf_spawn(img, sz, name, (unsigned)(napps + 1), 0, 0, PCT_ARG_APP,
 				    4ull << 20, &a->sp);
+		module_unload(img, sz);
 		if (rc) {
 			printf("pct: %s did not start: %s\n", name, strerror(rc));
 			continue;
@@ -87,7 +96,25 @@ static int apps_load(void)
 	return napps;
 }
 
-/* Report each end of an application's first task; done when all ended. */
+/* Take an ended application apart; its other tasks may still be on
+ * their way out (EBUSY): wait for them, boundedly. */
+static int app_free(struct app *a)
+{
+	long rc = -LWK_EBUSY;
+	uint32_t as = a->sp.aspace;
+	for (int i = 0; i < FREE_TRIES && rc == -LWK_EBUSY; i++)
+		if ((rc = spawn_free(&a->sp)) == -LWK_EBUSY)
+			nanosleep_ns(1000000);
+	if (rc < 0) {
+		printf("pct: %s: cannot free aspace %u: %s\n", a->name, as, strerror(rc));
+		return 1;
+	}
+	printf("pct: %s: aspace %u destroyed, %ld bytes of UMEM returned\n", a->name, as, rc);
+	return 0;
+}
+
+/* Report each end of an application's first task and free it; done
+ * when all ended. */
 static int pct_serve(void)
 {
 	int bad = 0, left = napps;
@@ -109,6 +136,7 @@ static int pct_serve(void)
 				       a->name, st.tid, st.code, (unsigned long long)st.rip,
 				       (unsigned long long)st.addr);
 			bad += st.kind != LWK_EXIT_NORMAL || st.code != 0;
+			bad += app_free(a);
 			a->tasks_alive = 0;
 			left--;
 		}
@@ -119,11 +147,15 @@ static int pct_serve(void)
 int main(void)
 {
 	printf("pct: node has %ld CPUs\n", cpu_count());
+	long umem = pmem_umem_free();
 	if (apps_load() == 0) {
 		printf("pct: no application modules (app*)\n");
 		return 1;
 	}
 	int bad = pct_serve();
+	long after = pmem_umem_free();
+	printf("pct: free UMEM: %ld bytes before the applications, %ld after\n", umem, after);
+	bad += after != umem;
 	printf("pct: all applications ended, %d with errors\n", bad);
 	return bad ? 1 : 0;
 }

@@ -42,6 +42,8 @@
 #define SYS_module_get       510  /* (index, void *buf, len, char name[64]) -> size    */
 #define SYS_task_setprio     511  /* (tid, prio): seen by sched_pick extensions        */
 #define SYS_cpu_count        512  /* () -> CPUs online                                 */
+#define SYS_pmem_free        513  /* (start, end): allocated UMEM no aspace maps       */
+#define SYS_aspace_del_region 514 /* (id, start, extent): exactly one region            */
 
 /* ---- Nimble calls */
 #define SYS_nx_insert        520  /* (const void *obj, len, struct lwk_nx_error *err) -> handle */

@@ -1,6 +1,7 @@
 /*
  * The LWK calls (seed 002): pmem, aspace, task_create, task_switch_cpus,
- * plus task_wait and module_get for the PCT.  Building address spaces
+ * plus task_wait and module_get for the PCT, and the calls that take an
+ * application apart again (aspace_del_region, pmem_free).  Building address spaces
  * and handing out physical memory is the PCT's job: those calls refuse
  * unprivileged callers with EPERM.  An application may create tasks
  * (threads) in its own aspace only.
@@ -85,10 +86,57 @@ long sys_aspace_create(long name)
 	return rc ? rc : (long)id;
 }
 
+/* Kitten's rule: an aspace that tasks still run in is not destroyed
+ * (EBUSY).  A SMARTMAP of it elsewhere only delays the freeing. */
 long sys_aspace_destroy(long id)
 {
 	int rc = need_pct("aspace_destroy");
-	return rc ? rc : aspace_destroy(id);
+	if (rc)
+		return rc;
+	if (id <= 0 || id > UINT32_MAX) {
+		kerr("aspace_destroy: no aspace %ld", id);
+		return -LWK_ENOENT;
+	}
+	if (task_count_in((uint32_t)id)) {
+		kerr("aspace_destroy: aspace %ld still has %d tasks", id, task_count_in((uint32_t)id));
+		return -LWK_EBUSY;
+	}
+	return aspace_destroy((uint32_t)id);
+}
+
+long sys_aspace_del_region(long id, long start, long extent)
+{
+	int rc = need_pct("aspace_del_region");
+	return rc ? rc : aspace_del_region(id, start, extent);
+}
+
+/*
+ * Only allocated UMEM goes back (never the kernel's memory, a module or
+ * firmware), and only once no aspace maps it: freed memory reaches the
+ * next application, which must not share it with the last.
+ */
+long sys_pmem_free(long start, long end)
+{
+	uint64_t s = (uint64_t)start, e = (uint64_t)end;
+	int rc = need_pct("pmem_free");
+	if (rc)
+		return rc;
+	if (s >= e || ((s | e) & (PMEM_PAGE_SIZE - 1))) {
+		kerr("pmem_free: [0x%llx, 0x%llx) is not a page-aligned range",
+		     (unsigned long long)s, (unsigned long long)e);
+		return -LWK_EINVAL;
+	}
+	if (!aspace_md_umem_ok(s, e - s)) {
+		kerr("pmem_free: [0x%llx, 0x%llx) is not all allocated UMEM",
+		     (unsigned long long)s, (unsigned long long)e);
+		return -LWK_EINVAL;
+	}
+	if (aspace_pmem_mapped(s, e - s)) {
+		kerr("pmem_free: [0x%llx, 0x%llx) is still mapped in an aspace",
+		     (unsigned long long)s, (unsigned long long)e);
+		return -LWK_EBUSY;
+	}
+	return pmem_free(s, e);
 }
 
 long sys_aspace_add_region(long id, long start, long extent, long flags, long pagesz, long name)

@@ -189,6 +189,16 @@ struct task *task_lookup(uint32_t tid)
 	return t;
 }
 
+int task_count_in(uint32_t aspace_id)
+{
+	int n = 0;
+	unsigned long f = spin_lock_irqsave(&tasks_lock);
+	for (struct task *t = all_tasks; t; t = t->all_next)
+		n += t->as && t->pid == aspace_id;   /* as is dropped when its stack is */
+	spin_unlock_irqrestore(&tasks_lock, f);
+	return n;
+}
+
 int task_live_count(void)
 {
 	int n = 0;

@@ -42,12 +42,17 @@ long futex_wake(volatile uint32_t *addr, uint32_t n);
 
 /* ---- LWK calls */
 long pmem_alloc(uint64_t size, uint64_t align, struct lwk_pmem_region *out);
+long pmem_free(uint64_t start, uint64_t end);
+long pmem_query(const struct lwk_pmem_region *query, struct lwk_pmem_region *out);
+/* Bytes of free UMEM on the node (a sum over pmem_query), or -errno. */
+long pmem_umem_free(void);
 long aspace_create(const char *name);
 long aspace_destroy(uint32_t id);
 long aspace_add_region(uint32_t id, uint64_t start, uint64_t extent, uint32_t flags,
 		       uint64_t pagesz, const char *name);
 long aspace_map_pmem(uint32_t id, uint64_t paddr, uint64_t start, uint64_t extent);
 long aspace_smartmap(uint32_t src, uint32_t dst, uint64_t start, uint64_t extent);
+long aspace_del_region(uint32_t id, uint64_t start, uint64_t extent);
 long task_create(const struct lwk_start_state *st);
 long task_switch_cpus(uint32_t cpu);
 long task_wait(struct lwk_task_status *st);
@@ -65,6 +70,7 @@ long nimble_call(long a0, long a1, void *buf, size_t buf_len, void *aux, size_t 
 long nx_stats(long handle, struct lwk_nx_stats *st);
 
 /* ---- loading programs (the PCT's job; needs its privileges) */
+#define SPAWN_MAX_MEM 16
 struct spawn {
 	uint32_t aspace;          /* the new aspace                          */
 	uint32_t tid;             /* its first task                          */
@@ -72,6 +78,10 @@ struct spawn {
 	                          /* memory (SMARTMAP), at its address 0     */
 	uint64_t heap, heap_size; /* the region named "heap"                 */
 	uint64_t stack_top;
+	/* what spawn_free gives back: every pmem allocation, and where the
+	 * caller's own staging view of it is (0: none) */
+	unsigned nmem;
+	struct { uint64_t start, end, stage; } mem[SPAWN_MAX_MEM];
 };
 /* Build an aspace for the static ELF64 image (every PT_LOAD a region of
  * its own UMEM, then a heap and a stack), SMARTMAP it into the caller at
@@ -80,6 +90,12 @@ struct spawn {
  * or -errno, with a line on stdout naming the step that failed. */
 long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
 	       int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *out);
+/* Undo elf_spawn once the application's tasks have ended: destroy its
+ * aspace, remove the caller's views of it (the SMARTMAP window and the
+ * staging regions) and free its memory.  Returns the bytes freed, or
+ * -errno: -LWK_EBUSY while a task of it still runs (nothing changed: call
+ * again later).  elf_spawn calls it itself when it fails half-way. */
+long spawn_free(struct spawn *sp);
 
 /* ---- output */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

@@ -72,6 +72,24 @@ long pmem_alloc(uint64_t size, uint64_t align, struct lwk_pmem_region *out)
 	return syscall3(SYS_pmem_alloc, size, align, (long)out);
 }
 
+long pmem_free(uint64_t start, uint64_t end) { return syscall2(SYS_pmem_free, start, end); }
+
+long pmem_query(const struct lwk_pmem_region *query, struct lwk_pmem_region *out)
+{
+	return syscall2(SYS_pmem_query, (long)query, (long)out);
+}
+
+long pmem_umem_free(void)
+{
+	struct lwk_pmem_region q = { .end = ~0ull, .type = LWK_PMEM_UMEM }, r;
+	long sum = 0, rc;
+	while ((rc = pmem_query(&q, &r)) == 0) {
+		sum += r.allocated ? 0 : (long)(r.end - r.start);
+		q.start = r.end;
+	}
+	return rc == -LWK_ENOENT ? sum : rc;
+}
+
 long aspace_create(const char *name) { return syscall1(SYS_aspace_create, (long)name); }
 long aspace_destroy(uint32_t id) { return syscall1(SYS_aspace_destroy, id); }
 
@@ -89,6 +107,11 @@ long aspace_map_pmem(uint32_t id, uint64_t paddr, uint64_t start, uint64_t exten
 long aspace_smartmap(uint32_t src, uint32_t dst, uint64_t start, uint64_t extent)
 {
 	return syscall4(SYS_aspace_smartmap, src, dst, start, extent);
+}
+
+long aspace_del_region(uint32_t id, uint64_t start, uint64_t extent)
+{
+	return syscall3(SYS_aspace_del_region, id, start, extent);
 }
 
 long task_create(const struct lwk_start_state *st) { return syscall1(SYS_task_create, (long)st); }

@@ -97,6 +97,7 @@ void sched_timer_irq(void);               /* the LAPIC timer vector */
 void sched_kick_irq(void);                /* the reschedule IPI */
 uint64_t task_kstack_top(const struct task *t);
 int task_live_count(void);                /* tasks not yet reaped */
+int task_count_in(uint32_t aspace_id);    /* tasks still holding that aspace */
 
 /* Futexes: key is (aspace, user address).  timeout_ns 0 = none;
  * ETIMEDOUT, EAGAIN, EFAULT, EINTR (exit_group). */
