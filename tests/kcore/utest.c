@@ -2,7 +2,8 @@
  * User-space tests of the kernel core, run as the PCT (privileged) of the
  * kcore test ISO: every syscall's error paths with bad arguments, user
  * faults contained to their task, futex between threads, migration from
- * user space, the LWK and Nimble calls, and an unprivileged application
+ * user space, the heap (mmap/munmap give memory back), the LWK and Nimble
+ * calls, taking an aspace apart and freeing its memory, and an unprivileged application
  * (this same program, started again by elf_spawn with arg0 = CHILD) that
  * must be refused the PCT's calls and trusted extensions.  TAP on the
  * console; exit status 0 when every test passed.
@@ -23,9 +24,11 @@ static uint8_t *modbuf;
 
 /* ---- threads in our own aspace ---- */
 
+static uint8_t *last_stack;   /* the last thread's stack (16 KiB), to munmap after it ended */
+
 static long thread(void (*fn)(uint64_t), uint64_t arg, uint32_t cpu)
 {
-	uint8_t *stack = mmap_anon(16384);
+	uint8_t *stack = last_stack = mmap_anon(16384);
 	if (!stack)
 		return -LWK_ENOMEM;
 	struct lwk_start_state st = { .aspace_id = (uint32_t)getpid(), .cpu_id = cpu,
@@ -225,6 +228,147 @@ static void test_linux(void)
 	ok(sched_yield() == 0, "sched_yield");
 }
 
+/* ---- the heap: munmap gives memory back ---- */
+
+#define PG 4096ull
+
+static uint64_t page_up(uint64_t v) { return (v + PG - 1) & ~(PG - 1); }
+static uint32_t rnd_state = 12345;
+static uint32_t rnd(uint32_t n) { rnd_state = rnd_state * 1103515245u + 12345u; return (rnd_state >> 16) % n; }
+
+static void fill(uint8_t *p, uint64_t len, uint8_t v) { memset(p, v, len); }
+static int holds(const uint8_t *p, uint64_t len, uint8_t v)
+{
+	for (uint64_t i = 0; i < len; i += 512)
+		if (p[i] != v || p[len - 1] != v)
+			return 0;
+	return 1;
+}
+
+/* The largest mmap the heap can give now: the mmap area is [mmap_lo,
+ * heap end), brk lies below it; a fresh page lands just below mmap_lo
+ * when the area has no holes. */
+static uint64_t heap_room(uint64_t *lowest)
+{
+	uint8_t *p = mmap_anon(PG);
+	uint64_t room = p ? (uint64_t)p + PG - page_up(brk(0)) : 0;
+	if (p)
+		munmap(p, PG);
+	*lowest = page_up(brk(0));
+	return room;
+}
+
+/* 8 live mappings of 1..40 pages, each filled with its own byte; every
+ * round unmaps some (whole, or a prefix then the rest, or a suffix then
+ * the rest), checks the others kept their bytes, and maps new ones. */
+static int churn(int rounds)
+{
+	struct { uint8_t *p; uint64_t len; } m[8] = {{0}};
+	int good = 1;
+	for (int r = 0; r < rounds; r++) {
+		for (int i = 0; i < 8; i++) {
+			if (m[i].p && rnd(3) == 0) {
+				uint64_t len = page_up(m[i].len), cut = (1 + rnd((uint32_t)(len / PG))) * PG;
+				if (cut < len && rnd(2))      /* prefix, then the rest */
+					good &= munmap(m[i].p, cut) == 0 && munmap(m[i].p + cut, len - cut) == 0;
+				else if (cut < len)           /* suffix, then the rest */
+					good &= munmap(m[i].p + len - cut, cut) == 0 && munmap(m[i].p, len - cut) == 0;
+				else
+					good &= munmap(m[i].p, m[i].len) == 0;
+				m[i].p = NULL;
+			}
+			if (!m[i].p) {
+				m[i].len = (1 + rnd(40)) * PG - rnd(100);
+				m[i].p = mmap_anon(m[i].len);
+				good &= m[i].p && holds(m[i].p, m[i].len, 0);   /* zeroed */
+				if (m[i].p)
+					fill(m[i].p, m[i].len, (uint8_t)(i + 1));
+			}
+		}
+		for (int i = 0; i < 8; i++)
+			good &= !m[i].p || holds(m[i].p, m[i].len, (uint8_t)(i + 1));
+	}
+	for (int i = 7; i >= 0; i--)     /* the rest, in an order of its own */
+		if (m[(i * 3) % 8].p)
+			good &= munmap(m[(i * 3) % 8].p, m[(i * 3) % 8].len) == 0;
+	return good;
+}
+
+static volatile uint32_t touch_state;
+
+/* Read *p, say so, wait for the word to become 2, read *p again. */
+static void toucher(uint64_t p)
+{
+	(void)*(volatile uint8_t *)p;
+	touch_state = 1;
+	while (touch_state != 2)
+		__asm__ volatile("pause");
+	(void)*(volatile uint8_t *)p;
+	thread_exit(0);     /* only if the second read did not fault */
+}
+
+static void test_heap_faults(void)
+{
+	uint8_t *p = mmap_anon(3 * PG);
+	fill(p, 3 * PG, 7);
+	ok(munmap(p + PG, PG) == 0 && holds(p, PG, 7) && holds(p + 2 * PG, PG, 7),
+	   "munmap of a mapping's middle page keeps its neighbours");
+	long tid = thread(toucher, (uint64_t)(p + PG), 0);
+	struct lwk_task_status s = wait_one();
+	munmap(last_stack, 16384);
+	ok(tid > 0 && s.kind == LWK_EXIT_FAULT && s.code == 14 && s.addr == (uint64_t)(p + PG),
+	   "touching the unmapped page faults the task at that address");
+	uint32_t cpu = cpu_count() > 1 ? 1 : 0;
+	touch_state = 0;
+	tid = thread(toucher, (uint64_t)p, cpu);
+	while (touch_state != 1)
+		sched_yield();
+	ok(munmap(p, PG) == 0, "munmap while another CPU's thread has the page in its TLB");
+	touch_state = 2;
+	s = wait_one();
+	munmap(last_stack, 16384);
+	ok(tid > 0 && s.kind == LWK_EXIT_FAULT && s.code == 14 && s.addr == (uint64_t)p,
+	   "that thread faults on its next touch: its CPU's TLB was flushed");
+	munmap(p + 2 * PG, PG);
+}
+
+static void test_heap(void)
+{
+	uint64_t lowest, lowest2;
+	uint64_t room = heap_room(&lowest);
+	long umem = pmem_umem_free();
+	ok(room >= (1ull << 20), "the heap has room for mappings");
+	uint8_t *all = mmap_anon(room);
+	ok(all && (uint64_t)all == lowest && holds(all, room, 0) && mmap_anon(PG) == NULL,
+	   "one mmap takes all the room, zeroed; then there is none");
+	ok(munmap(all, room) == 0, "munmap of all of it");
+	ok(munmap(all, room) == -LWK_EINVAL, "munmap of it again: EINVAL");
+	uint8_t *a = mmap_anon(3 * PG), *b = mmap_anon(PG);
+	fill(a, 3 * PG, 1);
+	ok(munmap(a, 3 * PG) == 0 && mmap_anon(2 * PG) == a + PG && holds(a + PG, 2 * PG, 0),
+	   "a hole above another mapping is reused, zeroed");
+	munmap(a + PG, 2 * PG);
+	ok(munmap(b, 2 * PG) == -LWK_EINVAL && munmap(b, PG) == 0,
+	   "munmap of a range with an unmapped page: EINVAL; then of the mapping");
+	ok(munmap(b, 0) == -LWK_EINVAL, "munmap of 0 bytes: EINVAL");
+	ok(munmap((void *)((uint64_t)test_heap & ~(PG - 1)), PG) == -LWK_EINVAL,
+	   "munmap of our text: EINVAL");
+	ok(munmap((void *)((uint64_t)&lowest & ~(PG - 1)), PG) == -LWK_EINVAL,
+	   "munmap of our stack: EINVAL");
+	ok(munmap((void *)lowest, PG) == -LWK_EINVAL, "munmap of memory brk may use: EINVAL");
+	ok(munmap((void *)0xffff800000000000ull, PG) == -LWK_EINVAL &&
+	   syscall2(SYS_munmap, (long)lowest, -4096) == -LWK_EINVAL,
+	   "munmap of kernel memory or of a length that wraps: EINVAL");
+	ok(churn(300), "300 rounds of mmap/munmap of 1-40 pages in mixed orders, prefixes, suffixes");
+	test_heap_faults();
+	ok(heap_room(&lowest2) == room && lowest2 == lowest, "afterwards the heap has all its room again");
+	uint64_t b0 = brk(0);
+	ok(brk((void *)(lowest + room)) == (long)(lowest + room) &&
+	   (((volatile uint8_t *)lowest)[room - 1] = 5) == 5 && brk((void *)b0) == (long)b0,
+	   "brk grows over the unmapped pages, which are usable again");
+	ok(pmem_umem_free() == umem, "mmap and munmap never changed free UMEM");
+}
+
 /* ---- LWK calls ---- */
 
 static void test_lwk(void)
@@ -251,12 +395,68 @@ static void test_lwk(void)
 	   aspace_map_pmem(as, r.start, 0x401000, 0x1000) == -LWK_EEXIST, "map, then map again: EEXIST");
 	ok(aspace_smartmap(as, as, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == -LWK_EINVAL,
 	   "smartmap into itself: EINVAL");
+	ok(pmem_free(r.start, r.end) == -LWK_EBUSY, "pmem_free of memory an aspace maps: EBUSY");
 	ok(aspace_destroy(as) == 0 && aspace_destroy(as) == -LWK_ENOENT, "destroy, then again: ENOENT");
 	ok(aspace_add_region(as, 0x400000, 0x1000, LWK_VM_READ, LWK_PAGE_4K, "x") == -LWK_ENOENT,
 	   "a destroyed aspace is gone");
+	ok(pmem_free(r.start, r.end) == 0, "its memory can be freed now");
 	char name[64];
 	ok(module_get(999, NULL, 0, name) == -LWK_ENOENT, "module_get of module 999: ENOENT");
 	ok(module_get(0, (void *)8, 1 << 20, name) == -LWK_EFAULT, "module_get into a bad buffer: EFAULT");
+}
+
+/* Is [start, end) one free UMEM region, as pmem_query sees it? */
+static int pmem_is_free(uint64_t start, uint64_t end)
+{
+	struct lwk_pmem_region q = { .start = start, .end = end, .type = LWK_PMEM_UMEM }, r;
+	return pmem_query(&q, &r) == 0 && r.start == start && r.end == end && !r.allocated;
+}
+
+static void reader(uint64_t p)
+{
+	(void)*(volatile uint8_t *)p;
+	thread_exit(0);
+}
+
+/* Create, map, destroy, free: the memory is back, and every wrong step
+ * is refused. */
+static void test_teardown(void)
+{
+	struct lwk_pmem_region r;
+	long umem = pmem_umem_free(), self = getpid();
+	ok(pmem_alloc(0x10000, 4096, &r) == 0 && pmem_umem_free() == umem - 0x10000 &&
+	   !pmem_is_free(r.start, r.end), "pmem_alloc of 64 KiB: free UMEM shrinks by that");
+	long as = aspace_create("teardown");
+	ok(as > 0 && aspace_add_region(as, 0x400000, 0x10000, LWK_VM_READ | LWK_VM_WRITE, LWK_PAGE_4K, "d") == 0 &&
+	   aspace_map_pmem(as, r.start, 0x400000, 0x10000) == 0 &&
+	   aspace_smartmap(as, self, 5 * LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0,
+	   "an aspace maps it, and we see it through a SMARTMAP window");
+	uint8_t *win = (uint8_t *)(5 * LWK_SMARTMAP_SLOT + 0x400000);
+	win[0] = 0x5a;
+	ok(aspace_destroy(self) == -LWK_EBUSY, "aspace_destroy of an aspace with a live task (ours): EBUSY");
+	ok(aspace_destroy(0) == -LWK_ENOENT && aspace_destroy(999999) == -LWK_ENOENT &&
+	   aspace_destroy((uint32_t)-1) == -LWK_ENOENT, "aspace_destroy of ids 0, 999999, 2^32-1: ENOENT");
+	ok(pmem_free(r.start, r.end) == -LWK_EBUSY, "pmem_free while mapped: EBUSY");
+	ok(aspace_destroy(as) == 0 && win[0] == 0x5a && pmem_free(r.start, r.end) == -LWK_EBUSY,
+	   "destroyed, but our window still shows it: pmem_free still EBUSY");
+	ok(aspace_del_region(self, 5 * LWK_SMARTMAP_SLOT, 0x1000) == -LWK_EINVAL &&
+	   aspace_del_region(999999, 5 * LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == -LWK_ENOENT,
+	   "aspace_del_region with wrong bounds: EINVAL; of no aspace: ENOENT");
+	ok(aspace_del_region(self, 5 * LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0,
+	   "aspace_del_region removes the window");
+	long tid = thread(reader, (uint64_t)win, 0);
+	struct lwk_task_status s = wait_one();
+	munmap(last_stack, 16384);
+	ok(tid > 0 && s.kind == LWK_EXIT_FAULT && s.code == 14 && s.addr == (uint64_t)win,
+	   "reading through the removed window faults");
+	ok(pmem_free(r.start, r.end) == 0 && pmem_is_free(r.start, r.end) && pmem_umem_free() == umem,
+	   "pmem_free: pmem_query shows it free, free UMEM is back where it was");
+	ok(pmem_free(r.start, r.end) == -LWK_EINVAL, "pmem_free of free memory: EINVAL");
+	ok(pmem_free(r.start + 1, r.end) == -LWK_EINVAL && pmem_free(r.end, r.start) == -LWK_EINVAL,
+	   "pmem_free of a misaligned or empty range: EINVAL");
+	ok(pmem_free(0x100000, 0x101000) == -LWK_EINVAL, "pmem_free of the kernel image (KMEM): EINVAL");
+	ok(pmem_free(r.start, r.start + (1ull << 40)) == -LWK_EINVAL,
+	   "pmem_free of a range beyond memory: EINVAL");
 }
 
 /* ---- Nimble calls ---- */
@@ -302,7 +502,8 @@ static void test_nimble(void)
 
 /* ---- an unprivileged application ---- */
 
-enum { C_PMEM = 1, C_ASPACE = 2, C_TRUSTED = 4, C_UNTRUSTED = 8, C_MODULE = 16, C_OTHERS = 32 };
+enum { C_PMEM = 1, C_ASPACE = 2, C_TRUSTED = 4, C_UNTRUSTED = 8, C_MODULE = 16, C_OTHERS = 32,
+       C_TEARDOWN = 64 };
 
 /* The heap starts with the two objects' lengths; the objects follow at
  * +4096 (trusted_nop) and +8192 (trap_sum). */
@@ -320,6 +521,8 @@ static int child_main(const uint64_t *heap)
 	bits |= h > 0 && nimble_call(1, 2, NULL, 0, NULL, 0) == 3 && nx_remove(h) == 0 ? C_UNTRUSTED : 0;
 	bits |= module_get(0, NULL, 0, NULL) == -LWK_EPERM ? C_MODULE : 0;
 	bits |= task_create(&st) == -LWK_EPERM ? C_OTHERS : 0;
+	bits |= pmem_free(0x4000000, 0x4001000) == -LWK_EPERM && aspace_destroy(1) == -LWK_EPERM &&
+		aspace_del_region(1, 0x400000, 0x1000) == -LWK_EPERM ? C_TEARDOWN : 0;
 	return bits;
 }
 
@@ -328,6 +531,7 @@ static void test_child(void)
 	long len = module_find("pct", &modbuf);
 	uint8_t *self = modbuf;
 	ok(len > 0, "our own image is module pct");
+	long umem = pmem_umem_free();
 	struct spawn sp;
 	ok(elf_spawn(self, len, "child", 1, 0, 0, CHILD, 1 << 20, &sp) == 0, "elf_spawn a child application");
 	/* Hand it the two objects through its heap (we see it via SMARTMAP). */
@@ -348,6 +552,11 @@ static void test_child(void)
 	ok(s.code & C_UNTRUSTED, "an application inserts, calls and removes an untrusted one");
 	ok(s.code & C_MODULE, "unprivileged module_get: EPERM");
 	ok(s.code & C_OTHERS, "task_create in someone else's aspace: EPERM");
+	ok(s.code & C_TEARDOWN, "unprivileged pmem_free, aspace_destroy, aspace_del_region: EPERM");
+	long freed = spawn_free(&sp);
+	ok(freed > (1 << 20) && pmem_umem_free() == umem,
+	   "spawn_free of the ended child returns all its memory");
+	printf("# spawn_free: %ld bytes\n", freed);
 }
 
 /* ---- exit_group ---- */
@@ -391,9 +600,12 @@ static int child_group(uint64_t *heap)
 static void test_exit_group(void)
 {
 	long len = module_find("pct", &modbuf);
+	long umem = pmem_umem_free();
 	struct spawn sp;
 	ok(elf_spawn(modbuf, len, "group", 2, 0, 0, CHILD_GROUP, 1 << 20, &sp) == 0,
 	   "elf_spawn an application for exit_group");
+	ok(spawn_free(&sp) == -LWK_EBUSY && sp.aspace && sp.nmem > 0,
+	   "spawn_free while its tasks run: EBUSY, nothing taken apart");
 	struct lwk_task_status s = wait_one();
 	ok(s.tid == sp.tid && s.kind == LWK_EXIT_NORMAL && s.code == 5, "its main task exit_group(5)s");
 	const uint64_t *tids = (const uint64_t *)(sp.window + sp.heap) + 16;
@@ -411,6 +623,11 @@ static void test_exit_group(void)
 		if (task_setprio((uint32_t)tids[j], 0) != -LWK_ESRCH)
 			printf("# task %ld still exists\n", (long)tids[j]);
 	ok(gone == 3, "exit_group ended a futex-blocked, a spinning (other CPU) and a sleeping task");
+	long freed = -LWK_EBUSY;
+	for (int i = 0; i < 1000 && freed == -LWK_EBUSY; i++)   /* its tasks' stacks go last */
+		if ((freed = spawn_free(&sp)) == -LWK_EBUSY)
+			nanosleep_ns(1000000);
+	ok(freed > 0 && pmem_umem_free() == umem, "then spawn_free returns all its memory");
 }
 
 int main(int argc, char **argv, uint64_t arg0)
@@ -422,11 +639,13 @@ int main(int argc, char **argv, uint64_t arg0)
 	}
 	if (arg0 == CHILD_GROUP)
 		return child_group((uint64_t *)brk(0));
+	test_heap();      /* first: it measures the heap before anyone else maps */
 	test_linux();
 	test_futex();
 	test_faults();
 	test_tasks();
 	test_lwk();
+	test_teardown();
 	test_nimble();
 	test_child();
 	test_exit_group();
