@@ -38,7 +38,12 @@ static inline uint64_t rdtsc(void)
 }
 
 void ioapic_init(void);
-/* Deliver IOAPIC input gsi as vector to apic_id (edge, active high); masked if !on. */
+unsigned ioapic_inputs(void);   /* GSIs 0..ioapic_inputs()-1 */
+/* Deliver IOAPIC input gsi as vector to apic_id (edge, active high); masked
+ * if !on.  -LWK_EINVAL (nothing changed) for a gsi past the last input, a
+ * vector below 32 or an apic_id above 255. */
 int ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, int on);
+/* What input gsi is routed to now; -LWK_EINVAL past the last input. */
+int ioapic_route_get(unsigned gsi, uint8_t *vector, uint32_t *apic_id, int *on);
 
 #endif /* LWK_APIC_H */
