@@ -59,6 +59,14 @@ $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4: tests/kcore/qemu.sh $(K
 TESTS     += $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4
 TEST_DEPS += $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4
 
+# What make run boots: the demo PCT frees its application (run_test.sh).
+$(B)/tests/kcore/run-demo: tests/kcore/run_test.sh $(KERNEL_ISO)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec tests/kcore/run_test.sh %s\n' $(KERNEL_ISO) > $@
+	chmod +x $@
+TESTS     += $(B)/tests/kcore/run-demo
+TEST_DEPS += $(B)/tests/kcore/run-demo
+
 # make kbench: the kernel-path benchmarks of bench/kernel (not part of make test).
 KBENCH_ISO := $(B)/kbench.iso
 KBENCH_EXTS := $(addprefix $(B)/tests/kcore/ext/,sched_empty.nx trap_empty.nx irq_empty.nx)

@@ -3,9 +3,10 @@
  * kcore test ISO: every syscall's error paths with bad arguments, user
  * faults contained to their task, futex between threads, migration from
  * user space, the heap (mmap/munmap give memory back), the LWK and Nimble
- * calls, taking an aspace apart and freeing its memory, and an unprivileged application
- * (this same program, started again by elf_spawn with arg0 = CHILD) that
- * must be refused the PCT's calls and trusted extensions.  TAP on the
+ * calls, taking an aspace apart and freeing its memory, and an
+ * unprivileged application (this same program, started again by
+ * elf_spawn with arg0 = CHILD) that must be refused the PCT's calls and
+ * trusted extensions.  TAP on the
  * console; exit status 0 when every test passed.
  */
 #include "ulib.h"
