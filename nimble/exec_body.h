@@ -109,12 +109,11 @@ int NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
 		*labels = tbl;
 		return 0;
 	}
-	const unsigned depth0 = rs->depth;
-	/* Call records in locals: fp is the next free one; RET at fp0 leaves. */
-	struct nx_frame_rec *fp = rs->frames + depth0, *const fp0 = fp;
-	struct nx_frame_rec *const fend = rs->frames + NX_MAX_DEPTH;
-	uint64_t *const stack_end = rs->stack_end;
-	int64_t fuel = rs->fuel > INT64_MAX ? INT64_MAX : (int64_t)rs->fuel;
+	/* Call records in locals: fp is the next free one; RET at fp0 leaves
+	 * (a small run has none: fp == fp0 == NULL, and no CALL). */
+	struct nx_frame_rec *fp = rs->fp;
+	struct nx_frame_rec *const fp0 = fp;
+	int64_t fuel = rs->fuel;
 	int rc;
 	(void)fuel;
 	DISPATCH;
@@ -198,7 +197,7 @@ L_CALL: {
 	uint64_t *nr = r + pc->a;
 	CNT(1);
 	FUEL_TICK;
-	if (nr + pc->b > stack_end || fp == fend)
+	if (nr + pc->b > rs->stack_end || fp == rs->fend)
 		FAULT(NX_FAULT_STACK);
 	/* The callee's registers [c, c + d) start at 0: those above its
 	 * arguments that it may read before writing or that a caller may see
@@ -216,7 +215,7 @@ L_CALL: {
 	/* HCALL: x.f = helper id; arguments r[a].. ; the result lands in r[a]. */
 L_HCALL: {
 	CNT(1);
-	rs->fuel = (uint64_t)fuel;
+	rs->fuel = fuel;
 	uint64_t v = nx_call_helper(rs, pc->x.f, &RA);
 	if (rs->fault)
 		FAULT(rs->fault);
@@ -227,10 +226,10 @@ L_HCALL: {
 L_XCALL: {
 	CNT(1);
 	FUEL_TICK;
-	rs->fuel = (uint64_t)fuel;
-	rs->depth = (unsigned)(fp - rs->frames);
+	rs->fuel = fuel;
+	rs->fp = fp;
 	int xrc = nx_run_xcall(rs, rs->ext->ximp[pc->x.f], rs->ext->ximp_fn[pc->x.f], &RA);
-	fuel = (int64_t)rs->fuel;
+	fuel = rs->fuel;
 	if (xrc)
 		FAULT(xrc);
 	NEXT;
@@ -240,7 +239,7 @@ L_RET: {
 	CNT(1);
 	r[0] = v;
 	if (fp == fp0) {
-		rs->fuel = (uint64_t)fuel;
+		rs->fuel = fuel;
 		return 0;
 	}
 	fp--;
@@ -525,11 +524,10 @@ L_##name: { \
 	ARGMAX(ARGMAX_LD64,  nx_u64u, 3)
 
 fault:
-	rs->fuel = (uint64_t)fuel;
+	rs->fuel = fuel;
 	rs->fault = (enum nx_fault)rc;
 	rs->fault_cell = pc;
 	rs->fault_ext = rs->ext;
-	rs->depth = depth0;
 	return rc;
 }
 

@@ -48,6 +48,8 @@ struct nx_fn {
 	uint32_t name;          /* STRTAB offset                              */
 	uint32_t start, len;    /* instruction range in CODE                  */
 	uint8_t nregs, nargs;
+	uint8_t small;          /* no CALL/XCALL, nregs <= NX_SMALL_REGS (run.c) */
+	uint8_t zlo, zn;        /* an entry zeroes r[zlo .. zlo + zn) (translate.c) */
 };
 
 /*
@@ -104,23 +106,46 @@ struct nx_ext {
 	size_t bytes;           /* everything this extension allocated        */
 };
 
-/* One run: the register stack, call records and per-run segment limits. */
+/* One run.  struct nx_run is the per-run state and lives on the entering
+ * caller's C stack; a function that calls (CALL, XCALL) also needs the
+ * deep stacks of struct nx_run_mem, which are big and so cached (run.c).
+ * A "small" function (struct nx_fn.small: no CALL or XCALL, at most
+ * NX_SMALL_REGS registers) runs with its registers on the C stack and no
+ * nx_run_mem: most hook entries are small, and their entry is then free of
+ * atomics and of 37 KB of memory.  */
+#define NX_SMALL_REGS 16
+
 struct nx_frame_rec {
 	const struct nx_cell *ret;   /* where the caller continues           */
 	uint64_t *r;                 /* the caller's frame                   */
 };
 
+struct nx_run_mem {
+	struct nx_frame_rec frames[NX_MAX_DEPTH];
+	uint64_t stack[NX_STACK_SLOTS];
+};
+
 struct nx_run {
 	struct nx_env *env;
 	struct nx_ext *ext;          /* extension currently executing        */
-	uint64_t fuel;
+	int64_t fuel;                /* 0 .. INT64_MAX                       */
+	enum nx_fault fault;         /* set by a helper or at a fault        */
+	uint64_t code;               /* abort code (valid with a fault)      */
 	uint64_t insns;              /* counting set only                    */
-	enum nx_fault fault;
-	uint64_t code;               /* abort code                           */
 	const struct nx_cell *fault_cell;
 	struct nx_ext *fault_ext;
-	unsigned depth, xdepth;
-	unsigned limits;             /* bit s: len, wr, lim of segment s are valid */
+	/* Call records: fp is the next free one when an exec function is
+	 * entered (NULL in a small run: it makes no calls), fend the end;
+	 * stack_end bounds the register stack (both unused in a small run). */
+	struct nx_frame_rec *fp, *fend;
+	uint64_t *stack_end;
+	unsigned depth;              /* reference interpreter's CALL depth    */
+	unsigned xdepth;             /* XCALL nesting                        */
+	/* Segments: base[s] is valid for s in `bases` (the segments the code
+	 * loads from or stores to: ext->segs); len, wr and lim for s in
+	 * `limits` (a checked set's segments).  Helpers do not use them: they
+	 * ask env and ext (nx_run_seg). */
+	unsigned bases, limits;
 	uint8_t *base[NX_SEG_COUNT];
 	uint64_t len[NX_SEG_COUNT];
 	/* Indexed [log2 width][segment] so a handler's constant width and the
@@ -128,10 +153,27 @@ struct nx_run {
 	 * bytes at off fit; a store also needs off >= wr[s]. */
 	uint64_t lim[4][NX_SEG_COUNT];
 	uint64_t wr[NX_SEG_COUNT];
-	uint64_t *stack_end;
-	struct nx_frame_rec frames[NX_MAX_DEPTH];
-	uint64_t stack[NX_STACK_SLOTS];
 };
+
+/* One attachment of a hook: the registry keeps one list per hook, in
+ * firing order (registry.c); nx_fire (run.c) walks it. */
+struct nx_attach {
+	struct nx_attach *next;
+	struct nx_ext *ext;
+	const struct nx_fn *fn;  /* the hook's entry in ext                */
+	uint32_t hook, arg, prio;
+	uint64_t seq;
+	int ejected;            /* atomic: too many faults, skipped by fire */
+};
+extern struct nx_attach *nx_attached[NX_HOOK_COUNT];
+
+/* The first attachment of hook, or NULL (also for a hook id out of range). */
+static inline struct nx_attach *nx_hook_first(enum nx_hook_id hook)
+{
+	if ((unsigned)hook >= NX_HOOK_COUNT)
+		return NULL;
+	return __atomic_load_n(&nx_attached[hook], __ATOMIC_ACQUIRE);
+}
 
 /* names.c: properties from the shared tables. */
 enum nx_fmt nx_op_fmt(unsigned op);
@@ -162,11 +204,11 @@ extern nx_exec_fn *const nx_exec_set[NX_SET_COUNT];
 const void *const *nx_labels(enum nx_set set);
 
 /* run.c */
-void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env);
-/* nx_run without the argument checks: f is one of ext's functions and
- * args holds its nargs values. */
-int nx_run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
-	      const uint64_t *args, struct nx_result *res);
+/* A run state for the reference interpreter: every segment's limits, the
+ * deep stacks in mem. */
+void nx_run_setup(struct nx_run *rs, struct nx_run_mem *mem, struct nx_ext *ext, struct nx_env *env);
+/* Mark the small functions of ext (at insert). */
+void nx_mark_small(struct nx_ext *ext);
 int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64_t *r);
 uint64_t nx_call_helper(struct nx_run *rs, unsigned id, uint64_t *args);
 void nx_run_cache_drain(void);   /* free cached run states (leak checks) */

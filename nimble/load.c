@@ -227,7 +227,8 @@ static int load_funcs(struct nx_ext *e, struct view *v, struct nx_error *err)
 				       i, nx_str(e, f.name), f.nregs, f.nargs, NX_MAX_ARGS);
 		if (f.flags)
 			return nx_errf(err, NX_EINVAL, (int32_t)i, -1, "function %u: flags 0x%x, must be 0", i, f.flags);
-		e->fn[i] = (struct nx_fn){ f.name, f.start, f.len, f.nregs, f.nargs };
+		e->fn[i] = (struct nx_fn){ .name = f.name, .start = f.start, .len = f.len,
+					   .nregs = f.nregs, .nargs = f.nargs };
 	}
 	return 0;
 }

@@ -256,16 +256,17 @@ int nx_run_ref(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 	memset(res, 0, sizeof *res);
 	if (!ext || func >= ext->nfn || nargs != ext->fn[func].nargs || !env)
 		return -NX_EINVAL;
-	struct nx_run *rs = nx_host_alloc(sizeof *rs);
-	if (!rs)
+	struct nx_run_mem *mem = nx_host_alloc(sizeof *mem);
+	if (!mem)
 		return -NX_ENOMEM;
+	struct nx_run run, *rs = &run;
 	const struct nx_fn *f = &ext->fn[func];
-	nx_run_setup(rs, ext, env);
-	memset(rs->stack, 0, f->nregs * sizeof *rs->stack);
+	nx_run_setup(rs, mem, ext, env);
+	memset(mem->stack, 0, f->nregs * sizeof *mem->stack);
 	if (nargs)
-		memcpy(rs->stack, args, nargs * sizeof *args);
-	int rc = ref_exec(rs, ext, f->start, rs->stack);
-	res->value = rc ? 0 : rs->stack[0];
+		memcpy(mem->stack, args, nargs * sizeof *args);
+	int rc = ref_exec(rs, ext, f->start, mem->stack);
+	res->value = rc ? 0 : mem->stack[0];
 	res->fault = (enum nx_fault)rc;
 	res->abort_code = rs->code;
 	if (rc) {
@@ -273,6 +274,6 @@ int nx_run_ref(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 		res->func = (uint32_t)nx_func_of(rs->fault_ext, res->insn);
 	}
 	ext->st.insns += rs->insns;
-	nx_host_free(rs, sizeof *rs);
+	nx_host_free(mem, sizeof *mem);
 	return 0;
 }

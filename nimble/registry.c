@@ -21,19 +21,20 @@
 #include "internal.h"
 #include "fmt.h"
 
-struct nx_attach {
-	struct nx_attach *next;
-	struct nx_ext *ext;
-	const struct nx_fn *fn;  /* the hook's entry in ext                */
-	uint32_t hook, arg, prio;
-	uint64_t seq;
-	int ejected;            /* atomic: too many faults, skipped by fire */
-};
-
 static struct nx_ext *exts;
-/* One list per hook, so firing a hook nothing is attached to is one load
- * and one branch, and a fire walks only its own hook's attachments. */
-static struct nx_attach *attached[NX_HOOK_COUNT];
+/* One list per hook, so a fire walks only its own hook's attachments;
+ * nx_hooks_armed has bit h set while hook h's list is not empty, so a hook
+ * site tests it inline before it builds a context (nimble.h). */
+struct nx_attach *nx_attached[NX_HOOK_COUNT];
+uint32_t nx_hooks_armed;
+
+static void armed_update(void)
+{
+	uint32_t m = 0;
+	for (unsigned h = 0; h < NX_HOOK_COUNT; h++)
+		m |= (nx_attached[h] != NULL) << h;
+	__atomic_store_n(&nx_hooks_armed, m, __ATOMIC_RELEASE);
+}
 static uint64_t attach_seq;
 
 struct nx_ext *nx_lookup(const char *name)
@@ -101,12 +102,13 @@ static int attach_hooks(struct nx_ext *e)
 		*a = (struct nx_attach){ .ext = e, .hook = e->hooks[i].hook, .arg = e->hooks[i].arg,
 					 .prio = e->hooks[i].prio, .fn = &e->fn[e->hooks[i].func],
 					 .seq = attach_seq++ };
-		struct nx_attach **pp = &attached[a->hook];
+		struct nx_attach **pp = &nx_attached[a->hook];
 		while (*pp && ((*pp)->prio < a->prio || ((*pp)->prio == a->prio && (*pp)->seq < a->seq)))
 			pp = &(*pp)->next;
 		a->next = *pp;
 		/* Publish a fully built node: concurrent fires may be walking. */
 		__atomic_store_n(pp, a, __ATOMIC_RELEASE);
+		armed_update();
 	}
 	return 0;
 }
@@ -114,7 +116,7 @@ static int attach_hooks(struct nx_ext *e)
 static void detach_hooks(struct nx_ext *e)
 {
 	for (unsigned h = 0; h < NX_HOOK_COUNT; h++)
-		for (struct nx_attach **pp = &attached[h]; *pp;) {
+		for (struct nx_attach **pp = &nx_attached[h]; *pp;) {
 			struct nx_attach *a = *pp;
 			if (a->ext == e) {
 				*pp = a->next;
@@ -123,6 +125,7 @@ static void detach_hooks(struct nx_ext *e)
 				pp = &a->next;
 			}
 		}
+	armed_update();
 }
 
 /* The segments some load or store names (fused cells keep their plain
@@ -156,6 +159,7 @@ int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 		rc = resolve_one(e, i, err);
 	if (!rc) {
 		e->segs = segs_used(e);
+		nx_mark_small(e);
 		nx_translate(e, e->trust == NX_TRUST_TRUSTED ? NX_SET_UNCHECKED : NX_SET_CHECKED);
 		rc = attach_hooks(e);
 		if (rc) {
@@ -195,40 +199,10 @@ int nx_remove(struct nx_ext *e)
 	return 0;
 }
 
-/* The first attachment of hook, or NULL (also for a hook id out of range). */
-static struct nx_attach *hook_first(enum nx_hook_id hook)
-{
-	if ((unsigned)hook >= NX_HOOK_COUNT)
-		return NULL;
-	return __atomic_load_n(&attached[hook], __ATOMIC_ACQUIRE);
-}
-
-/* A run that could not start (removed meanwhile, no memory) leaves *last
- * as it was: nx_run_fn writes its result only when it ran. */
-uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
-{
-	*last = (struct nx_result){ 0 };   /* stores, not a memset call (kernel: rep stosb) */
-	for (struct nx_attach *a = hook_first(hook); a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
-		if (a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
-			continue;
-		/* Hook entries take no arguments (verify.c). */
-		if (nx_run_fn(a->ext, a->fn, env, NULL, last))
-			continue;
-		if (last->fault != NX_FAULT_NONE) {
-			if (a->ext->st.faults >= NX_EJECT_FAULTS)
-				__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
-			continue;
-		}
-		if (last->value != NX_RET_DEFAULT)
-			return last->value;
-	}
-	return NX_RET_DEFAULT;
-}
-
 int nx_hook_attached(enum nx_hook_id hook, uint32_t arg)
 {
 	int n = 0;
-	for (struct nx_attach *a = hook_first(hook); a; a = a->next)
+	for (struct nx_attach *a = nx_hook_first(hook); a; a = a->next)
 		n += a->arg == arg && !a->ejected;
 	return n;
 }

@@ -8,40 +8,54 @@
 #include "internal.h"
 
 /*
- * Run states are big (the register stack), so they are not on the
+ * The deep stacks of a run that calls are big, so they are not on the
  * caller's stack: a few are cached in slots taken and returned with
  * atomic exchanges (runs may be concurrent), the rest come from the host.
  */
-#define NX_RUN_CACHE 4
-static struct nx_run *run_cache[NX_RUN_CACHE];
+#define NX_MEM_CACHE 4
+static struct nx_run_mem *mem_cache[NX_MEM_CACHE];
 
-static struct nx_run *run_get(void)
+static struct nx_run_mem *mem_get(void)
 {
-	for (unsigned i = 0; i < NX_RUN_CACHE; i++) {
-		struct nx_run *rs = __atomic_exchange_n(&run_cache[i], NULL, __ATOMIC_ACQUIRE);
-		if (rs)
-			return rs;
+	for (unsigned i = 0; i < NX_MEM_CACHE; i++) {
+		struct nx_run_mem *m = __atomic_exchange_n(&mem_cache[i], NULL, __ATOMIC_ACQUIRE);
+		if (m)
+			return m;
 	}
-	return nx_host_alloc(sizeof(struct nx_run));
+	return nx_host_alloc(sizeof(struct nx_run_mem));
 }
 
-static void run_put(struct nx_run *rs)
+static void mem_put(struct nx_run_mem *m)
 {
-	for (unsigned i = 0; i < NX_RUN_CACHE; i++) {
-		struct nx_run *none = NULL;
-		if (__atomic_compare_exchange_n(&run_cache[i], &none, rs, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+	for (unsigned i = 0; i < NX_MEM_CACHE; i++) {
+		struct nx_run_mem *none = NULL;
+		if (__atomic_compare_exchange_n(&mem_cache[i], &none, m, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 			return;
 	}
-	nx_host_free(rs, sizeof *rs);
+	nx_host_free(m, sizeof *m);
 }
 
-/* Free the cached run states (tests: so leak accounting ends at zero). */
+/* Free the cached deep stacks (tests: so leak accounting ends at zero). */
 void nx_run_cache_drain(void)
 {
-	for (unsigned i = 0; i < NX_RUN_CACHE; i++) {
-		struct nx_run *rs = __atomic_exchange_n(&run_cache[i], NULL, __ATOMIC_ACQUIRE);
-		if (rs)
-			nx_host_free(rs, sizeof *rs);
+	for (unsigned i = 0; i < NX_MEM_CACHE; i++) {
+		struct nx_run_mem *m = __atomic_exchange_n(&mem_cache[i], NULL, __ATOMIC_ACQUIRE);
+		if (m)
+			nx_host_free(m, sizeof *m);
+	}
+}
+
+/* Small: the function makes no calls and its registers fit the C stack. */
+void nx_mark_small(struct nx_ext *e)
+{
+	for (uint32_t i = 0; i < e->nfn; i++) {
+		struct nx_fn *f = &e->fn[i];
+		int calls = 0;
+		for (uint32_t k = f->start; k < f->start + f->len; k++) {
+			unsigned op = NX_INSN_OP(e->code[k]);
+			calls |= op == NX_OP_CALL || op == NX_OP_XCALL;
+		}
+		f->small = !calls && f->nregs <= NX_SMALL_REGS;
 	}
 }
 
@@ -50,12 +64,14 @@ static inline uint64_t sat_sub(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
+static inline uint8_t *seg_base(const struct nx_run *rs, unsigned s)
+{
+	return s == NX_SEG_DATA ? rs->ext->data : rs->env->seg[s].base;
+}
+
 /*
- * The segments of a run.  base[] is always set; len[], wr[] and the
- * limits the checked handlers compare with only for the segments in
- * rs->limits: a checked set's entry computes them for the segments its
- * code loads from or stores to (ext->segs), an unchecked run's for none,
- * and helpers ask seg_bounds.
+ * The segments of a run, from env and the running extension (DATA is its
+ * own; env->seg[NX_SEG_DATA] is never read):
  *   lim:  off < lim  <=> [off, off + w) fits (a store also needs off >= wr)
  */
 static inline void seg_bounds(const struct nx_run *rs, unsigned s, uint64_t *len, uint64_t *wr)
@@ -82,62 +98,69 @@ static inline void seg_limits(struct nx_run *rs, unsigned s)
 	rs->lim[3][s] = sat_sub(len, 7);
 }
 
-/* Make the limits of the segments in mask valid (at a checked entry, or an
- * XCALL into checked code); unrolled: it is most of a checked entry. */
-static void limits_add(struct nx_run *rs, unsigned mask)
+/* Make base[] valid for the segments in mask and, when checked, their
+ * limits too (at an entry, or an XCALL into code naming other segments). */
+static void segs_add(struct nx_run *rs, unsigned mask, int checked)
 {
-	unsigned need = mask & ~rs->limits;
-	rs->limits |= mask;
-	if (need & (1u << NX_SEG_DATA))
-		seg_limits(rs, NX_SEG_DATA);
-	if (need & (1u << NX_SEG_CTX))
-		seg_limits(rs, NX_SEG_CTX);
-	if (need & (1u << NX_SEG_BUF0))
-		seg_limits(rs, NX_SEG_BUF0);
-	if (need & (1u << NX_SEG_BUF1))
-		seg_limits(rs, NX_SEG_BUF1);
+	unsigned need = mask & ~rs->bases;
+	rs->bases |= need;
+	for (unsigned s = 0; s < NX_SEG_COUNT; s++)
+		if (need & (1u << s))
+			rs->base[s] = seg_base(rs, s);
+	need = checked ? mask & ~rs->limits : 0;
+	rs->limits |= need;
+	for (unsigned s = 0; s < NX_SEG_COUNT; s++)
+		if (need & (1u << s))
+			seg_limits(rs, s);
 }
 
 /* DATA is the running extension's own (rs->ext already switched). */
 static inline void seg_data(struct nx_run *rs)
 {
 	rs->base[NX_SEG_DATA] = rs->ext->data;
+	rs->bases |= 1u << NX_SEG_DATA;
 	if (rs->limits & (1u << NX_SEG_DATA))
 		seg_limits(rs, NX_SEG_DATA);
 }
 
 /*
  * Everything a run's entry must set, and nothing more: the fault place
- * (fault_cell, fault_ext) is written by whoever raises a fault, the
- * register stack only where the entry frame lies (regs_init), bounds
- * only for a checked set and the segments its code reaches.
- * env->seg[NX_SEG_DATA] is not read: DATA is the extension's own.
+ * (fault_cell, fault_ext) and the abort code are written by whoever raises
+ * a fault, segments only those the code names; a deep run's call records,
+ * register stack and XCALL depth by run_deep (a small run makes no calls).
  */
 static inline void run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
 {
 	rs->env = env;
 	rs->ext = ext;
-	rs->fuel = env->fuel ? env->fuel : NX_FUEL_DEFAULT;
-	rs->insns = 0;
+	uint64_t fuel = env->fuel ? env->fuel : NX_FUEL_DEFAULT;
+	rs->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
 	rs->fault = NX_FAULT_NONE;
-	rs->code = 0;
-	rs->depth = rs->xdepth = 0;
-	rs->stack_end = rs->stack + NX_STACK_SLOTS;
-	rs->base[NX_SEG_DATA] = ext->data;
-	rs->base[NX_SEG_CTX] = env->seg[NX_SEG_CTX].base;
-	rs->base[NX_SEG_BUF0] = env->seg[NX_SEG_BUF0].base;
-	rs->base[NX_SEG_BUF1] = env->seg[NX_SEG_BUF1].base;
-	rs->limits = 0;
-	if (ext->set != NX_SET_UNCHECKED)
-		limits_add(rs, ext->segs);
+	rs->insns = 0;
+	if (ext->segs) {
+		rs->bases = rs->limits = 0;
+		segs_add(rs, ext->segs, ext->set != NX_SET_UNCHECKED);
+	}
+}
+
+static inline void run_deep(struct nx_run *rs, struct nx_run_mem *mem)
+{
+	rs->fp = mem->frames;
+	rs->fend = mem->frames + NX_MAX_DEPTH;
+	rs->stack_end = mem->stack + NX_STACK_SLOTS;
+	rs->xdepth = 0;
+	rs->bases = rs->limits = 0;
 }
 
 /* The reference interpreter reads len[] and wr[] of every segment in
  * every set. */
-void nx_run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
+void nx_run_setup(struct nx_run *rs, struct nx_run_mem *mem, struct nx_ext *ext, struct nx_env *env)
 {
+	run_deep(rs, mem);
 	run_setup(rs, ext, env);
-	limits_add(rs, (1u << NX_SEG_COUNT) - 1);
+	rs->depth = 0;
+	rs->code = 0;
+	segs_add(rs, (1u << NX_SEG_COUNT) - 1, 1);
 }
 
 /* Counters: runs may be concurrent (one extension on several CPUs' hooks),
@@ -185,47 +208,85 @@ static void fault_where(const struct nx_run *rs, uint32_t *func, uint32_t *insn)
 	*func = (uint32_t)nx_func_of(rs->fault_ext, *insn);
 }
 
-/* The entry frame: arguments, then zeroes (inline: frames are small and a
- * memset/memcpy call would cost more than the stores; the empty asm keeps
- * compilers from making one). */
-static void regs_init(uint64_t *r, const struct nx_fn *f, const uint64_t *args)
+/* The entry frame: the arguments, and zeroes where the function may read
+ * a register before writing it (translate.c; inline stores, not a
+ * memset/memcpy call, which would cost more for frames this small; the
+ * empty asm keeps compilers from making one). */
+static inline void regs_init(uint64_t *r, const struct nx_fn *f, const uint64_t *args)
 {
-	unsigned i = 0;
-	for (; i < f->nargs; i++)
+	for (unsigned i = 0; args && i < f->nargs; i++)
 		r[i] = args[i];
-	for (; i < f->nregs; i++) {
+	for (unsigned i = f->zlo, end = f->zlo + f->zn; i < end; i++) {
 		r[i] = 0;
 		__asm__("" : "+r"(i));
 	}
 }
 
-/*
- * Run function f of ext, whose arguments the caller has checked (nx_run
- * from the API; nx_fire for hook entries, which the verifier made
- * argument-free).  res is written once, at the end.
- */
-int nx_run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
-	      const uint64_t *args, struct nx_result *res)
+/* The end of a run: its result and counters (fault details only after a
+ * fault; the abort code only for ABORT, the one fault that sets it). */
+static inline int run_done(struct nx_run *rs, struct nx_ext *ext, int rc, const uint64_t *r,
+			   uint64_t *value, struct nx_result *res)
 {
-	if (ext_enter(ext))
-		return -NX_ENOENT;
-	struct nx_run *rs = run_get();
-	if (!rs) {
+	uint32_t func = 0, insn = 0;
+	if (__builtin_expect(rc != 0, 0))
+		fault_where(rs, &func, &insn);
+	*value = rc ? 0 : r[0];
+	if (res)
+		*res = (struct nx_result){ .value = *value, .fault = (enum nx_fault)rc, .func = func, .insn = insn,
+					   .abort_code = rc == NX_FAULT_ABORT ? rs->code : 0 };
+	stats_add(ext, rs->insns, (enum nx_fault)rc, func, insn);
+	return rc;
+}
+
+/* A deep run: the function calls, so it needs the call records and the
+ * register stack of an nx_run_mem.  Out of line: hook entries are mostly
+ * small, and this keeps their inlined path free of it. */
+static __attribute__((noinline))
+int run_deep_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
+		const uint64_t *args, uint64_t *value, struct nx_result *res)
+{
+	struct nx_run_mem *mem = mem_get();
+	if (!mem) {
 		ext_leave(ext);
 		return -NX_ENOMEM;
 	}
-	run_setup(rs, ext, env);
-	regs_init(rs->stack, f, args);
-	int rc = nx_exec_set[ext->set](rs, &ext->cells[f->start], rs->stack, NULL);
-	uint32_t func = 0, insn = 0;
-	if (rc)
-		fault_where(rs, &func, &insn);
-	*res = (struct nx_result){ .value = rc ? 0 : rs->stack[0], .fault = (enum nx_fault)rc,
-				   .func = func, .insn = insn, .abort_code = rs->code };
-	stats_add(ext, rs->insns, res->fault, func, insn);
-	run_put(rs);
+	struct nx_run rs;
+	run_deep(&rs, mem);
+	run_setup(&rs, ext, env);
+	regs_init(mem->stack, f, args);
+	int rc = nx_exec_set[ext->set](&rs, &ext->cells[f->start], mem->stack, NULL);
+	rc = run_done(&rs, ext, rc, mem->stack, value, res);
+	mem_put(mem);
 	ext_leave(ext);
-	return 0;
+	return rc;
+}
+
+/*
+ * Run function f of ext, whose arguments the caller has checked (nx_run
+ * from the API; nx_fire for hook entries, which the verifier made
+ * argument-free: args NULL).  Returns -errno if it could not start, else
+ * the fault kind (NX_FAULT_NONE: *value is the return value); res, when
+ * not NULL, gets the whole result.  Inlined into both callers: it is
+ * nx_fire's loop body, where a call frame more would be a sixth of the
+ * cost of an empty extension.
+ */
+static inline __attribute__((always_inline))
+int run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
+	   const uint64_t *args, uint64_t *value, struct nx_result *res)
+{
+	if (ext_enter(ext))
+		return -NX_ENOENT;
+	if (!f->small)
+		return run_deep_fn(ext, f, env, args, value, res);
+	struct nx_run rs;
+	uint64_t r[NX_SMALL_REGS];
+	rs.fp = NULL;
+	run_setup(&rs, ext, env);
+	regs_init(r, f, args);
+	int rc = nx_exec_set[ext->set](&rs, &ext->cells[f->start], r, NULL);
+	rc = run_done(&rs, ext, rc, r, value, res);
+	ext_leave(ext);
+	return rc;
 }
 
 int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
@@ -234,14 +295,37 @@ int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 	*res = (struct nx_result){ 0 };
 	if (!ext || func >= ext->nfn || nargs != ext->fn[func].nargs || !env)
 		return -NX_EINVAL;
-	return nx_run_fn(ext, &ext->fn[func], env, args, res);
+	uint64_t v;
+	int rc = run_fn(ext, &ext->fn[func], env, args, &v, res);
+	return rc < 0 ? rc : 0;
+}
+
+/* A run that could not start (removed meanwhile, no memory) leaves *last
+ * as it was: run_fn writes a result only when it ran. */
+uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
+{
+	if (last)
+		*last = (struct nx_result){ 0 };   /* stores, not a memset call (kernel: rep stosb) */
+	for (struct nx_attach *a = nx_hook_first(hook); a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
+		if (a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
+			continue;
+		/* Hook entries take no arguments (verify.c). */
+		uint64_t v;
+		int rc = run_fn(a->ext, a->fn, env, NULL, &v, last);
+		if (rc > 0 && a->ext->st.faults >= NX_EJECT_FAULTS)
+			__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
+		if (rc == 0 && v != NX_RET_DEFAULT)
+			return v;
+	}
+	return NX_RET_DEFAULT;
 }
 
 /*
  * XCALL: run callee's function func with its frame at r (the caller's
  * argument window), in the callee's own handler set and with the callee's
  * data segment; the other segments (the hook's) stay.  Returns 0 or the
- * fault kind; the callee's own counters record its fault.
+ * fault kind; the callee's own counters record its fault.  The caller
+ * stored its next free call record in rs->fp.
  */
 int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64_t *r)
 {
@@ -256,11 +340,10 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 		r[i] = 0;
 	struct nx_ext *caller = rs->ext;
 	uint64_t insns0 = rs->insns;
-	if (callee->set != NX_SET_UNCHECKED)
-		limits_add(rs, callee->segs);
 	rs->ext = callee;
 	rs->xdepth++;
 	seg_data(rs);
+	segs_add(rs, callee->segs, callee->set != NX_SET_UNCHECKED);
 	int rc = nx_exec_set[callee->set](rs, &callee->cells[f->start], r, NULL);
 	uint32_t ffunc = 0, finsn = 0;
 	if (rc)
@@ -308,5 +391,5 @@ uint8_t *nx_run_seg(struct nx_run *run, uint64_t seg, uint64_t off, uint64_t len
 	seg_bounds(run, (unsigned)seg, &slen, &wr);
 	if (off > slen || len > slen - off || (write && off < wr))
 		return NULL;
-	return run->base[seg] + off;
+	return seg_base(run, (unsigned)seg) + off;
 }

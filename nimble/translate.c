@@ -349,6 +349,7 @@ enum { ZMAX_PASSES = 32, ZMAX_ROUNDS = 16 };
 
 struct zfn {
 	uint64_t need;      /* U, then U | (X & OBS)                */
+	uint64_t entry;     /* U: what an entry from the host zeroes */
 	uint64_t exitw;     /* X: maybe unwritten at some RET        */
 	uint64_t obs;       /* observable after return               */
 	int far, ok;        /* offsets >= 64 observable; analysed     */
@@ -425,6 +426,7 @@ static int zero_forward(const struct nx_ext *e, const struct nx_fn *f, uint64_t 
 	uint64_t frame = bits_below(f->nregs) & ~bits_below(f->nargs);
 	z->need &= frame;
 	z->exitw &= frame;
+	z->entry = z->need;
 	return 1;
 }
 
@@ -498,25 +500,41 @@ static int zero_analyse(const struct nx_ext *e, struct zfn *zf, uint64_t *st)
 	return 0;
 }
 
-/* Give every CALL cell the range of its callee's registers to zero. */
+/* [lo, lo + n) of the registers in need, for a CALL cell or an entry. */
+static void need_range(uint64_t need, uint8_t *lo, uint8_t *n)
+{
+	unsigned l = need ? (unsigned)__builtin_ctzll(need) : 0;
+	unsigned h = need ? 64 - (unsigned)__builtin_clzll(need) : 0;
+	*lo = (uint8_t)l;
+	*n = (uint8_t)(h - l);
+}
+
+/*
+ * Give every CALL cell the range of its callee's registers to zero, and
+ * every function the range an entry from the host (nx_run, nx_fire)
+ * zeroes: the registers it reads before writing (U); after the run only
+ * r[0], which RET writes, is seen.  Without the analysis both stay full.
+ */
 static void zero_ranges(struct nx_ext *e)
 {
 	size_t zsize = e->nfn * sizeof(struct zfn), ssize = e->ncode * sizeof(uint64_t);
 	struct zfn *zf = nx_host_alloc(zsize);
 	uint64_t *st = nx_host_alloc(ssize);
+	for (uint32_t fi = 0; fi < e->nfn; fi++) {
+		struct nx_fn *f = &e->fn[fi];
+		f->zlo = f->nargs;
+		f->zn = (uint8_t)(f->nregs - f->nargs);
+	}
 	if (zf && st) {
 		for (uint32_t fi = 0; fi < e->nfn; fi++)
 			zf[fi] = (struct zfn){ 0 };
-		if (zero_analyse(e, zf, st))
-			for (uint32_t i = 0; i < e->ncode; i++) {
-				if (NX_INSN_OP(e->code[i]) != NX_OP_CALL)
-					continue;
-				uint64_t need = zf[NX_INSN_IMM(e->code[i])].need;
-				unsigned lo = need ? (unsigned)__builtin_ctzll(need) : 0;
-				unsigned hi = need ? 64 - (unsigned)__builtin_clzll(need) : 0;
-				e->cells[i].c = (uint8_t)lo;
-				e->cells[i].d = (uint8_t)(hi - lo);
-			}
+		if (zero_analyse(e, zf, st)) {
+			for (uint32_t i = 0; i < e->ncode; i++)
+				if (NX_INSN_OP(e->code[i]) == NX_OP_CALL)
+					need_range(zf[NX_INSN_IMM(e->code[i])].need, &e->cells[i].c, &e->cells[i].d);
+			for (uint32_t fi = 0; fi < e->nfn; fi++)
+				need_range(zf[fi].entry, &e->fn[fi].zlo, &e->fn[fi].zn);
+		}
 	}
 	if (zf)
 		nx_host_free(zf, zsize);

@@ -97,10 +97,18 @@ int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 /* Hooks: attach the object's declared hooks (done by nx_insert), and fire.
  * nx_fire runs the extensions attached to (hook, arg) in order (prio, then
  * insertion); the first non-default return wins and is returned; faulting
- * extensions count as default and are ejected after NX_EJECT_FAULTS faults. */
+ * extensions count as default and are ejected after NX_EJECT_FAULTS faults.
+ * last (may be NULL) gets the result of the last extension that ran. */
 #define NX_EJECT_FAULTS 8
 uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last);
 int nx_hook_attached(enum nx_hook_id hook, uint32_t arg);   /* count */
+/* Nonzero while anything (any arg) is attached to hook: one load and one
+ * test a hook site makes before it builds a context for nx_fire. */
+extern uint32_t nx_hooks_armed;
+static inline int nx_hook_armed(enum nx_hook_id hook)
+{
+	return (__atomic_load_n(&nx_hooks_armed, __ATOMIC_RELAXED) >> hook) & 1;
+}
 
 /* Helpers' view of the run. */
 struct nx_env *nx_run_env(struct nx_run *run);
@@ -113,10 +121,35 @@ uint8_t *nx_run_seg(struct nx_run *run, uint64_t seg, uint64_t off, uint64_t len
 uint64_t nx_helper_copy(struct nx_run *run, const uint64_t *args);
 uint64_t nx_helper_abort(struct nx_run *run, const uint64_t *args);
 
+/* Bit hook * NX_SEG_COUNT + s is set iff hooks.h lists an RW field on
+ * buffer segment s of that hook. */
+#define NX_RW_BIT_(h, arr, name, s, off, type, count, stride, acc) \
+	| ((acc) == NX_RW && (s) != NX_SEG_CTX ? 1ull << (NX_HOOK_##h * NX_SEG_COUNT + (s)) : 0)
+#define NX_BUF_RW_BITS (0 NX_CTX_FIELDS(NX_RW_BIT_))
+_Static_assert(NX_HOOK_COUNT * NX_SEG_COUNT <= 64, "NX_BUF_RW_BITS holds a bit per (hook, segment)");
+
 /* Fill env's segments for one event of hook: ctx (the hook's CTX struct),
- * buf0/buf1 with their byte lengths; read-only limits from hooks.h. */
-void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *ctx,
-		  void *buf0, uint64_t len0, void *buf1, uint64_t len1);
+ * buf0/buf1 with their byte lengths; read-only limits from hooks.h.
+ * Inline: at a hook site the hook is a constant and this folds to the
+ * stores (it runs once per event). */
+static inline void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *ctx,
+				void *buf0, uint64_t len0, void *buf1, uint64_t len1)
+{
+	uint64_t size = 0, wr = 0;
+	switch (hook) {
+	case NX_HOOK_IRQ:        size = sizeof(struct nx_ctx_irq);   wr = NX_CTX_IRQ_WR;   break;
+	case NX_HOOK_TRAP:       size = sizeof(struct nx_ctx_trap);  wr = NX_CTX_TRAP_WR;  break;
+	case NX_HOOK_SCHED_PICK: size = sizeof(struct nx_ctx_sched); wr = NX_CTX_SCHED_WR; break;
+	case NX_HOOK_NET_RX:     size = sizeof(struct nx_ctx_net);   wr = NX_CTX_NET_WR;   break;
+	default: break;
+	}
+	unsigned h = (unsigned)hook < NX_HOOK_COUNT ? (unsigned)hook : NX_HOOK_NONE;
+	int rw0 = (NX_BUF_RW_BITS >> (h * NX_SEG_COUNT + NX_SEG_BUF0)) & 1;
+	int rw1 = (NX_BUF_RW_BITS >> (h * NX_SEG_COUNT + NX_SEG_BUF1)) & 1;
+	env->seg[NX_SEG_CTX] = (struct nx_seg){ (uint8_t *)ctx, ctx ? size : 0, wr };
+	env->seg[NX_SEG_BUF0] = (struct nx_seg){ (uint8_t *)buf0, len0, rw0 ? 0 : len0 };
+	env->seg[NX_SEG_BUF1] = (struct nx_seg){ (uint8_t *)buf1, len1, rw1 ? 0 : len1 };
+}
 
 /* Names for messages and tools. */
 const char *nx_op_name(unsigned op);

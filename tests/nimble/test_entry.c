@@ -5,7 +5,10 @@
  * without those limits, env->seg[NX_SEG_DATA] is never read, and each
  * hook has its own attachment list.  Each case is built so that the
  * shortcut done wrong gives a different answer: a cached run state
- * still holds the limits of an earlier, bigger segment.
+ * still holds the limits of an earlier, bigger segment.  A function that
+ * makes no calls runs "small" (registers on the C stack, no deep stacks),
+ * and an entry zeroes only the registers read before written: a run
+ * follows one that left other values in the same stack slots.
  */
 #include <stdio.h>
 #include "common.h"
@@ -130,6 +133,9 @@ static void test_hook_lists(void)
 	   nx_hook_attached(NX_HOOK_IRQ, 41) == 0 && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 0 &&
 	   nx_hook_attached((enum nx_hook_id)NX_HOOK_COUNT, 0) == 0,
 	   "attachment counts are per (hook, arg); an unknown hook has none");
+	OK(nx_hooks_armed == (1u << NX_HOOK_TRAP | 1u << NX_HOOK_IRQ) && nx_hook_armed(NX_HOOK_IRQ) &&
+	   !nx_hook_armed(NX_HOOK_SCHED_PICK), "armed bits: trap and irq (%#x)", nx_hooks_armed);
+	OK(nx_fire(NX_HOOK_TRAP, 0, &env, NULL) == 7, "a fire without a result pointer returns the value");
 	OK(nx_fire(NX_HOOK_TRAP, 0, &env, &last) == 7 && nx_fire(NX_HOOK_IRQ, 40, &env, &last) == 3 &&
 	   nx_fire(NX_HOOK_IRQ, 41, &env, &last) == NX_RET_DEFAULT &&
 	   nx_fire((enum nx_hook_id)NX_HOOK_COUNT, 0, &env, &last) == NX_RET_DEFAULT,
@@ -138,14 +144,61 @@ static void test_hook_lists(void)
 	OK(nx_hook_attached(NX_HOOK_TRAP, 0) == 0 && nx_hook_attached(NX_HOOK_IRQ, 40) == 1,
 	   "removing one extension detaches it from its hook alone");
 	nx_remove(i);
+	OK(nx_hooks_armed == 0, "nothing attached: no hook armed (%#x)", nx_hooks_armed);
+}
+
+/* f0: r1 = 5, r2 = 6, return 1; f1: return r1 + r2 (both start at 0);
+ * f2 calls f0 (deep); f3 has 20 registers and returns r19 + 1 (deep). */
+static void test_small_entry(void)
+{
+	struct nxb *b = nxb_new("small", NX_TRUST_UNTRUSTED);
+	nxb_func(b, "dirty", 3, 0);
+	nxb_emit(b, I_RI(MOVI, 1, 5));
+	nxb_emit(b, I_RI(MOVI, 2, 6));
+	nxb_emit(b, I_RI(MOVI, 0, 1));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "sum", 3, 0);
+	nxb_emit(b, I_RRR(ADD, 0, 1, 2));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "caller", 2, 0);
+	nxb_emit(b, I_CALL(CALL, 1, 0, 0));
+	nxb_emit(b, I_RET(1));
+	nxb_func(b, "wide", 20, 0);
+	nxb_emit(b, I_RRI(ADDI, 0, 19, 1));
+	nxb_emit(b, I_RET(0));
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	OK(e != NULL, "four functions inserted");
+	if (!e)
+		return;
+	OK(e->fn[0].small && e->fn[1].small && !e->fn[2].small && !e->fn[3].small,
+	   "small: the two without calls and <= %d registers; not the caller nor the 20-register one",
+	   NX_SMALL_REGS);
+	OK(e->fn[0].zn == 0 && e->fn[1].zlo == 1 && e->fn[1].zn == 2 && e->fn[3].zlo == 19 && e->fn[3].zn == 1,
+	   "entry zeroing: none for dirty, r1..r2 for sum, r19 for wide (%u+%u, %u+%u, %u+%u)",
+	   e->fn[0].zlo, e->fn[0].zn, e->fn[1].zlo, e->fn[1].zn, e->fn[3].zlo, e->fn[3].zn);
+	struct nx_env env = { 0 };
+	struct nx_result r0, r1, r2, r3;
+	for (int set = NX_SET_UNCHECKED; set < NX_SET_COUNT; set++) {
+		nx_ext_set_mode(e, (enum nx_set)set);
+		nx_run(e, 0, &env, NULL, 0, &r0);
+		nx_run(e, 1, &env, NULL, 0, &r1);
+		nx_run(e, 2, &env, NULL, 0, &r2);
+		nx_run(e, 3, &env, NULL, 0, &r3);
+		OK(r0.value == 1 && r1.value == 0 && r1.fault == NX_FAULT_NONE && r2.value == 1 && r3.value == 1,
+		   "%s: sum after dirty is 0 (%llu), the deep caller and the wide one run (%llu, %llu)",
+		   mode_name[set], (unsigned long long)r1.value, (unsigned long long)r2.value,
+		   (unsigned long long)r3.value);
+	}
+	nx_remove(e);
 }
 
 int main(void)
 {
-	TAP_PLAN(14);
+	TAP_PLAN(23);
 	test_xcall_limits();
 	test_helper_bounds();
 	test_hook_lists();
+	test_small_entry();
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;
