@@ -279,13 +279,12 @@ static uint64_t trap_fire(uint32_t arg, struct nx_ctx_trap *ctx, void *buf, uint
 	env.host = t;
 	env.owner = t->owner;
 	env.fuel = 0;
-	struct nx_result res;
 	ctx->pid = t->pid;
 	ctx->tid = t->tid;
 	ctx->buf_len = (uint32_t)blen;
 	ctx->aux_len = (uint32_t)alen;
 	nx_env_setup(&env, NX_HOOK_TRAP, ctx, buf, blen, aux, alen);
-	return nx_fire(NX_HOOK_TRAP, arg, &env, &res);
+	return nx_fire(NX_HOOK_TRAP, arg, &env, NULL);
 }
 
 /* nimble_call(a0, a1, buf, buf_len, aux, aux_len): the buffers are lent
@@ -296,8 +295,8 @@ long nxk_call(uint64_t a0, uint64_t a1, uint64_t buf, uint64_t blen, uint64_t au
 		return -LWK_EINVAL;
 	if ((blen && !user_ok(buf, blen, 1)) || (alen && !user_ok(aux, alen, 1)))
 		return -LWK_EFAULT;
-	/* Nothing attached: no context to build (one list head to look at). */
-	if (!nx_hook_attached(NX_HOOK_TRAP, NX_TRAP_CALL))
+	/* Nothing attached: no context to build (one bit to look at). */
+	if (!nx_hook_armed(NX_HOOK_TRAP))
 		return -LWK_ENOSYS;
 	struct nx_ctx_trap ctx = { .nr = SYS_nimble_call, .arg = { a0, a1, buf, blen, aux, alen } };
 	if (trap_fire(NX_TRAP_CALL, &ctx, (void *)buf, blen, (void *)aux, alen) == NX_RET_DEFAULT)
@@ -324,19 +323,37 @@ int nxk_trap_filter(const struct syscall_frame *f, long *ret)
 
 /* ---- the irq hook ---- */
 
+/*
+ * An interrupt's context lives per CPU and is prepared once: interrupts
+ * arrive through interrupt gates (IF clear) and irq_common does not set
+ * it, so one CPU handles one at a time, and an event writes only the
+ * fields that change.
+ */
+struct irq_event {
+	struct nx_ctx_irq ctx;
+	struct nx_env env;
+};
+static struct irq_event irq_events[MAX_CPUS];
+
+/* At a CPU's first interrupt with the hook armed. */
+static __attribute__((noinline)) void irq_event_init(struct irq_event *ev, uint32_t cpu)
+{
+	ev->ctx.cpu = cpu;
+	nx_env_setup(&ev->env, NX_HOOK_IRQ, &ev->ctx, NULL, 0, NULL, 0);
+}
+
 /* 1 if an extension handled the interrupt (the kernel handler is skipped). */
 int nxk_irq(uint32_t vector, uint64_t count)
 {
-	if (!nx_hook_attached(NX_HOOK_IRQ, vector))
+	if (!nx_hook_armed(NX_HOOK_IRQ))
 		return 0;
-	struct nx_ctx_irq ctx = { .vector = vector, .cpu = this_cpu()->id, .count = count };
-	struct nx_env env;   /* field by field, as in trap_fire */
-	env.host = NULL;
-	env.owner = 0;
-	env.fuel = 0;
-	struct nx_result res;
-	nx_env_setup(&env, NX_HOOK_IRQ, &ctx, NULL, 0, NULL, 0);
-	return nx_fire(NX_HOOK_IRQ, vector, &env, &res) != NX_RET_DEFAULT;
+	uint32_t cpu = this_cpu()->id;
+	struct irq_event *ev = &irq_events[cpu];
+	if (__builtin_expect(!ev->env.seg[NX_SEG_CTX].base, 0))
+		irq_event_init(ev, cpu);
+	ev->ctx.vector = vector;
+	ev->ctx.count = count;
+	return nx_fire(NX_HOOK_IRQ, vector, &ev->env, NULL) != NX_RET_DEFAULT;
 }
 
 /* ---- the scheduler's watchdog ---- */

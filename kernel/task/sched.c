@@ -18,6 +18,9 @@
 void runq_init(struct runq *rq, uint32_t cpu, uint64_t quantum_ns)
 {
 	*rq = (struct runq){ .cpu = cpu, .quantum_ns = quantum_ns ? quantum_ns : SCHED_QUANTUM_NS };
+	rq->ctx.cpu = cpu;
+	rq->env.host = rq;
+	nx_env_setup(&rq->env, NX_HOOK_SCHED_PICK, &rq->ctx, rq->view, 0, NULL, 0);
 }
 
 void runq_add(struct runq *rq, struct task *t)
@@ -76,21 +79,14 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
 				   uint64_t *quantum)
 {
 	uint32_t n = view_fill(rq, now);
-	struct nx_ctx_sched ctx = { .cpu = rq->cpu, .ntasks = n, .now = now,
-				    .current = cur ? cur->tid : 0,
-				    .quantum = NX_QUANTUM_DEFAULT };
-	/* Field by field: the engine never reads seg[NX_SEG_DATA], so the
-	 * struct is not zeroed as a whole. */
-	struct nx_env env;
-	env.host = rq;
-	env.owner = 0;
-	env.fuel = 0;
-	env.seg[NX_SEG_CTX] = (struct nx_seg){ (uint8_t *)&ctx, sizeof ctx, NX_CTX_SCHED_WR };
-	uint64_t vlen = n * sizeof(struct nx_task_view);
-	env.seg[NX_SEG_BUF0] = (struct nx_seg){ (uint8_t *)rq->view, vlen, vlen };
-	env.seg[NX_SEG_BUF1] = (struct nx_seg){ NULL, 0, 0 };
-	struct nx_result res;
-	uint64_t r = nx_fire(NX_HOOK_SCHED_PICK, 0, &env, &res);
+	struct nx_ctx_sched *ctx = &rq->ctx;
+	ctx->ntasks = n;
+	ctx->now = now;
+	ctx->current = cur ? cur->tid : 0;
+	ctx->quantum = NX_QUANTUM_DEFAULT;
+	/* The view is read-only: its first writable byte is its end. */
+	rq->env.seg[NX_SEG_BUF0].len = rq->env.seg[NX_SEG_BUF0].wr_lo = n * sizeof(struct nx_task_view);
+	uint64_t r = nx_fire(NX_HOOK_SCHED_PICK, 0, &rq->env, NULL);
 	if (r == NX_RET_DEFAULT)
 		return NULL;
 	if (r > n) {
@@ -98,26 +94,26 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
 		return NULL;
 	}
 	rq->ext_picks++;
-	*quantum = ctx.quantum;
+	*quantum = ctx->quantum;
 	return rq->viewed[r - 1];
 }
 
 /* 1 if a queued task has waited past the watchdog period: then every
- * sched_pick extension is ejected. */
+ * sched_pick extension is ejected.  The head has waited longest: every
+ * runq_add stamps ready_since just before it appends, and a pick removes
+ * from anywhere without reordering the rest. */
 static int watchdog(struct runq *rq, uint64_t now)
 {
-	for (struct task *t = rq->head; t; t = t->rq_next)
-		if (waited(t, now) > SCHED_WATCHDOG_NS) {
-			rq->ejections += sched_eject_extensions(rq->cpu, "a runnable task starved");
-			return 1;
-		}
-	return 0;
+	if (!rq->head || waited(rq->head, now) <= SCHED_WATCHDOG_NS)
+		return 0;
+	rq->ejections += sched_eject_extensions(rq->cpu, "a runnable task starved");
+	return 1;
 }
 
 struct task *sched_pick_next(struct runq *rq, struct task *cur, uint64_t now,
 			     uint64_t *quantum)
 {
-	int ext = rq->nr && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) > 0 && !watchdog(rq, now);
+	int ext = rq->nr && nx_hook_armed(NX_HOOK_SCHED_PICK) && !watchdog(rq, now);
 	rq->picks++;
 	uint64_t q = NX_QUANTUM_DEFAULT;
 	struct task *t = ext ? pick_extension(rq, cur, now, &q) : NULL;

@@ -10,17 +10,15 @@
 #include <lwk/sched.h>
 #include <lwk/task.h>
 
-static int attached;          /* extensions on the hook */
+/* Extensions on the hook: nx_hooks_armed is what sched.c reads (nimble.h). */
+uint32_t nx_hooks_armed;
+#define attached (*(volatile uint32_t *)&nx_hooks_armed)   /* 1 << NX_HOOK_SCHED_PICK or 0 */
+#define ON (1u << NX_HOOK_SCHED_PICK)
 static uint64_t answer;       /* what the "extension" returns */
 static uint64_t want_quantum; /* what it writes into ctx.quantum */
 static struct nx_ctx_sched seen_ctx;
 static struct nx_task_view seen_view[SCHED_VIEW_MAX];
 static int ejected;
-
-int nx_hook_attached(enum nx_hook_id hook, uint32_t arg)
-{
-	return hook == NX_HOOK_SCHED_PICK && arg == 0 ? attached : 0;
-}
 
 uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
 {
@@ -82,7 +80,7 @@ static void test_extension(void)
 {
 	uint64_t q = 0;
 	setup(50);
-	attached = 1, answer = 3, want_quantum = 777;
+	attached = ON, answer = 3, want_quantum = 777;
 	struct task *t = sched_pick_next(&rq, &tasks[3], 90, &q);
 	ok(t == &tasks[2] && q == 777 && rq.ext_picks == 1, "the extension's choice and quantum");
 	ok(seen_ctx.cpu == 1 && seen_ctx.ntasks == 3 && seen_ctx.now == 90 &&
@@ -96,7 +94,7 @@ static void test_extension(void)
 	answer = 0;
 	ok(sched_pick_next(&rq, NULL, 92, &q) == &tasks[1] && q == 1000, "a default answer");
 	setup(0);
-	attached = 1, answer = 1, want_quantum = NX_QUANTUM_INFINITE;
+	attached = ON, answer = 1, want_quantum = NX_QUANTUM_INFINITE;
 	sched_pick_next(&rq, NULL, 0, &q);
 	ok(q == SCHED_WATCHDOG_NS, "an infinite quantum is capped while others wait");
 }
@@ -105,7 +103,7 @@ static void test_watchdog(void)
 {
 	uint64_t q = 0;
 	setup(0);
-	attached = 1, answer = 1, want_quantum = 0, ejected = 0;
+	attached = ON, answer = 1, want_quantum = 0, ejected = 0;
 	uint64_t now = 0;
 	int ext_runs = 0;
 	/* The "extension" always picks the head, and the picked task is
@@ -125,9 +123,9 @@ static void test_watchdog(void)
 	struct task *t = sched_pick_next(&rq, NULL, now, &q);
 	ok(t == &tasks[0] && q == 1000 && attached == 0, "after ejection: round robin again");
 	setup(0);
-	attached = 1, answer = 2;
+	attached = ON, answer = 2;
 	sched_pick_next(&rq, NULL, SCHED_WATCHDOG_NS - 1, &q);
-	ok(attached == 1, "no ejection before the limit");
+	ok(attached == ON, "no ejection before the limit");
 }
 
 static void test_owner_view(void)
@@ -135,7 +133,7 @@ static void test_owner_view(void)
 	uint64_t q = 0;
 	setup(0);
 	tasks[1].owner = 9;
-	attached = 1, answer = 2, want_quantum = 0;
+	attached = ON, answer = 2, want_quantum = 0;
 	sched_view_owner = 7;
 	struct task *t = sched_pick_next(&rq, NULL, 1, &q);
 	ok(seen_ctx.ntasks == 2 && seen_view[0].tid == 10 && seen_view[1].tid == 12,

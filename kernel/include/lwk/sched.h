@@ -28,6 +28,10 @@ struct runq {
 	uint64_t quantum_ns;       /* the default quantum (boot parameter) */
 	/* counters, readable by tests and the boot log */
 	uint64_t picks, ext_picks, ext_bad, ejections;
+	/* What a sched_pick extension sees, prepared by runq_init: a pick
+	 * fills in the fields that change (one CPU picks at a time). */
+	struct nx_ctx_sched ctx;
+	struct nx_env env;
 	struct nx_task_view view[SCHED_VIEW_MAX];
 	struct task *viewed[SCHED_VIEW_MAX];
 };
