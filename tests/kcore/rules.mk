@@ -59,13 +59,15 @@ $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4: tests/kcore/qemu.sh $(K
 TESTS     += $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4
 TEST_DEPS += $(B)/tests/kcore/ktest-smp4 $(B)/tests/kcore/utest-smp4
 
-# What make run boots: the demo PCT frees its application (run_test.sh).
-$(B)/tests/kcore/run-demo: tests/kcore/run_test.sh $(KERNEL_ISO)
+# What make run boots: the demo PCT frees its application (run_test.sh);
+# again with the PCT's memory above 4 GiB.
+$(B)/tests/kcore/run-demo $(B)/tests/kcore/run-demo-high: tests/kcore/run_test.sh $(KERNEL_ISO)
 	@mkdir -p $(@D)
-	printf '#!/bin/sh\nexec tests/kcore/run_test.sh %s\n' $(KERNEL_ISO) > $@
+	printf '#!/bin/sh\nexec tests/kcore/run_test.sh %s %s\n' $(KERNEL_ISO) \
+		$(if $(filter %-high,$@),high) > $@
 	chmod +x $@
-TESTS     += $(B)/tests/kcore/run-demo
-TEST_DEPS += $(B)/tests/kcore/run-demo
+TESTS     += $(B)/tests/kcore/run-demo $(B)/tests/kcore/run-demo-high
+TEST_DEPS += $(B)/tests/kcore/run-demo $(B)/tests/kcore/run-demo-high
 
 # make kbench: the kernel-path benchmarks of bench/kernel (not part of make test).
 KBENCH_ISO := $(B)/kbench.iso
