@@ -1,10 +1,10 @@
 /*
  * The threaded interpreters: exec_body.h expanded once per handler set.
  * GCC/clang labels-as-values give each handler an address the translator
- * stores in cells; calling an exec function with pc == NULL hands out its
- * label table.
+ * stores in cells; an exec function called with no run and no attachment
+ * hands out its label table (internal.h lists the three ways to call one).
  */
-#include "internal.h"
+#include "run.h"
 
 /* Unaligned little-endian memory through may_alias types. */
 typedef uint8_t  nx_u8u;
@@ -44,7 +44,5 @@ nx_exec_fn *const nx_exec_set[NX_SET_COUNT] = {
 
 const void *const *nx_labels(enum nx_set set)
 {
-	const void *const *tbl;
-	nx_exec_set[set](NULL, NULL, NULL, &tbl);
-	return tbl;
+	return (const void *const *)(uintptr_t)nx_exec_set[set](NULL, NULL, NULL, NULL, NULL);
 }

@@ -91,8 +91,8 @@
 	CHK_AT(off < rs->lim[lg][pc->c], NX_FAULT_OOB_LOAD, 1); \
 	RDD = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); SKIP(2); }
 
-int NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
-		 const void *const **labels)
+uint64_t NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
+		      struct nx_attach *const hook, struct nx_env *env)
 {
 	static const void *const tbl[NX_H_COUNT] = {
 #define NX_L_OP(name, fmt, sem) [NX_OP_##name] = &&L_##name,
@@ -105,14 +105,31 @@ int NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
 		NX_SUPERS(NX_L_SUPER)
 #undef NX_L_SUPER
 	};
-	if (!pc) {
-		*labels = tbl;
-		return 0;
+	struct nx_run hook_rs;
+	uint64_t hook_r[NX_SMALL_REGS];
+	if (hook) {
+		/* A hook entry from nx_fire: the run state and the registers of a
+		 * small function live in this frame, so the whole run of an empty
+		 * extension is this one call (run.h has the pieces).  It makes
+		 * no calls: no call records (fp NULL). */
+		struct nx_ext *ext = hook->ext;
+		if (nx_ext_enter(ext))
+			return NX_RET_DEFAULT;
+		rs = &hook_rs;
+		rs->fp = NULL;
+		nx_run_begin(rs, ext, env);
+#if NX_COUNTING
+		rs->insns = 0;
+#endif
+		r = hook_r;
+		nx_regs_init(r, hook->fn, NULL);
+		pc = hook->entry;
+	} else if (!rs) {
+		return (uint64_t)(uintptr_t)tbl;
 	}
-	/* Call records in locals: fp is the next free one; RET at fp0 leaves
-	 * (a small run has none: fp == fp0 == NULL, and no CALL). */
+	/* Call records in locals: fp is the next free one.  rs->fp stays this
+	 * invocation's first (an XCALL restores it), so RET at it leaves. */
 	struct nx_frame_rec *fp = rs->fp;
-	struct nx_frame_rec *const fp0 = fp;
 	int64_t fuel = rs->fuel;
 	int rc;
 	(void)fuel;
@@ -227,8 +244,10 @@ L_XCALL: {
 	CNT(1);
 	FUEL_TICK;
 	rs->fuel = fuel;
+	struct nx_frame_rec *first = rs->fp;
 	rs->fp = fp;
 	int xrc = nx_run_xcall(rs, rs->ext->ximp[pc->x.f], rs->ext->ximp_fn[pc->x.f], &RA);
+	rs->fp = first;
 	fuel = rs->fuel;
 	if (xrc)
 		FAULT(xrc);
@@ -238,9 +257,9 @@ L_RET: {
 	uint64_t v = RA;
 	CNT(1);
 	r[0] = v;
-	if (fp == fp0) {
+	if (fp == rs->fp) {
 		rs->fuel = fuel;
-		return 0;
+		return hook ? nx_hook_end(hook, rs, 0, v, NX_COUNTING ? rs->insns : 0) : 0;
 	}
 	fp--;
 	pc = fp->ret;
@@ -528,7 +547,7 @@ fault:
 	rs->fault = (enum nx_fault)rc;
 	rs->fault_cell = pc;
 	rs->fault_ext = rs->ext;
-	return rc;
+	return hook ? nx_hook_end(hook, rs, rc, 0, NX_COUNTING ? rs->insns : 0) : (uint64_t)rc;
 }
 
 #undef CHK

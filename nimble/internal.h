@@ -134,8 +134,9 @@ struct nx_run {
 	uint64_t insns;              /* counting set only                    */
 	const struct nx_cell *fault_cell;
 	struct nx_ext *fault_ext;
-	/* Call records: fp is the next free one when an exec function is
-	 * entered (NULL in a small run: it makes no calls), fend the end;
+	/* Call records: fp is where the running exec invocation's begin (its
+	 * RET there leaves; an XCALL sets it for the callee and restores it;
+	 * NULL in a small run, which makes no calls), fend their end;
 	 * stack_end bounds the register stack (both unused in a small run). */
 	struct nx_frame_rec *fp, *fend;
 	uint64_t *stack_end;
@@ -161,6 +162,8 @@ struct nx_attach {
 	struct nx_attach *next;
 	struct nx_ext *ext;
 	const struct nx_fn *fn;  /* the hook's entry in ext                */
+	const struct nx_cell *entry; /* its first cell (cells are rewritten
+	                         * in place by a retranslation)           */
 	uint32_t hook, arg, prio;
 	uint64_t seq;
 	int ejected;            /* atomic: too many faults, skipped by fire */
@@ -196,9 +199,20 @@ int nx_verify(struct nx_ext *ext, struct nx_error *err);
 /* translate.c: (re)build ext->cells for a handler set. */
 void nx_translate(struct nx_ext *ext, enum nx_set set);
 
-/* exec.c: the threaded interpreters; a NULL pc returns the label table. */
-typedef int nx_exec_fn(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
-		       const void *const **labels);
+/*
+ * exec.c: the threaded interpreters, one function per handler set.
+ *   exec(rs, pc, r, NULL, NULL)    continues run rs at pc with frame r;
+ *                                  returns 0 or the fault kind
+ *   exec(NULL, NULL, NULL, a, env) runs hook attachment a's entry function,
+ *                                  which must be small, from entry to end
+ *                                  (one frame for the whole run); returns
+ *                                  the hook's answer, the default after a
+ *                                  fault or if a's extension is going away
+ *   exec(NULL, NULL, NULL, NULL, NULL) returns the label table's address
+ */
+struct nx_attach;
+typedef uint64_t nx_exec_fn(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
+			    struct nx_attach *a, struct nx_env *env);
 nx_exec_fn nx_exec_unchecked, nx_exec_checked, nx_exec_counting;
 extern nx_exec_fn *const nx_exec_set[NX_SET_COUNT];
 const void *const *nx_labels(enum nx_set set);

@@ -101,6 +101,7 @@ static int attach_hooks(struct nx_ext *e)
 			return -NX_ENOMEM;
 		*a = (struct nx_attach){ .ext = e, .hook = e->hooks[i].hook, .arg = e->hooks[i].arg,
 					 .prio = e->hooks[i].prio, .fn = &e->fn[e->hooks[i].func],
+					 .entry = &e->cells[e->fn[e->hooks[i].func].start],
 					 .seq = attach_seq++ };
 		struct nx_attach **pp = &nx_attached[a->hook];
 		while (*pp && ((*pp)->prio < a->prio || ((*pp)->prio == a->prio && (*pp)->seq < a->seq)))

@@ -5,7 +5,7 @@
  * engine: it ends the run and is reported in struct nx_result.
  */
 #include <string.h>
-#include "internal.h"
+#include "run.h"
 
 /*
  * The deep stacks of a run that calls are big, so they are not on the
@@ -100,7 +100,7 @@ static inline void seg_limits(struct nx_run *rs, unsigned s)
 
 /* Make base[] valid for the segments in mask and, when checked, their
  * limits too (at an entry, or an XCALL into code naming other segments). */
-static void segs_add(struct nx_run *rs, unsigned mask, int checked)
+void nx_segs_add(struct nx_run *rs, unsigned mask, int checked)
 {
 	unsigned need = mask & ~rs->bases;
 	rs->bases |= need;
@@ -123,26 +123,6 @@ static inline void seg_data(struct nx_run *rs)
 		seg_limits(rs, NX_SEG_DATA);
 }
 
-/*
- * Everything a run's entry must set, and nothing more: the fault place
- * (fault_cell, fault_ext) and the abort code are written by whoever raises
- * a fault, segments only those the code names; a deep run's call records,
- * register stack and XCALL depth by run_deep (a small run makes no calls).
- */
-static inline void run_setup(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
-{
-	rs->env = env;
-	rs->ext = ext;
-	uint64_t fuel = env->fuel ? env->fuel : NX_FUEL_DEFAULT;
-	rs->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
-	rs->fault = NX_FAULT_NONE;
-	rs->insns = 0;
-	if (ext->segs) {
-		rs->bases = rs->limits = 0;
-		segs_add(rs, ext->segs, ext->set != NX_SET_UNCHECKED);
-	}
-}
-
 static inline void run_deep(struct nx_run *rs, struct nx_run_mem *mem)
 {
 	rs->fp = mem->frames;
@@ -157,16 +137,15 @@ static inline void run_deep(struct nx_run *rs, struct nx_run_mem *mem)
 void nx_run_setup(struct nx_run *rs, struct nx_run_mem *mem, struct nx_ext *ext, struct nx_env *env)
 {
 	run_deep(rs, mem);
-	run_setup(rs, ext, env);
+	nx_run_begin(rs, ext, env);
+	rs->insns = 0;
 	rs->depth = 0;
 	rs->code = 0;
-	segs_add(rs, (1u << NX_SEG_COUNT) - 1, 1);
+	nx_segs_add(rs, (1u << NX_SEG_COUNT) - 1, 1);
 }
 
-/* Counters: runs may be concurrent (one extension on several CPUs' hooks),
- * so adds are atomic but relaxed; VM instructions are counted only by the
- * counting set, so the other sets skip that add. */
-static void stats_fault(struct nx_ext *ext, enum nx_fault f, uint32_t func, uint32_t insn)
+/* After a fault: the fault counters and where (the run's end, run.h). */
+void nx_stats_fault(struct nx_ext *ext, enum nx_fault f, uint32_t func, uint32_t insn)
 {
 	__atomic_fetch_add(&ext->st.faults, 1, __ATOMIC_RELAXED);
 	if (f == NX_FAULT_FUEL)
@@ -176,50 +155,10 @@ static void stats_fault(struct nx_ext *ext, enum nx_fault f, uint32_t func, uint
 	ext->st.last_insn = insn;
 }
 
-/* Inline: a run without a fault pays one relaxed add. */
-static inline void stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
-{
-	__atomic_fetch_add(&ext->st.runs, 1, __ATOMIC_RELAXED);
-	if (insns)
-		__atomic_fetch_add(&ext->st.insns, insns, __ATOMIC_RELAXED);
-	if (f != NX_FAULT_NONE)
-		stats_fault(ext, f, func, insn);
-}
-
-/* A run holds the extension: remove() sees inflight and refuses. */
-static int ext_enter(struct nx_ext *ext)
-{
-	__atomic_fetch_add(&ext->inflight, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&ext->dying, __ATOMIC_SEQ_CST)) {
-		__atomic_fetch_sub(&ext->inflight, 1, __ATOMIC_SEQ_CST);
-		return -NX_ENOENT;
-	}
-	return 0;
-}
-
-static void ext_leave(struct nx_ext *ext)
-{
-	__atomic_fetch_sub(&ext->inflight, 1, __ATOMIC_SEQ_CST);
-}
-
-static void fault_where(const struct nx_run *rs, uint32_t *func, uint32_t *insn)
+void nx_fault_where(const struct nx_run *rs, uint32_t *func, uint32_t *insn)
 {
 	*insn = (uint32_t)(rs->fault_cell - rs->fault_ext->cells);
 	*func = (uint32_t)nx_func_of(rs->fault_ext, *insn);
-}
-
-/* The entry frame: the arguments, and zeroes where the function may read
- * a register before writing it (translate.c; inline stores, not a
- * memset/memcpy call, which would cost more for frames this small; the
- * empty asm keeps compilers from making one). */
-static inline void regs_init(uint64_t *r, const struct nx_fn *f, const uint64_t *args)
-{
-	for (unsigned i = 0; args && i < f->nargs; i++)
-		r[i] = args[i];
-	for (unsigned i = f->zlo, end = f->zlo + f->zn; i < end; i++) {
-		r[i] = 0;
-		__asm__("" : "+r"(i));
-	}
 }
 
 /* The end of a run: its result and counters (fault details only after a
@@ -229,12 +168,12 @@ static inline int run_done(struct nx_run *rs, struct nx_ext *ext, int rc, const 
 {
 	uint32_t func = 0, insn = 0;
 	if (__builtin_expect(rc != 0, 0))
-		fault_where(rs, &func, &insn);
+		nx_fault_where(rs, &func, &insn);
 	*value = rc ? 0 : r[0];
 	if (res)
 		*res = (struct nx_result){ .value = *value, .fault = (enum nx_fault)rc, .func = func, .insn = insn,
 					   .abort_code = rc == NX_FAULT_ABORT ? rs->code : 0 };
-	stats_add(ext, rs->insns, (enum nx_fault)rc, func, insn);
+	nx_stats_add(ext, rs->insns, (enum nx_fault)rc, func, insn);
 	return rc;
 }
 
@@ -247,17 +186,18 @@ int run_deep_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 {
 	struct nx_run_mem *mem = mem_get();
 	if (!mem) {
-		ext_leave(ext);
+		nx_ext_leave(ext);
 		return -NX_ENOMEM;
 	}
 	struct nx_run rs;
 	run_deep(&rs, mem);
-	run_setup(&rs, ext, env);
-	regs_init(mem->stack, f, args);
-	int rc = nx_exec_set[ext->set](&rs, &ext->cells[f->start], mem->stack, NULL);
+	nx_run_begin(&rs, ext, env);
+	rs.insns = 0;
+	nx_regs_init(mem->stack, f, args);
+	int rc = (int)nx_exec_set[ext->set](&rs, &ext->cells[f->start], mem->stack, NULL, NULL);
 	rc = run_done(&rs, ext, rc, mem->stack, value, res);
 	mem_put(mem);
-	ext_leave(ext);
+	nx_ext_leave(ext);
 	return rc;
 }
 
@@ -274,18 +214,19 @@ static inline __attribute__((always_inline))
 int run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 	   const uint64_t *args, uint64_t *value, struct nx_result *res)
 {
-	if (ext_enter(ext))
+	if (nx_ext_enter(ext))
 		return -NX_ENOENT;
 	if (!f->small)
 		return run_deep_fn(ext, f, env, args, value, res);
 	struct nx_run rs;
 	uint64_t r[NX_SMALL_REGS];
 	rs.fp = NULL;
-	run_setup(&rs, ext, env);
-	regs_init(r, f, args);
-	int rc = nx_exec_set[ext->set](&rs, &ext->cells[f->start], r, NULL);
+	nx_run_begin(&rs, ext, env);
+	rs.insns = 0;
+	nx_regs_init(r, f, args);
+	int rc = (int)nx_exec_set[ext->set](&rs, &ext->cells[f->start], r, NULL, NULL);
 	rc = run_done(&rs, ext, rc, r, value, res);
-	ext_leave(ext);
+	nx_ext_leave(ext);
 	return rc;
 }
 
@@ -300,13 +241,12 @@ int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 	return rc < 0 ? rc : 0;
 }
 
-/* A run that could not start (removed meanwhile, no memory) leaves *last
- * as it was: run_fn writes a result only when it ran. */
-uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
+/* nx_fire with a result: each run fills *last (a run that could not start,
+ * removed meanwhile or without memory, leaves it as it was). */
+static __attribute__((noinline)) uint64_t fire_results(struct nx_attach *a, uint32_t arg, struct nx_env *env, struct nx_result *last)
 {
-	if (last)
-		*last = (struct nx_result){ 0 };   /* stores, not a memset call (kernel: rep stosb) */
-	for (struct nx_attach *a = nx_hook_first(hook); a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
+	*last = (struct nx_result){ 0 };   /* stores, not a memset call (kernel: rep stosb) */
+	for (; a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
 		if (a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
 			continue;
 		/* Hook entries take no arguments (verify.c). */
@@ -320,6 +260,48 @@ uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct 
 	return NX_RET_DEFAULT;
 }
 
+/* One attachment whose entry function calls: the hook's answer. */
+static __attribute__((noinline)) uint64_t fire_deep(struct nx_attach *a, struct nx_env *env)
+{
+	uint64_t v;
+	int rc = run_fn(a->ext, a->fn, env, NULL, &v, NULL);
+	if (rc > 0 && a->ext->st.faults >= NX_EJECT_FAULTS)
+		__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
+	return rc == 0 ? v : NX_RET_DEFAULT;
+}
+
+/* The attachments of hook from a, without a result: the hook's answer. */
+static __attribute__((noinline)) uint64_t fire_chain(struct nx_attach *a, uint32_t arg, struct nx_env *env)
+{
+	for (;;) {
+		while (a && (a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED)))
+			a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE);
+		if (!a)
+			return NX_RET_DEFAULT;
+		uint64_t v = a->fn->small ? nx_exec_set[a->ext->set](NULL, NULL, NULL, a, env)
+					  : fire_deep(a, env);
+		if (v != NX_RET_DEFAULT)
+			return v;
+		a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE);
+	}
+}
+
+/*
+ * Without a result (the kernel's hooks) a small entry function runs from
+ * entry to end inside its exec function (exec_body.h), and when it is the
+ * hook's one attachment nx_fire tail-calls it: an empty extension costs a
+ * few tests here and one exec frame.
+ */
+uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
+{
+	struct nx_attach *a = nx_hook_first(hook);
+	if (last)
+		return fire_results(a, arg, env, last);
+	if (a && !a->next && a->arg == arg && a->fn->small && !__atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
+		return nx_exec_set[a->ext->set](NULL, NULL, NULL, a, env);
+	return fire_chain(a, arg, env);
+}
+
 /*
  * XCALL: run callee's function func with its frame at r (the caller's
  * argument window), in the callee's own handler set and with the callee's
@@ -329,11 +311,11 @@ uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct 
  */
 int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64_t *r)
 {
-	if (!callee || ext_enter(callee))
+	if (!callee || nx_ext_enter(callee))
 		return NX_FAULT_XCALL;
 	const struct nx_fn *f = &callee->fn[func];
 	if (rs->xdepth == NX_MAX_XDEPTH || r + f->nregs > rs->stack_end) {
-		ext_leave(callee);
+		nx_ext_leave(callee);
 		return NX_FAULT_STACK;
 	}
 	for (unsigned i = f->nargs; i < f->nregs; i++)
@@ -343,16 +325,16 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 	rs->ext = callee;
 	rs->xdepth++;
 	seg_data(rs);
-	segs_add(rs, callee->segs, callee->set != NX_SET_UNCHECKED);
-	int rc = nx_exec_set[callee->set](rs, &callee->cells[f->start], r, NULL);
+	nx_segs_add(rs, callee->segs, callee->set != NX_SET_UNCHECKED);
+	int rc = (int)nx_exec_set[callee->set](rs, &callee->cells[f->start], r, NULL, NULL);
 	uint32_t ffunc = 0, finsn = 0;
 	if (rc)
-		fault_where(rs, &ffunc, &finsn);
-	stats_add(callee, rs->insns - insns0, (enum nx_fault)rc, ffunc, finsn);
+		nx_fault_where(rs, &ffunc, &finsn);
+	nx_stats_add(callee, rs->insns - insns0, (enum nx_fault)rc, ffunc, finsn);
 	rs->xdepth--;
 	rs->ext = caller;
 	seg_data(rs);
-	ext_leave(callee);
+	nx_ext_leave(callee);
 	return rc;
 }
 

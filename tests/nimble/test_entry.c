@@ -192,13 +192,91 @@ static void test_small_entry(void)
 	nx_remove(e);
 }
 
+/*
+ * A fire without a result runs a small hook function inside its exec
+ * function (exec_body.h's hook entry) and tail-calls the hook's only
+ * attachment.  Each case answers differently when that path is wrong: the
+ * ctx value read, the fault default, the counters, ejection, the chain
+ * order, a deep attachment in the chain, an extension being removed.
+ */
+static void test_fire_hook_entry(void)
+{
+	uint64_t ctx[2] = { 40, 0 };
+	struct nx_env env = { 0 };
+	env.seg[NX_SEG_CTX] = (struct nx_seg){ (uint8_t *)ctx, 16, 0 };
+
+	/* irq(7), prio 1: return ctx[0] + 2 (or fault DIV_ZERO when ctx[1] != 0) */
+	struct nxb *b = nxb_new("he_small", NX_TRUST_UNTRUSTED);
+	uint32_t f = nxb_func(b, "h", 3, 0);
+	nxb_emit(b, I_MEM(LD64, 0, 1, NX_SEG_CTX, 0));
+	nxb_emit(b, I_MEM(LD64, 2, 1, NX_SEG_CTX, 8));
+	nxb_emit(b, I_BRI(JEQI, 2, 0, 1));
+	nxb_emit(b, I_RRR(DIVU, 0, 0, 1));
+	nxb_emit(b, I_RRI(ADDI, 0, 0, 2));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_IRQ, 7, f, 1);
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	OK(e && e->fn[0].small, "a small irq(7) extension reading CTX inserted");
+	if (!e)
+		return;
+	struct nx_stats st;
+	for (int set = NX_SET_UNCHECKED; set < NX_SET_COUNT; set++) {
+		nx_ext_set_mode(e, (enum nx_set)set);
+		nx_ext_stats(e, &st);
+		uint64_t runs = st.runs, insns = st.insns, v = nx_fire(NX_HOOK_IRQ, 7, &env, NULL);
+		nx_ext_stats(e, &st);
+		OK(v == 42 && st.runs == runs + 1 && st.insns - insns == (set == NX_SET_COUNTING ? 5 : 0) &&
+		   e->inflight == 0 && nx_fire(NX_HOOK_IRQ, 8, &env, NULL) == NX_RET_DEFAULT,
+		   "%s: the only attachment answers 42, counted once (%llu insns), irq(8) is not it",
+		   mode_name[set], (unsigned long long)(st.insns - insns));
+	}
+	/* irq(7), prio 0: a deep one (it CALLs) answering the default first */
+	b = nxb_new("he_deep", NX_TRUST_UNTRUSTED);
+	f = nxb_func(b, "d", 2, 0);
+	nxb_emit(b, I_CALL(CALL, 1, 1, 0));
+	nxb_emit(b, I_RI(MOVI, 0, 0));
+	nxb_emit(b, I_RET(0));
+	nxb_func(b, "z", 1, 0);
+	nxb_emit(b, I_RI(MOVI, 0, 5));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_IRQ, 7, f, 0);
+	struct nx_ext *d = ins(b, 1, 0, NULL);
+	nx_ext_stats(d, &st);
+	uint64_t druns = st.runs;
+	OK(d && !d->fn[0].small && nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == 42 &&
+	   (nx_ext_stats(d, &st), st.runs == druns + 1),
+	   "a chain: the deep default-answering one runs first, then the small one answers");
+	e->dying = 1;   /* as nx_remove sets it while it looks at inflight */
+	OK(nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == NX_RET_DEFAULT && e->inflight == 0,
+	   "an extension being removed does not run: the default, inflight back to 0");
+	e->dying = 0;
+	nx_remove(d);
+
+	ctx[1] = 1;
+	nx_ext_stats(e, &st);
+	uint64_t faults = st.faults;
+	int defaults = 0;
+	for (int i = 0; i < NX_EJECT_FAULTS; i++)
+		defaults += nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == NX_RET_DEFAULT;
+	nx_ext_stats(e, &st);
+	OK(defaults == NX_EJECT_FAULTS && st.faults == faults + NX_EJECT_FAULTS &&
+	   st.last_fault == NX_FAULT_DIV_ZERO && st.last_insn == 3 && e->inflight == 0,
+	   "a fault answers the default and is counted with its place (%s at %u)",
+	   nx_fault_name(st.last_fault), st.last_insn);
+	ctx[1] = 0;
+	OK(nx_hook_attached(NX_HOOK_IRQ, 7) == 0 && nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == NX_RET_DEFAULT,
+	   "after %d faults it is ejected: no longer fired although it would answer", NX_EJECT_FAULTS);
+	nx_remove(e);
+}
+
 int main(void)
 {
-	TAP_PLAN(23);
+	TAP_PLAN(31);
 	test_xcall_limits();
 	test_helper_bounds();
 	test_hook_lists();
 	test_small_entry();
+	test_fire_hook_entry();
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;

@@ -1,0 +1,102 @@
+/*
+ * The inline pieces of a run's entry and end, shared by run.c and the
+ * exec functions: a small hook run is entered by the exec function itself
+ * (exec_body.h, "hook entry"), so that a hook's empty extension costs one
+ * frame, not two.
+ */
+#ifndef NIMBLE_RUN_H
+#define NIMBLE_RUN_H
+
+#include "internal.h"
+
+/* run.c, out of line: segment set-up, fault counters, fault place. */
+void nx_segs_add(struct nx_run *rs, unsigned mask, int checked);
+void nx_stats_fault(struct nx_ext *ext, enum nx_fault f, uint32_t func, uint32_t insn);
+void nx_fault_where(const struct nx_run *rs, uint32_t *func, uint32_t *insn);
+
+/* A run holds the extension: remove() sees inflight and refuses.  Nonzero
+ * if the extension is being removed (the run must not start). */
+static inline int nx_ext_enter(struct nx_ext *ext)
+{
+	__atomic_fetch_add(&ext->inflight, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&ext->dying, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_sub(&ext->inflight, 1, __ATOMIC_SEQ_CST);
+		return -NX_ENOENT;
+	}
+	return 0;
+}
+
+static inline void nx_ext_leave(struct nx_ext *ext)
+{
+	__atomic_fetch_sub(&ext->inflight, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Everything a run's entry must set, and nothing more: the fault place
+ * (fault_cell, fault_ext) and the abort code are written by whoever raises
+ * a fault, segments only those the code names; a deep run's call records,
+ * register stack and XCALL depth by run_deep (run.c; a small run makes no
+ * calls and has rs->fp NULL); rs->insns by a caller that counts.
+ */
+static inline void nx_run_begin(struct nx_run *rs, struct nx_ext *ext, struct nx_env *env)
+{
+	rs->env = env;
+	rs->ext = ext;
+	uint64_t fuel = env->fuel ? env->fuel : NX_FUEL_DEFAULT;
+	rs->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
+	rs->fault = NX_FAULT_NONE;
+	if (ext->segs) {
+		rs->bases = rs->limits = 0;
+		nx_segs_add(rs, ext->segs, ext->set != NX_SET_UNCHECKED);
+	}
+}
+
+/* The entry frame: the arguments, and zeroes where the function may read
+ * a register before writing it (translate.c; inline stores, not a
+ * memset/memcpy call, which would cost more for frames this small; the
+ * empty asm keeps compilers from making one). */
+static inline void nx_regs_init(uint64_t *r, const struct nx_fn *f, const uint64_t *args)
+{
+	for (unsigned i = 0; args && i < f->nargs; i++)
+		r[i] = args[i];
+	if (!f->zn)
+		return;
+	for (unsigned i = f->zlo, end = f->zlo + f->zn; i < end; i++) {
+		r[i] = 0;
+		__asm__("" : "+r"(i));
+	}
+}
+
+/* Counters: runs may be concurrent (one extension on several CPUs' hooks),
+ * so adds are atomic but relaxed; VM instructions are counted only by the
+ * counting set.  A run without a fault pays one relaxed add. */
+static inline void nx_stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
+{
+	__atomic_fetch_add(&ext->st.runs, 1, __ATOMIC_RELAXED);
+	if (insns)
+		__atomic_fetch_add(&ext->st.insns, insns, __ATOMIC_RELAXED);
+	if (__builtin_expect(f != NX_FAULT_NONE, 0))
+		nx_stats_fault(ext, f, func, insn);
+}
+
+/* The end of a hook run: counters (insns: what a counting set counted),
+ * ejection after repeated faults, and the hook's answer (the default after
+ * a fault). */
+static inline uint64_t nx_hook_end(struct nx_attach *a, struct nx_run *rs, int rc, uint64_t value,
+				   uint64_t insns)
+{
+	struct nx_ext *ext = a->ext;
+	uint32_t func = 0, insn = 0;
+	if (__builtin_expect(rc != 0, 0))
+		nx_fault_where(rs, &func, &insn);
+	nx_stats_add(ext, insns, (enum nx_fault)rc, func, insn);
+	if (__builtin_expect(rc != 0, 0)) {
+		if (ext->st.faults >= NX_EJECT_FAULTS)
+			__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
+		value = NX_RET_DEFAULT;
+	}
+	nx_ext_leave(ext);
+	return value;
+}
+
+#endif /* NIMBLE_RUN_H */
