@@ -158,11 +158,14 @@ static uint32_t caller_owner(void)
 	return task_is_privileged() ? 0 : task_current()->pid;
 }
 
+static void irq_events_prepare_locked(void);   /* the irq hook's contexts, below */
+
 /* Insert an object already in kernel memory; the handle (slot + 1) or -errno. */
 long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trust,
 		       struct nx_error *err)
 {
 	unsigned long f = spin_lock_irqsave(&nimble_lock);
+	irq_events_prepare_locked();
 	int slot = -1;
 	for (int i = 0; i < NXK_MAX && slot < 0; i++)
 		if (!table[i].ext)
@@ -269,10 +272,11 @@ long nxk_stats(long handle, uint64_t out)
 
 /* ---- the trap hook ---- */
 
-static uint64_t trap_fire(uint32_t arg, struct nx_ctx_trap *ctx, void *buf, uint64_t blen,
+static inline __attribute__((always_inline))
+uint64_t trap_fire(uint32_t arg, struct nx_ctx_trap *ctx, void *buf, uint64_t blen,
 			  void *aux, uint64_t alen)
 {
-	struct task *t = task_current();
+	struct task *t = this_cpu()->current;
 	/* Field by field: nx_env_setup fills the lent segments and the engine
 	 * never reads seg[NX_SEG_DATA], so no zeroing of the whole struct. */
 	struct nx_env env;
@@ -324,36 +328,33 @@ int nxk_trap_filter(const struct syscall_frame *f, long *ret)
 /* ---- the irq hook ---- */
 
 /*
- * An interrupt's context lives per CPU and is prepared once: interrupts
- * arrive through interrupt gates (IF clear) and irq_common does not set
- * it, so one CPU handles one at a time, and an event writes only the
- * fields that change.
+ * An interrupt's context lives in its CPU's struct cpu and is prepared
+ * before the first extension is inserted (so before the irq hook can be
+ * armed): interrupts arrive through interrupt gates (IF clear) and
+ * irq_common does not set it, so one CPU handles one at a time, and an
+ * event writes only the fields that change.
  */
-struct irq_event {
-	struct nx_ctx_irq ctx;
-	struct nx_env env;
-};
-static struct irq_event irq_events[MAX_CPUS];
+static int irq_events_ready;
 
-/* At a CPU's first interrupt with the hook armed. */
-static __attribute__((noinline)) void irq_event_init(struct irq_event *ev, uint32_t cpu)
+static void irq_events_prepare_locked(void)
 {
-	ev->ctx.cpu = cpu;
-	nx_env_setup(&ev->env, NX_HOOK_IRQ, &ev->ctx, NULL, 0, NULL, 0);
+	for (uint32_t i = 0; i < MAX_CPUS && !irq_events_ready; i++) {
+		cpus[i].nx_irq_ctx.cpu = i;
+		nx_env_setup(&cpus[i].nx_irq_env, NX_HOOK_IRQ, &cpus[i].nx_irq_ctx, NULL, 0, NULL, 0);
+	}
+	irq_events_ready = 1;
 }
 
-/* 1 if an extension handled the interrupt (the kernel handler is skipped). */
-int nxk_irq(uint32_t vector, uint64_t count)
+/* Nonzero if an extension handled the interrupt (the kernel handler is
+ * skipped): the hook's answer. */
+uint64_t nxk_irq(uint32_t vector, uint64_t count)
 {
 	if (!nx_hook_armed(NX_HOOK_IRQ))
-		return 0;
-	uint32_t cpu = this_cpu()->id;
-	struct irq_event *ev = &irq_events[cpu];
-	if (__builtin_expect(!ev->env.seg[NX_SEG_CTX].base, 0))
-		irq_event_init(ev, cpu);
-	ev->ctx.vector = vector;
-	ev->ctx.count = count;
-	return nx_fire(NX_HOOK_IRQ, vector, &ev->env, NULL) != NX_RET_DEFAULT;
+		return NX_RET_DEFAULT;
+	struct cpu *c = this_cpu();
+	c->nx_irq_ctx.vector = vector;
+	c->nx_irq_ctx.count = count;
+	return nx_fire(NX_HOOK_IRQ, vector, &c->nx_irq_env, NULL);
 }
 
 /* ---- the scheduler's watchdog ---- */

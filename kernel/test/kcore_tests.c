@@ -28,7 +28,6 @@
 long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trust,
 		       struct nx_error *err);
 long nxk_remove_kernel(long handle, uint32_t owner);
-int nxk_irq(uint32_t vector, uint64_t count);
 
 /* ---- helpers ---- */
 

@@ -21,7 +21,7 @@
 static irq_handler_t handlers[T_NVECTORS];
 static uint64_t counts[T_NVECTORS];
 
-int nxk_irq(uint32_t vector, uint64_t count);
+uint64_t nxk_irq(uint32_t vector, uint64_t count);   /* kernel/nimble/glue.c */
 
 static void irq_common(struct trapframe *tf)
 {

@@ -56,6 +56,9 @@ struct cpu {
 	volatile int xcall_done;
 	uint64_t gdt[7];
 	struct tss tss;
+	/* The irq hook's context, prepared once (kernel/nimble/glue.c). */
+	struct nx_ctx_irq nx_irq_ctx;
+	struct nx_env nx_irq_env;
 } __attribute__((aligned(64)));
 
 extern struct cpu cpus[MAX_CPUS];
