@@ -100,6 +100,9 @@ struct nx_ext {
 
 	uint8_t segs;           /* bit s: a load/store names segment s, so a
 	                         * checked run needs its limits (registry.c) */
+	uint8_t reach;          /* bit s: a run may touch segment s at all
+	                         * (segs, or every one if it imports a helper
+	                         * taking segment numbers or makes XCALLs) */
 	int inflight;           /* runs in progress (atomic)                  */
 	int dying;              /* remove in progress (atomic)                */
 	struct nx_stats st;

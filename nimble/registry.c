@@ -27,12 +27,20 @@ static struct nx_ext *exts;
  * site tests it inline before it builds a context (nimble.h). */
 struct nx_attach *nx_attached[NX_HOOK_COUNT];
 uint32_t nx_hooks_armed;
+uint8_t nx_hook_reach[NX_HOOK_COUNT];
 
+/* After an attach or detach: which hooks are armed, and which segments
+ * their extensions can reach (a hook site builds only those). */
 static void armed_update(void)
 {
 	uint32_t m = 0;
-	for (unsigned h = 0; h < NX_HOOK_COUNT; h++)
+	for (unsigned h = 0; h < NX_HOOK_COUNT; h++) {
+		unsigned reach = 0;
+		for (struct nx_attach *a = nx_attached[h]; a; a = a->next)
+			reach |= a->ext->reach;
+		__atomic_store_n(&nx_hook_reach[h], (uint8_t)reach, __ATOMIC_RELAXED);
 		m |= (nx_attached[h] != NULL) << h;
+	}
 	__atomic_store_n(&nx_hooks_armed, m, __ATOMIC_RELEASE);
 }
 static uint64_t attach_seq;
@@ -95,6 +103,9 @@ static int resolve_one(struct nx_ext *e, uint32_t i, struct nx_error *err)
 
 static int attach_hooks(struct nx_ext *e)
 {
+	/* What the new runs can reach is known before they can start. */
+	for (uint32_t i = 0; i < e->nhooks; i++)
+		__atomic_fetch_or(&nx_hook_reach[e->hooks[i].hook], e->reach, __ATOMIC_RELEASE);
 	for (uint32_t i = 0; i < e->nhooks; i++) {
 		struct nx_attach *a = nx_host_alloc(sizeof *a);
 		if (!a)
@@ -142,6 +153,17 @@ static uint8_t segs_used(const struct nx_ext *e)
 	return (uint8_t)m;
 }
 
+/* The segments a run of e may touch: those its loads and stores name,
+ * or all of them if a helper takes segment numbers or an XCALL runs
+ * another extension's code. */
+static uint8_t segs_reach(const struct nx_ext *e)
+{
+	int any = e->nximp > 0;
+	for (uint32_t i = 0; i < e->nhelpers; i++)
+		any |= (nx_helper_flags(e->helper[i]) & NX_HF_SEGS) != 0;
+	return any ? (uint8_t)((1u << NX_SEG_COUNT) - 1) : e->segs;
+}
+
 int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 	      struct nx_ext **out, struct nx_error *err)
 {
@@ -160,6 +182,7 @@ int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 		rc = resolve_one(e, i, err);
 	if (!rc) {
 		e->segs = segs_used(e);
+		e->reach = segs_reach(e);
 		nx_mark_small(e);
 		nx_translate(e, e->trust == NX_TRUST_TRUSTED ? NX_SET_UNCHECKED : NX_SET_CHECKED);
 		rc = attach_hooks(e);

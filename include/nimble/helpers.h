@@ -5,6 +5,7 @@
  *
  * X(NAME, "name", nargs, flags, hooks, "signature and meaning")
  *   flags  NX_HF_TRUSTED: only trusted extensions may import it
+ *          NX_HF_SEGS: takes segment numbers, so it may touch any segment
  *   hooks  bit mask of (1 << NX_HOOK_*) that may call it; 0 = any hook
  * Every helper takes and returns 64-bit integers.  Negative returns are
  * -errno style errors the extension may test; a helper that must not
@@ -18,6 +19,7 @@
 #include "hooks.h"
 
 #define NX_HF_TRUSTED 1u
+#define NX_HF_SEGS    2u
 #define NX_HOOKBIT(h) (1u << NX_HOOK_##h)
 
 #define NX_HELPERS(X) \
@@ -35,9 +37,9 @@
 	  "u64 nnodes(): nodes in the job") \
 	X(TASK_WAKE, "task_wake", 1, 0, 0, \
 	  "i64 task_wake(u64 tid): make a blocked task of the owner runnable; 0 or -errno") \
-	X(COPY,      "copy",      5, 0, 0, \
+	X(COPY,      "copy",      5, NX_HF_SEGS, 0, \
 	  "i64 copy(u64 dseg, u64 doff, u64 sseg, u64 soff, u64 len): copy bytes between segments (0 data, 1 ctx, 2 buf0, 3 buf1); bounds-checked; 0 or fault") \
-	X(NET_SEND,  "net_send",  5, 0, NX_HOOKBIT(NET_RX) | NX_HOOKBIT(TRAP), \
+	X(NET_SEND,  "net_send",  5, NX_HF_SEGS, NX_HOOKBIT(NET_RX) | NX_HOOKBIT(TRAP), \
 	  "i64 net_send(u64 node, u64 endpoint, u64 seg, u64 off, u64 len): send len bytes of a segment to an endpoint of the owner's job on another node; 0 or -errno") \
 	X(OUTB,      "outb",      2, NX_HF_TRUSTED, 0, \
 	  "outb(u64 port, u64 value): write an I/O port (trusted only)") \

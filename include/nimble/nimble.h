@@ -109,6 +109,14 @@ static inline int nx_hook_armed(enum nx_hook_id hook)
 {
 	return (__atomic_load_n(&nx_hooks_armed, __ATOMIC_RELAXED) >> hook) & 1;
 }
+/* Nonzero if an extension attached to hook can touch segment seg (a load
+ * or store names it, or a helper or XCALL may): a hook site may skip
+ * filling a buffer no attached extension can see, and lend it empty. */
+extern uint8_t nx_hook_reach[NX_HOOK_COUNT];
+static inline int nx_hook_reaches(enum nx_hook_id hook, unsigned seg)
+{
+	return (__atomic_load_n(&nx_hook_reach[hook], __ATOMIC_RELAXED) >> seg) & 1;
+}
 
 /* Helpers' view of the run. */
 struct nx_env *nx_run_env(struct nx_run *run);

@@ -57,13 +57,24 @@ static uint64_t waited(const struct task *t, uint64_t now)
 
 uint32_t sched_view_owner;
 
-/* Fill the view an extension sees: the first SCHED_VIEW_MAX queued tasks
- * (of sched_view_owner, when set). */
+/*
+ * The tasks an extension may pick: the first SCHED_VIEW_MAX queued ones
+ * (of sched_view_owner, when set), index i in ctx.tasks for the i-th.
+ * Their view (ctx.tasks, BUF0) is built only when an attached extension
+ * can read it (nx_hook_reaches): it is most of an empty policy's cost,
+ * ~20 instructions a task.  Without it the pick finds its task by
+ * walking the queue, and only when the extension picks one.
+ */
+static int visible(const struct task *t, uint32_t owner)
+{
+	return !owner || t->owner == owner;
+}
+
 static uint32_t view_fill(struct runq *rq, uint64_t now)
 {
 	uint32_t n = 0, owner = sched_view_owner;
 	for (struct task *t = rq->head; t && n < SCHED_VIEW_MAX; t = t->rq_next) {
-		if (owner && t->owner != owner)
+		if (!visible(t, owner))
 			continue;
 		rq->viewed[n] = t;
 		rq->view[n] = (struct nx_task_view){
@@ -74,18 +85,42 @@ static uint32_t view_fill(struct runq *rq, uint64_t now)
 	return n;
 }
 
+static uint32_t view_count(const struct runq *rq)
+{
+	uint32_t n = 0, owner = sched_view_owner;
+	if (!owner)
+		return rq->nr < SCHED_VIEW_MAX ? rq->nr : SCHED_VIEW_MAX;
+	for (const struct task *t = rq->head; t && n < SCHED_VIEW_MAX; t = t->rq_next)
+		n += visible(t, owner);
+	return n;
+}
+
+/* The i-th task of the view (i < the count it was built with). */
+static struct task *view_task(struct runq *rq, uint32_t i, int built)
+{
+	if (built)
+		return rq->viewed[i];
+	uint32_t owner = sched_view_owner;
+	struct task *t = rq->head;
+	for (;; t = t->rq_next)
+		if (visible(t, owner) && i-- == 0)
+			return t;
+}
+
 /* The extension's choice, or NULL for the default. */
 static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t now,
 				   uint64_t *quantum)
 {
-	uint32_t n = view_fill(rq, now);
+	int built = nx_hook_reaches(NX_HOOK_SCHED_PICK, NX_SEG_BUF0);
+	uint32_t n = built ? view_fill(rq, now) : view_count(rq);
 	struct nx_ctx_sched *ctx = &rq->ctx;
 	ctx->ntasks = n;
 	ctx->now = now;
 	ctx->current = cur ? cur->tid : 0;
 	ctx->quantum = NX_QUANTUM_DEFAULT;
-	/* The view is read-only: its first writable byte is its end. */
-	rq->env.seg[NX_SEG_BUF0].len = rq->env.seg[NX_SEG_BUF0].wr_lo = n * sizeof(struct nx_task_view);
+	/* The view is read-only: its first writable byte is its end.  Not
+	 * filled, it is lent empty. */
+	rq->env.seg[NX_SEG_BUF0].len = rq->env.seg[NX_SEG_BUF0].wr_lo = built ? n * sizeof(struct nx_task_view) : 0;
 	uint64_t r = nx_fire(NX_HOOK_SCHED_PICK, 0, &rq->env, NULL);
 	if (r == NX_RET_DEFAULT)
 		return NULL;
@@ -95,7 +130,7 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
 	}
 	rq->ext_picks++;
 	*quantum = ctx->quantum;
-	return rq->viewed[r - 1];
+	return view_task(rq, (uint32_t)r - 1, built);
 }
 
 /* 1 if a queued task has waited past the watchdog period: then every

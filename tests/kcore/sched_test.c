@@ -14,6 +14,9 @@
 uint32_t nx_hooks_armed;
 #define attached (*(volatile uint32_t *)&nx_hooks_armed)   /* 1 << NX_HOOK_SCHED_PICK or 0 */
 #define ON (1u << NX_HOOK_SCHED_PICK)
+/* Which segments the attached extensions reach: BUF0 (the view) or not. */
+uint8_t nx_hook_reach[NX_HOOK_COUNT];
+static uint64_t seen_buf0_len;
 static uint64_t answer;       /* what the "extension" returns */
 static uint64_t want_quantum; /* what it writes into ctx.quantum */
 static struct nx_ctx_sched seen_ctx;
@@ -25,6 +28,8 @@ uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct 
 	(void)hook, (void)arg, (void)last;
 	struct nx_ctx_sched *ctx = (void *)env->seg[NX_SEG_CTX].base;
 	seen_ctx = *ctx;
+	seen_buf0_len = env->seg[NX_SEG_BUF0].len;
+	memset(seen_view, 0, sizeof seen_view);
 	memcpy(seen_view, env->seg[NX_SEG_BUF0].base, env->seg[NX_SEG_BUF0].len);
 	if (env->seg[NX_SEG_CTX].wr_lo != NX_CTX_SCHED_WR ||
 	    env->seg[NX_SEG_BUF0].wr_lo != env->seg[NX_SEG_BUF0].len)
@@ -51,6 +56,7 @@ static struct runq rq;
 
 static void setup(uint64_t now)
 {
+	nx_hook_reach[NX_HOOK_SCHED_PICK] = 1u << NX_SEG_BUF0;
 	runq_init(&rq, 1, 1000);
 	for (int i = 0; i < 3; i++) {
 		tasks[i] = (struct task){ .tid = 10 + i, .prio = i * 5, .owner = 7,
@@ -143,12 +149,39 @@ static void test_owner_view(void)
 	attached = 0;
 }
 
+/* Extensions that cannot read the view (no load names BUF0): it is lent
+ * empty and not built, and an answer still picks the right task. */
+static void test_no_view(void)
+{
+	uint64_t q = 0;
+	setup(0);
+	nx_hook_reach[NX_HOOK_SCHED_PICK] = 1u << NX_SEG_CTX;
+	attached = ON, answer = 2, want_quantum = 0;
+	struct task *t = sched_pick_next(&rq, NULL, 1, &q);
+	ok(seen_ctx.ntasks == 3 && seen_buf0_len == 0 && seen_view[0].tid == 0 && t == &tasks[1],
+	   "no view built: ntasks 3, BUF0 lent empty, answer 2 picks the second task");
+	setup(0);
+	nx_hook_reach[NX_HOOK_SCHED_PICK] = 0;
+	tasks[1].owner = 9;
+	sched_view_owner = 7;
+	attached = ON, answer = 2;
+	t = sched_pick_next(&rq, NULL, 1, &q);
+	ok(seen_ctx.ntasks == 2 && seen_buf0_len == 0 && t == &tasks[2],
+	   "no view, an owner's policy: it counts and picks among its owner's tasks only");
+	answer = 3;
+	ok(sched_pick_next(&rq, NULL, 2, &q) == &tasks[0] && rq.ext_bad == 1,
+	   "no view: an index past the owner's tasks is refused");
+	sched_view_owner = 0;
+	attached = 0;
+}
+
 int main(void)
 {
-	printf("1..17\n");
+	printf("1..20\n");
 	test_round_robin();
 	test_extension();
 	test_watchdog();
 	test_owner_view();
+	test_no_view();
 	return 0;
 }

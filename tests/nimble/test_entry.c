@@ -269,14 +269,47 @@ static void test_fire_hook_entry(void)
 	nx_remove(e);
 }
 
+/* What a hook's extensions can reach: the segments their loads and stores
+ * name, all of them with a segment-taking helper; recomputed on removal. */
+static void test_hook_reach(void)
+{
+	struct nxb *b = nxb_new("rc_ctx", NX_TRUST_UNTRUSTED);
+	uint32_t f = nxb_func(b, "p", 2, 0);
+	nxb_emit(b, I_MEM(LD32, 0, 1, NX_SEG_CTX, 0));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_SCHED_PICK, 0, f, 0);
+	struct nx_ext *c = ins(b, 1, 0, NULL);
+	OK(c && nx_hook_reach[NX_HOOK_SCHED_PICK] == 1u << NX_SEG_CTX &&
+	   nx_hook_reaches(NX_HOOK_SCHED_PICK, NX_SEG_CTX) && !nx_hook_reaches(NX_HOOK_SCHED_PICK, NX_SEG_BUF0),
+	   "a policy loading only from CTX reaches CTX (%#x)", nx_hook_reach[NX_HOOK_SCHED_PICK]);
+	b = nxb_new("rc_copy", NX_TRUST_UNTRUSTED);
+	nxb_data(b, NULL, 0, 8);
+	uint32_t cp = nxb_helper(b, "copy", 5);
+	f = nxb_func(b, "p", 5, 0);
+	nxb_emit(b, I_CALL(HCALL, 0, cp, 5));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_SCHED_PICK, 0, f, 1);
+	struct nx_ext *k = ins(b, 1, 0, NULL);
+	OK(k && nx_hook_reach[NX_HOOK_SCHED_PICK] == (1u << NX_SEG_COUNT) - 1,
+	   "one importing copy (segment numbers at run time) reaches every segment (%#x)",
+	   nx_hook_reach[NX_HOOK_SCHED_PICK]);
+	nx_remove(k);
+	OK(nx_hook_reach[NX_HOOK_SCHED_PICK] == 1u << NX_SEG_CTX, "removed, the hook reaches CTX again (%#x)",
+	   nx_hook_reach[NX_HOOK_SCHED_PICK]);
+	nx_remove(c);
+	OK(nx_hook_reach[NX_HOOK_SCHED_PICK] == 0 && !nx_hook_armed(NX_HOOK_SCHED_PICK),
+	   "nothing attached: nothing reached, not armed");
+}
+
 int main(void)
 {
-	TAP_PLAN(31);
+	TAP_PLAN(35);
 	test_xcall_limits();
 	test_helper_bounds();
 	test_hook_lists();
 	test_small_entry();
 	test_fire_hook_entry();
+	test_hook_reach();
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;
