@@ -91,8 +91,8 @@
 	CHK_AT(off < rs->lim[lg][pc->c], NX_FAULT_OOB_LOAD, 1); \
 	RDD = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); SKIP(2); }
 
-uint64_t NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
-		      struct nx_attach *const hook, struct nx_env *env)
+uint64_t NX_EXEC_NAME(struct nx_attach *const hook, struct nx_env *env, struct nx_run *rs,
+		      const struct nx_cell *pc, uint64_t *r)
 {
 	static const void *const tbl[NX_H_COUNT] = {
 #define NX_L_OP(name, fmt, sem) [NX_OP_##name] = &&L_##name,
@@ -122,7 +122,10 @@ uint64_t NX_EXEC_NAME(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
 		rs->insns = 0;
 #endif
 		r = hook_r;
-		nx_regs_init(r, hook->fn, NULL);
+		for (unsigned i = hook->zlo, n = hook->zn; n; i++, n--) {
+			r[i] = 0;
+			__asm__("" : "+r"(i));   /* stores, not a memset call */
+		}
 		pc = hook->entry;
 	} else if (!rs) {
 		return (uint64_t)(uintptr_t)tbl;

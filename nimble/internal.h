@@ -159,6 +159,22 @@ struct nx_run {
 	uint64_t wr[NX_SEG_COUNT];
 };
 
+/*
+ * exec.c: the threaded interpreters, one function per handler set.
+ *   exec(a, env, NULL, NULL, NULL) runs hook attachment a's entry function,
+ *                                  which must be small, from entry to end
+ *                                  (one frame for the whole run); returns
+ *                                  the hook's answer, the default after a
+ *                                  fault or if a's extension is going away
+ *   exec(NULL, NULL, rs, pc, r)    continues run rs at pc with frame r;
+ *                                  returns 0 or the fault kind
+ *   exec(NULL, NULL, NULL, NULL, NULL) returns the label table's address
+ * (the hook entry's arguments come first, so nx_fire passes only those).
+ */
+struct nx_attach;
+typedef uint64_t nx_exec_fn(struct nx_attach *a, struct nx_env *env, struct nx_run *rs,
+			    const struct nx_cell *pc, uint64_t *r);
+
 /* One attachment of a hook: the registry keeps one list per hook, in
  * firing order (registry.c); nx_fire (run.c) walks it. */
 struct nx_attach {
@@ -167,11 +183,16 @@ struct nx_attach {
 	const struct nx_fn *fn;  /* the hook's entry in ext                */
 	const struct nx_cell *entry; /* its first cell (cells are rewritten
 	                         * in place by a retranslation)           */
+	nx_exec_fn *run;        /* a small entry's exec function, else NULL */
+	uint8_t zlo, zn;        /* the entry's zero range (nx_fn's)        */
 	uint32_t hook, arg, prio;
 	uint64_t seq;
 	int ejected;            /* atomic: too many faults, skipped by fire */
 };
 extern struct nx_attach *nx_attached[NX_HOOK_COUNT];
+extern struct nx_attach *nx_hook_solo[NX_HOOK_COUNT];   /* registry.c */
+void nx_attach_retarget(struct nx_ext *e);   /* after a retranslation */
+void nx_attach_eject(struct nx_attach *a);
 
 /* The first attachment of hook, or NULL (also for a hook id out of range). */
 static inline struct nx_attach *nx_hook_first(enum nx_hook_id hook)
@@ -202,20 +223,6 @@ int nx_verify(struct nx_ext *ext, struct nx_error *err);
 /* translate.c: (re)build ext->cells for a handler set. */
 void nx_translate(struct nx_ext *ext, enum nx_set set);
 
-/*
- * exec.c: the threaded interpreters, one function per handler set.
- *   exec(rs, pc, r, NULL, NULL)    continues run rs at pc with frame r;
- *                                  returns 0 or the fault kind
- *   exec(NULL, NULL, NULL, a, env) runs hook attachment a's entry function,
- *                                  which must be small, from entry to end
- *                                  (one frame for the whole run); returns
- *                                  the hook's answer, the default after a
- *                                  fault or if a's extension is going away
- *   exec(NULL, NULL, NULL, NULL, NULL) returns the label table's address
- */
-struct nx_attach;
-typedef uint64_t nx_exec_fn(struct nx_run *rs, const struct nx_cell *pc, uint64_t *r,
-			    struct nx_attach *a, struct nx_env *env);
 nx_exec_fn nx_exec_unchecked, nx_exec_checked, nx_exec_counting;
 extern nx_exec_fn *const nx_exec_set[NX_SET_COUNT];
 const void *const *nx_labels(enum nx_set set);

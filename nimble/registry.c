@@ -26,11 +26,21 @@ static struct nx_ext *exts;
  * nx_hooks_armed has bit h set while hook h's list is not empty, so a hook
  * site tests it inline before it builds a context (nimble.h). */
 struct nx_attach *nx_attached[NX_HOOK_COUNT];
+struct nx_attach *nx_hook_solo[NX_HOOK_COUNT];
 uint32_t nx_hooks_armed;
 uint8_t nx_hook_reach[NX_HOOK_COUNT];
 
-/* After an attach or detach: which hooks are armed, and which segments
- * their extensions can reach (a hook site builds only those). */
+/* The hook's attachment if it is the only one and nx_fire can run it in
+ * one exec call (small entry, not ejected), else NULL. */
+static struct nx_attach *solo_of(unsigned h)
+{
+	struct nx_attach *a = nx_attached[h];
+	return a && !a->next && a->run && !__atomic_load_n(&a->ejected, __ATOMIC_RELAXED) ? a : NULL;
+}
+
+/* After an attach, detach or retranslation: which hooks are armed, their
+ * solo attachments, and which segments their extensions can reach (a hook
+ * site builds only those). */
 static void armed_update(void)
 {
 	uint32_t m = 0;
@@ -39,9 +49,18 @@ static void armed_update(void)
 		for (struct nx_attach *a = nx_attached[h]; a; a = a->next)
 			reach |= a->ext->reach;
 		__atomic_store_n(&nx_hook_reach[h], (uint8_t)reach, __ATOMIC_RELAXED);
+		__atomic_store_n(&nx_hook_solo[h], solo_of(h), __ATOMIC_RELEASE);
 		m |= (nx_attached[h] != NULL) << h;
 	}
 	__atomic_store_n(&nx_hooks_armed, m, __ATOMIC_RELEASE);
+}
+
+/* Too many faults: fires skip a from now on (it stays attached). */
+void nx_attach_eject(struct nx_attach *a)
+{
+	__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
+	struct nx_attach *self = a;
+	__atomic_compare_exchange_n(&nx_hook_solo[a->hook], &self, NULL, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 }
 static uint64_t attach_seq;
 
@@ -101,6 +120,24 @@ static int resolve_one(struct nx_ext *e, uint32_t i, struct nx_error *err)
 	return 0;
 }
 
+/* What a hook entry of a needs from its function and handler set. */
+static void attach_entry(struct nx_attach *a)
+{
+	a->run = a->fn->small ? nx_exec_set[a->ext->set] : NULL;
+	a->zlo = a->fn->zlo;
+	a->zn = a->fn->zn;
+}
+
+/* After e was retranslated for another handler set. */
+void nx_attach_retarget(struct nx_ext *e)
+{
+	for (unsigned h = 0; h < NX_HOOK_COUNT; h++)
+		for (struct nx_attach *a = nx_attached[h]; a; a = a->next)
+			if (a->ext == e)
+				attach_entry(a);
+	armed_update();
+}
+
 static int attach_hooks(struct nx_ext *e)
 {
 	/* What the new runs can reach is known before they can start. */
@@ -114,6 +151,7 @@ static int attach_hooks(struct nx_ext *e)
 					 .prio = e->hooks[i].prio, .fn = &e->fn[e->hooks[i].func],
 					 .entry = &e->cells[e->fn[e->hooks[i].func].start],
 					 .seq = attach_seq++ };
+		attach_entry(a);
 		struct nx_attach **pp = &nx_attached[a->hook];
 		while (*pp && ((*pp)->prio < a->prio || ((*pp)->prio == a->prio && (*pp)->seq < a->seq)))
 			pp = &(*pp)->next;

@@ -98,20 +98,28 @@ static inline void seg_limits(struct nx_run *rs, unsigned s)
 	rs->lim[3][s] = sat_sub(len, 7);
 }
 
+/* Segment s of a run: its base and, when checked, its limits. */
+static inline void seg_add(struct nx_run *rs, unsigned s, unsigned need_base, unsigned need_lim)
+{
+	if (need_base & (1u << s))
+		rs->base[s] = seg_base(rs, s);
+	if (need_lim & (1u << s))
+		seg_limits(rs, s);
+}
+
 /* Make base[] valid for the segments in mask and, when checked, their
- * limits too (at an entry, or an XCALL into code naming other segments). */
+ * limits too (at an entry, or an XCALL into code naming other segments).
+ * Unrolled per segment: it is most of the entry of a run that reads its
+ * context. */
 void nx_segs_add(struct nx_run *rs, unsigned mask, int checked)
 {
-	unsigned need = mask & ~rs->bases;
-	rs->bases |= need;
-	for (unsigned s = 0; s < NX_SEG_COUNT; s++)
-		if (need & (1u << s))
-			rs->base[s] = seg_base(rs, s);
-	need = checked ? mask & ~rs->limits : 0;
-	rs->limits |= need;
-	for (unsigned s = 0; s < NX_SEG_COUNT; s++)
-		if (need & (1u << s))
-			seg_limits(rs, s);
+	unsigned nb = mask & ~rs->bases, nl = checked ? mask & ~rs->limits : 0;
+	rs->bases |= nb;
+	rs->limits |= nl;
+	seg_add(rs, NX_SEG_DATA, nb, nl);
+	seg_add(rs, NX_SEG_CTX, nb, nl);
+	seg_add(rs, NX_SEG_BUF0, nb, nl);
+	seg_add(rs, NX_SEG_BUF1, nb, nl);
 }
 
 /* DATA is the running extension's own (rs->ext already switched). */
@@ -194,7 +202,7 @@ int run_deep_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 	nx_run_begin(&rs, ext, env);
 	rs.insns = 0;
 	nx_regs_init(mem->stack, f, args);
-	int rc = (int)nx_exec_set[ext->set](&rs, &ext->cells[f->start], mem->stack, NULL, NULL);
+	int rc = (int)nx_exec_set[ext->set](NULL, NULL, &rs, &ext->cells[f->start], mem->stack);
 	rc = run_done(&rs, ext, rc, mem->stack, value, res);
 	mem_put(mem);
 	nx_ext_leave(ext);
@@ -224,7 +232,7 @@ int run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 	nx_run_begin(&rs, ext, env);
 	rs.insns = 0;
 	nx_regs_init(r, f, args);
-	int rc = (int)nx_exec_set[ext->set](&rs, &ext->cells[f->start], r, NULL, NULL);
+	int rc = (int)nx_exec_set[ext->set](NULL, NULL, &rs, &ext->cells[f->start], r);
 	rc = run_done(&rs, ext, rc, r, value, res);
 	nx_ext_leave(ext);
 	return rc;
@@ -253,7 +261,7 @@ static __attribute__((noinline)) uint64_t fire_results(struct nx_attach *a, uint
 		uint64_t v;
 		int rc = run_fn(a->ext, a->fn, env, NULL, &v, last);
 		if (rc > 0 && a->ext->st.faults >= NX_EJECT_FAULTS)
-			__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
+			nx_attach_eject(a);
 		if (rc == 0 && v != NX_RET_DEFAULT)
 			return v;
 	}
@@ -266,7 +274,7 @@ static __attribute__((noinline)) uint64_t fire_deep(struct nx_attach *a, struct 
 	uint64_t v;
 	int rc = run_fn(a->ext, a->fn, env, NULL, &v, NULL);
 	if (rc > 0 && a->ext->st.faults >= NX_EJECT_FAULTS)
-		__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
+		nx_attach_eject(a);
 	return rc == 0 ? v : NX_RET_DEFAULT;
 }
 
@@ -278,8 +286,7 @@ static __attribute__((noinline)) uint64_t fire_chain(struct nx_attach *a, uint32
 			a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE);
 		if (!a)
 			return NX_RET_DEFAULT;
-		uint64_t v = a->fn->small ? nx_exec_set[a->ext->set](NULL, NULL, NULL, a, env)
-					  : fire_deep(a, env);
+		uint64_t v = a->run ? a->run(a, env, NULL, NULL, NULL) : fire_deep(a, env);
 		if (v != NX_RET_DEFAULT)
 			return v;
 		a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE);
@@ -294,12 +301,13 @@ static __attribute__((noinline)) uint64_t fire_chain(struct nx_attach *a, uint32
  */
 uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
 {
-	struct nx_attach *a = nx_hook_first(hook);
-	if (last)
-		return fire_results(a, arg, env, last);
-	if (a && !a->next && a->arg == arg && a->fn->small && !__atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
-		return nx_exec_set[a->ext->set](NULL, NULL, NULL, a, env);
-	return fire_chain(a, arg, env);
+	if ((unsigned)hook >= NX_HOOK_COUNT)
+		return NX_RET_DEFAULT;
+	struct nx_attach *a = __atomic_load_n(&nx_hook_solo[hook], __ATOMIC_ACQUIRE);
+	if (a && a->arg == arg && !last)
+		return a->run(a, env, NULL, NULL, NULL);
+	a = nx_hook_first(hook);
+	return last ? fire_results(a, arg, env, last) : fire_chain(a, arg, env);
 }
 
 /*
@@ -326,7 +334,7 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 	rs->xdepth++;
 	seg_data(rs);
 	nx_segs_add(rs, callee->segs, callee->set != NX_SET_UNCHECKED);
-	int rc = (int)nx_exec_set[callee->set](rs, &callee->cells[f->start], r, NULL, NULL);
+	int rc = (int)nx_exec_set[callee->set](NULL, NULL, rs, &callee->cells[f->start], r);
 	uint32_t ffunc = 0, finsn = 0;
 	if (rc)
 		nx_fault_where(rs, &ffunc, &finsn);
@@ -351,6 +359,7 @@ uint64_t nx_call_helper(struct nx_run *rs, unsigned id, uint64_t *args)
 void nx_ext_set_mode(struct nx_ext *ext, enum nx_set set)
 {
 	nx_translate(ext, set);
+	nx_attach_retarget(ext);
 }
 
 /* ---- the helpers' view of a run ---- */

@@ -92,7 +92,7 @@ static inline uint64_t nx_hook_end(struct nx_attach *a, struct nx_run *rs, int r
 	nx_stats_add(ext, insns, (enum nx_fault)rc, func, insn);
 	if (__builtin_expect(rc != 0, 0)) {
 		if (ext->st.faults >= NX_EJECT_FAULTS)
-			__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
+			nx_attach_eject(a);
 		value = NX_RET_DEFAULT;
 	}
 	nx_ext_leave(ext);

@@ -107,7 +107,7 @@ int nx_hook_attached(enum nx_hook_id hook, uint32_t arg);   /* count */
 extern uint32_t nx_hooks_armed;
 static inline int nx_hook_armed(enum nx_hook_id hook)
 {
-	return (__atomic_load_n(&nx_hooks_armed, __ATOMIC_RELAXED) >> hook) & 1;
+	return (__atomic_load_n(&nx_hooks_armed, __ATOMIC_RELAXED) & (1u << hook)) != 0;
 }
 /* Nonzero if an extension attached to hook can touch segment seg (a load
  * or store names it, or a helper or XCALL may): a hook site may skip
@@ -115,7 +115,7 @@ static inline int nx_hook_armed(enum nx_hook_id hook)
 extern uint8_t nx_hook_reach[NX_HOOK_COUNT];
 static inline int nx_hook_reaches(enum nx_hook_id hook, unsigned seg)
 {
-	return (__atomic_load_n(&nx_hook_reach[hook], __ATOMIC_RELAXED) >> seg) & 1;
+	return (__atomic_load_n(&nx_hook_reach[hook], __ATOMIC_RELAXED) & (1u << seg)) != 0;
 }
 
 /* Helpers' view of the run. */
@@ -136,10 +136,21 @@ uint64_t nx_helper_abort(struct nx_run *run, const uint64_t *args);
 #define NX_BUF_RW_BITS (0 NX_CTX_FIELDS(NX_RW_BIT_))
 _Static_assert(NX_HOOK_COUNT * NX_SEG_COUNT <= 64, "NX_BUF_RW_BITS holds a bit per (hook, segment)");
 
-/* Fill env's segments for one event of hook: ctx (the hook's CTX struct),
- * buf0/buf1 with their byte lengths; read-only limits from hooks.h.
- * Inline: at a hook site the hook is a constant and this folds to the
- * stores (it runs once per event). */
+/* Lend buf0/buf1 (byte lengths len0/len1) to the runs of one event of
+ * hook: writable where hooks.h lists an RW field on them, else read-only.
+ * Inline: with a constant hook this folds to the stores. */
+static inline void nx_env_bufs(struct nx_env *env, enum nx_hook_id hook,
+			       void *buf0, uint64_t len0, void *buf1, uint64_t len1)
+{
+	unsigned h = (unsigned)hook < NX_HOOK_COUNT ? (unsigned)hook : NX_HOOK_NONE;
+	int rw0 = (NX_BUF_RW_BITS >> (h * NX_SEG_COUNT + NX_SEG_BUF0)) & 1;
+	int rw1 = (NX_BUF_RW_BITS >> (h * NX_SEG_COUNT + NX_SEG_BUF1)) & 1;
+	env->seg[NX_SEG_BUF0] = (struct nx_seg){ (uint8_t *)buf0, len0, rw0 ? 0 : len0 };
+	env->seg[NX_SEG_BUF1] = (struct nx_seg){ (uint8_t *)buf1, len1, rw1 ? 0 : len1 };
+}
+
+/* Fill env's segments for one event of hook: ctx (the hook's CTX struct,
+ * read-only below its first writable field) and the buffers. */
 static inline void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *ctx,
 				void *buf0, uint64_t len0, void *buf1, uint64_t len1)
 {
@@ -151,12 +162,8 @@ static inline void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *
 	case NX_HOOK_NET_RX:     size = sizeof(struct nx_ctx_net);   wr = NX_CTX_NET_WR;   break;
 	default: break;
 	}
-	unsigned h = (unsigned)hook < NX_HOOK_COUNT ? (unsigned)hook : NX_HOOK_NONE;
-	int rw0 = (NX_BUF_RW_BITS >> (h * NX_SEG_COUNT + NX_SEG_BUF0)) & 1;
-	int rw1 = (NX_BUF_RW_BITS >> (h * NX_SEG_COUNT + NX_SEG_BUF1)) & 1;
 	env->seg[NX_SEG_CTX] = (struct nx_seg){ (uint8_t *)ctx, ctx ? size : 0, wr };
-	env->seg[NX_SEG_BUF0] = (struct nx_seg){ (uint8_t *)buf0, len0, rw0 ? 0 : len0 };
-	env->seg[NX_SEG_BUF1] = (struct nx_seg){ (uint8_t *)buf1, len1, rw1 ? 0 : len1 };
+	nx_env_bufs(env, hook, buf0, len0, buf1, len1);
 }
 
 /* Names for messages and tools. */
