@@ -143,6 +143,13 @@ int main(void)
 	int64_t sw_ext = switch_cost();
 	nx_remove(h);
 	report("empty ext on sched_pick", sw_ext - sw, 100);
+	/* Not a goal: a policy that reads the task view also pays for it
+	 * (the kernel builds ctx.tasks only for such policies). */
+	h = insert("sched_view.nx");
+	int64_t sw_view = switch_cost();
+	nx_remove(h);
+	printf("bench %-28s %6lld insns/op  (%d tasks in the view)\n", "view-reading ext on sched_pick",
+	       (long long)(sw_view - sw), 2);
 	uint64_t none = loop_nimble_call();
 	h = insert("trap_empty.nx");
 	uint64_t with = loop_nimble_call();

@@ -272,23 +272,30 @@ long nxk_stats(long handle, uint64_t out)
 
 /* ---- the trap hook ---- */
 
+/*
+ * The task's prepared context (task.c): a task makes one system call at a
+ * time and a run never blocks, so the syscall filter and nimble_call
+ * share it.  This fills what changes per call: the caller's identity and
+ * owner (set after creation), the call, and the lent buffers.
+ */
 static inline __attribute__((always_inline))
-uint64_t trap_fire(uint32_t arg, struct nx_ctx_trap *ctx, void *buf, uint64_t blen,
-			  void *aux, uint64_t alen)
+struct nx_ctx_trap *trap_ctx(struct task *t, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			     uint64_t a3, uint64_t a4, uint64_t a5,
+			     void *buf, uint64_t blen, void *aux, uint64_t alen)
 {
-	struct task *t = this_cpu()->current;
-	/* Field by field: nx_env_setup fills the lent segments and the engine
-	 * never reads seg[NX_SEG_DATA], so no zeroing of the whole struct. */
-	struct nx_env env;
-	env.host = t;
-	env.owner = t->owner;
-	env.fuel = 0;
+	struct nx_ctx_trap *ctx = &t->nx_trap_ctx;
+	ctx->nr = nr;
+	ctx->arg[0] = a0, ctx->arg[1] = a1, ctx->arg[2] = a2;   /* stores, not a loop */
+	ctx->arg[3] = a3, ctx->arg[4] = a4, ctx->arg[5] = a5;
 	ctx->pid = t->pid;
 	ctx->tid = t->tid;
 	ctx->buf_len = (uint32_t)blen;
 	ctx->aux_len = (uint32_t)alen;
-	nx_env_setup(&env, NX_HOOK_TRAP, ctx, buf, blen, aux, alen);
-	return nx_fire(NX_HOOK_TRAP, arg, &env, NULL);
+	ctx->ret = 0;
+	struct nx_env *env = &t->nx_trap_env;
+	env->owner = t->owner;
+	nx_env_bufs(env, NX_HOOK_TRAP, buf, blen, aux, alen);
+	return ctx;
 }
 
 /* nimble_call(a0, a1, buf, buf_len, aux, aux_len): the buffers are lent
@@ -302,10 +309,12 @@ long nxk_call(uint64_t a0, uint64_t a1, uint64_t buf, uint64_t blen, uint64_t au
 	/* Nothing attached: no context to build (one bit to look at). */
 	if (!nx_hook_armed(NX_HOOK_TRAP))
 		return -LWK_ENOSYS;
-	struct nx_ctx_trap ctx = { .nr = SYS_nimble_call, .arg = { a0, a1, buf, blen, aux, alen } };
-	if (trap_fire(NX_TRAP_CALL, &ctx, (void *)buf, blen, (void *)aux, alen) == NX_RET_DEFAULT)
+	struct task *t = this_cpu()->current;
+	struct nx_ctx_trap *ctx = trap_ctx(t, SYS_nimble_call, a0, a1, buf, blen, aux, alen,
+					   (void *)buf, blen, (void *)aux, alen);
+	if (nx_fire(NX_HOOK_TRAP, NX_TRAP_CALL, &t->nx_trap_env, NULL) == NX_RET_DEFAULT)
 		return -LWK_ENOSYS;
-	return ctx.ret;
+	return ctx->ret;
 }
 
 int nxk_trap_filter(const struct syscall_frame *f, long *ret)
@@ -317,11 +326,11 @@ int nxk_trap_filter(const struct syscall_frame *f, long *ret)
 			(table[i].owner == 0 || table[i].owner == t->owner);
 	if (!mine || !t->as)
 		return 0;
-	struct nx_ctx_trap ctx = { .nr = f->nr,
-				   .arg = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 } };
-	if (trap_fire(NX_TRAP_SYSCALL, &ctx, NULL, 0, NULL, 0) == NX_RET_DEFAULT)
+	struct nx_ctx_trap *ctx = trap_ctx(t, f->nr, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9,
+					   NULL, 0, NULL, 0);
+	if (nx_fire(NX_HOOK_TRAP, NX_TRAP_SYSCALL, &t->nx_trap_env, NULL) == NX_RET_DEFAULT)
 		return 0;
-	*ret = ctx.ret;
+	*ret = ctx->ret;
 	return 1;
 }
 

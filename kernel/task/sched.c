@@ -119,9 +119,14 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
 	ctx->current = cur ? cur->tid : 0;
 	ctx->quantum = NX_QUANTUM_DEFAULT;
 	/* The view is read-only: its first writable byte is its end.  Not
-	 * filled, it is lent empty. */
-	rq->env.seg[NX_SEG_BUF0].len = rq->env.seg[NX_SEG_BUF0].wr_lo = built ? n * sizeof(struct nx_task_view) : 0;
+	 * built, it is lent empty (as runq_init left it and a built pick
+	 * leaves it). */
+	struct nx_seg *view = &rq->env.seg[NX_SEG_BUF0];
+	if (built)
+		view->len = view->wr_lo = n * sizeof(struct nx_task_view);
 	uint64_t r = nx_fire(NX_HOOK_SCHED_PICK, 0, &rq->env, NULL);
+	if (built)
+		view->len = view->wr_lo = 0;
 	if (r == NX_RET_DEFAULT)
 		return NULL;
 	if (r > n) {

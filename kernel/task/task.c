@@ -84,6 +84,9 @@ static struct task *task_alloc(const char *name, unsigned cpu, void (*body)(void
 	t->cpu = cpu;
 	t->state = TASK_RUNNABLE;
 	name_set(t, name);
+	t->nx_trap_env.host = t;
+	t->nx_trap_env.fuel = 0;
+	nx_env_setup(&t->nx_trap_env, NX_HOOK_TRAP, &t->nx_trap_ctx, NULL, 0, NULL, 0);
 	unsigned long f = spin_lock_irqsave(&tasks_lock);
 	t->tid = next_tid++;
 	t->all_next = all_tasks;

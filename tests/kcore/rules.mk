@@ -71,7 +71,7 @@ TEST_DEPS += $(B)/tests/kcore/run-demo $(B)/tests/kcore/run-demo-high
 
 # make kbench: the kernel-path benchmarks of bench/kernel (not part of make test).
 KBENCH_ISO := $(B)/kbench.iso
-KBENCH_EXTS := $(addprefix $(B)/tests/kcore/ext/,sched_empty.nx trap_empty.nx irq_empty.nx)
+KBENCH_EXTS := $(addprefix $(B)/tests/kcore/ext/,sched_empty.nx sched_view.nx trap_empty.nx irq_empty.nx)
 $(B)/bench/kernel/kbench: bench/kernel/kbench.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) bench/kernel/kbench.c $(ULIB)

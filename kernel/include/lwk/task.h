@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <uapi/lwk.h>
+#include <nimble/nimble.h>
 
 enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_EXITED };
 
@@ -56,6 +57,11 @@ struct task {
 	/* exit */
 	struct lwk_task_status status;
 	struct task *all_next;    /* the global task list                */
+
+	/* The trap hook's context for this task's system calls, prepared at
+	 * creation (kernel/nimble/glue.c fills what changes per call). */
+	struct nx_ctx_trap nx_trap_ctx;
+	struct nx_env nx_trap_env;
 };
 
 struct spinlock;
