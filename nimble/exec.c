@@ -44,5 +44,5 @@ nx_exec_fn *const nx_exec_set[NX_SET_COUNT] = {
 
 const void *const *nx_labels(enum nx_set set)
 {
-	return (const void *const *)(uintptr_t)nx_exec_set[set](NULL, NULL, NULL, NULL, NULL);
+	return (const void *const *)(uintptr_t)nx_exec_set[set](NULL, NULL, NULL);
 }

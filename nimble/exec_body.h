@@ -91,9 +91,11 @@
 	CHK_AT(off < rs->lim[lg][pc->c], NX_FAULT_OOB_LOAD, 1); \
 	RDD = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); SKIP(2); }
 
-uint64_t NX_EXEC_NAME(struct nx_attach *const hook, struct nx_env *env, struct nx_run *rs,
-		      const struct nx_cell *pc, uint64_t *r)
+uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_run *rs)
 {
+	struct nx_attach *const hook = (struct nx_attach *)solo;   /* its head */
+	const struct nx_cell *pc;
+	uint64_t *r;
 	static const void *const tbl[NX_H_COUNT] = {
 #define NX_L_OP(name, fmt, sem) [NX_OP_##name] = &&L_##name,
 		NX_ISA(NX_L_OP)
@@ -107,33 +109,44 @@ uint64_t NX_EXEC_NAME(struct nx_attach *const hook, struct nx_env *env, struct n
 	};
 	struct nx_run hook_rs;
 	uint64_t hook_r[NX_SMALL_REGS];
+	int64_t fuel;
 	if (hook) {
 		/* A hook entry from nx_fire: the run state and the registers of a
 		 * small function live in this frame, so the whole run of an empty
 		 * extension is this one call (run.h has the pieces).  It makes
-		 * no calls: no call records (fp NULL). */
+		 * no calls: no call records (fp NULL); its fuel stays here. */
 		struct nx_ext *ext = hook->ext;
 		if (nx_ext_enter(ext))
 			return NX_RET_DEFAULT;
 		rs = &hook_rs;
+		rs->env = env;
+		rs->ext = ext;
+		rs->fault = NX_FAULT_NONE;
 		rs->fp = NULL;
-		nx_run_begin(rs, ext, env);
+		fuel = nx_run_fuel(env);
 #if NX_COUNTING
 		rs->insns = 0;
 #endif
 		r = hook_r;
-		for (unsigned i = hook->zlo, n = hook->zn; n; i++, n--) {
-			r[i] = 0;
-			__asm__("" : "+r"(i));   /* stores, not a memset call */
+		if (hook->prep) {   /* segments to set up, registers to zero */
+			if (ext->segs)
+				nx_run_segs(rs, ext);
+			for (unsigned i = hook->zlo, n = hook->zn; n; i++, n--) {
+				r[i] = 0;
+				__asm__("" : "+r"(i));   /* stores, not a memset call */
+			}
 		}
 		pc = hook->entry;
-	} else if (!rs) {
+	} else if (rs) {
+		fuel = rs->fuel;
+		pc = rs->pc;
+		r = rs->r;
+	} else {
 		return (uint64_t)(uintptr_t)tbl;
 	}
 	/* Call records in locals: fp is the next free one.  rs->fp stays this
 	 * invocation's first (an XCALL restores it), so RET at it leaves. */
 	struct nx_frame_rec *fp = rs->fp;
-	int64_t fuel = rs->fuel;
 	int rc;
 	(void)fuel;
 	DISPATCH;
@@ -235,7 +248,6 @@ L_CALL: {
 	/* HCALL: x.f = helper id; arguments r[a].. ; the result lands in r[a]. */
 L_HCALL: {
 	CNT(1);
-	rs->fuel = fuel;
 	uint64_t v = nx_call_helper(rs, pc->x.f, &RA);
 	if (rs->fault)
 		FAULT(rs->fault);
@@ -261,8 +273,10 @@ L_RET: {
 	CNT(1);
 	r[0] = v;
 	if (fp == rs->fp) {
-		rs->fuel = fuel;
-		return hook ? nx_hook_end(hook, rs, 0, v, NX_COUNTING ? rs->insns : 0) : 0;
+		if (hook)
+			return nx_hook_end(hook, rs, 0, v, NX_COUNTING ? rs->insns : 0);
+		rs->fuel = fuel;   /* an XCALL's caller goes on with it */
+		return 0;
 	}
 	fp--;
 	pc = fp->ret;

@@ -137,6 +137,8 @@ struct nx_run {
 	uint64_t insns;              /* counting set only                    */
 	const struct nx_cell *fault_cell;
 	struct nx_ext *fault_ext;
+	const struct nx_cell *pc;    /* where exec(NULL, NULL, rs) starts     */
+	uint64_t *r;                 /*   and the frame it starts with        */
 	/* Call records: fp is where the running exec invocation's begin (its
 	 * RET there leaves; an XCALL sets it for the callee and restores it;
 	 * NULL in a small run, which makes no calls), fend their end;
@@ -160,37 +162,35 @@ struct nx_run {
 };
 
 /*
- * exec.c: the threaded interpreters, one function per handler set.
- *   exec(a, env, NULL, NULL, NULL) runs hook attachment a's entry function,
- *                                  which must be small, from entry to end
- *                                  (one frame for the whole run); returns
- *                                  the hook's answer, the default after a
- *                                  fault or if a's extension is going away
- *   exec(NULL, NULL, rs, pc, r)    continues run rs at pc with frame r;
- *                                  returns 0 or the fault kind
- *   exec(NULL, NULL, NULL, NULL, NULL) returns the label table's address
- * (the hook entry's arguments come first, so nx_fire passes only those).
+ * exec.c: the threaded interpreters, one function per handler set, of
+ * type nx_solo_fn (nimble.h):
+ *   exec(solo, env, NULL)   runs hook attachment solo's entry function,
+ *                           which must be small, from entry to end (one
+ *                           frame for the whole run); returns the hook's
+ *                           answer, the default after a fault or if the
+ *                           extension is going away
+ *   exec(NULL, NULL, rs)    continues run rs at rs->pc with frame rs->r;
+ *                           returns 0 or the fault kind
+ *   exec(NULL, NULL, NULL)  returns the label table's address
  */
-struct nx_attach;
-typedef uint64_t nx_exec_fn(struct nx_attach *a, struct nx_env *env, struct nx_run *rs,
-			    const struct nx_cell *pc, uint64_t *r);
+typedef nx_solo_fn nx_exec_fn;
 
 /* One attachment of a hook: the registry keeps one list per hook, in
  * firing order (registry.c); nx_fire (run.c) walks it. */
 struct nx_attach {
+	struct nx_solo solo;    /* first: arg, and run for a small entry  */
 	struct nx_attach *next;
 	struct nx_ext *ext;
 	const struct nx_fn *fn;  /* the hook's entry in ext                */
 	const struct nx_cell *entry; /* its first cell (cells are rewritten
 	                         * in place by a retranslation)           */
-	nx_exec_fn *run;        /* a small entry's exec function, else NULL */
 	uint8_t zlo, zn;        /* the entry's zero range (nx_fn's)        */
-	uint32_t hook, arg, prio;
+	uint8_t prep;           /* segments to set up or registers to zero */
+	uint32_t hook, prio;
 	uint64_t seq;
 	int ejected;            /* atomic: too many faults, skipped by fire */
 };
 extern struct nx_attach *nx_attached[NX_HOOK_COUNT];
-extern struct nx_attach *nx_hook_solo[NX_HOOK_COUNT];   /* registry.c */
 void nx_attach_retarget(struct nx_ext *e);   /* after a retranslation */
 void nx_attach_eject(struct nx_attach *a);
 

@@ -26,16 +26,16 @@ static struct nx_ext *exts;
  * nx_hooks_armed has bit h set while hook h's list is not empty, so a hook
  * site tests it inline before it builds a context (nimble.h). */
 struct nx_attach *nx_attached[NX_HOOK_COUNT];
-struct nx_attach *nx_hook_solo[NX_HOOK_COUNT];
+struct nx_solo *nx_hook_solo[NX_HOOK_COUNT];
 uint32_t nx_hooks_armed;
 uint8_t nx_hook_reach[NX_HOOK_COUNT];
 
 /* The hook's attachment if it is the only one and nx_fire can run it in
  * one exec call (small entry, not ejected), else NULL. */
-static struct nx_attach *solo_of(unsigned h)
+static struct nx_solo *solo_of(unsigned h)
 {
 	struct nx_attach *a = nx_attached[h];
-	return a && !a->next && a->run && !__atomic_load_n(&a->ejected, __ATOMIC_RELAXED) ? a : NULL;
+	return a && !a->next && a->solo.run && !__atomic_load_n(&a->ejected, __ATOMIC_RELAXED) ? &a->solo : NULL;
 }
 
 /* After an attach, detach or retranslation: which hooks are armed, their
@@ -59,7 +59,7 @@ static void armed_update(void)
 void nx_attach_eject(struct nx_attach *a)
 {
 	__atomic_store_n(&a->ejected, 1, __ATOMIC_RELAXED);
-	struct nx_attach *self = a;
+	struct nx_solo *self = &a->solo;
 	__atomic_compare_exchange_n(&nx_hook_solo[a->hook], &self, NULL, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 }
 static uint64_t attach_seq;
@@ -123,9 +123,10 @@ static int resolve_one(struct nx_ext *e, uint32_t i, struct nx_error *err)
 /* What a hook entry of a needs from its function and handler set. */
 static void attach_entry(struct nx_attach *a)
 {
-	a->run = a->fn->small ? nx_exec_set[a->ext->set] : NULL;
+	a->solo.run = a->fn->small ? nx_exec_set[a->ext->set] : NULL;
 	a->zlo = a->fn->zlo;
 	a->zn = a->fn->zn;
+	a->prep = a->ext->segs || a->zn;
 }
 
 /* After e was retranslated for another handler set. */
@@ -147,7 +148,7 @@ static int attach_hooks(struct nx_ext *e)
 		struct nx_attach *a = nx_host_alloc(sizeof *a);
 		if (!a)
 			return -NX_ENOMEM;
-		*a = (struct nx_attach){ .ext = e, .hook = e->hooks[i].hook, .arg = e->hooks[i].arg,
+		*a = (struct nx_attach){ .solo.arg = e->hooks[i].arg, .ext = e, .hook = e->hooks[i].hook,
 					 .prio = e->hooks[i].prio, .fn = &e->fn[e->hooks[i].func],
 					 .entry = &e->cells[e->fn[e->hooks[i].func].start],
 					 .seq = attach_seq++ };
@@ -265,6 +266,6 @@ int nx_hook_attached(enum nx_hook_id hook, uint32_t arg)
 {
 	int n = 0;
 	for (struct nx_attach *a = nx_hook_first(hook); a; a = a->next)
-		n += a->arg == arg && !a->ejected;
+		n += a->solo.arg == arg && !a->ejected;
 	return n;
 }

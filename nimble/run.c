@@ -202,7 +202,9 @@ int run_deep_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 	nx_run_begin(&rs, ext, env);
 	rs.insns = 0;
 	nx_regs_init(mem->stack, f, args);
-	int rc = (int)nx_exec_set[ext->set](NULL, NULL, &rs, &ext->cells[f->start], mem->stack);
+	rs.pc = &ext->cells[f->start];
+	rs.r = mem->stack;
+	int rc = (int)nx_exec_set[ext->set](NULL, NULL, &rs);
 	rc = run_done(&rs, ext, rc, mem->stack, value, res);
 	mem_put(mem);
 	nx_ext_leave(ext);
@@ -232,7 +234,9 @@ int run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 	nx_run_begin(&rs, ext, env);
 	rs.insns = 0;
 	nx_regs_init(r, f, args);
-	int rc = (int)nx_exec_set[ext->set](NULL, NULL, &rs, &ext->cells[f->start], r);
+	rs.pc = &ext->cells[f->start];
+	rs.r = r;
+	int rc = (int)nx_exec_set[ext->set](NULL, NULL, &rs);
 	rc = run_done(&rs, ext, rc, r, value, res);
 	nx_ext_leave(ext);
 	return rc;
@@ -255,7 +259,7 @@ static __attribute__((noinline)) uint64_t fire_results(struct nx_attach *a, uint
 {
 	*last = (struct nx_result){ 0 };   /* stores, not a memset call (kernel: rep stosb) */
 	for (; a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
-		if (a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
+		if (a->solo.arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
 			continue;
 		/* Hook entries take no arguments (verify.c). */
 		uint64_t v;
@@ -282,31 +286,22 @@ static __attribute__((noinline)) uint64_t fire_deep(struct nx_attach *a, struct 
 static __attribute__((noinline)) uint64_t fire_chain(struct nx_attach *a, uint32_t arg, struct nx_env *env)
 {
 	for (;;) {
-		while (a && (a->arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED)))
+		while (a && (a->solo.arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED)))
 			a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE);
 		if (!a)
 			return NX_RET_DEFAULT;
-		uint64_t v = a->run ? a->run(a, env, NULL, NULL, NULL) : fire_deep(a, env);
+		uint64_t v = a->solo.run ? a->solo.run(&a->solo, env, NULL) : fire_deep(a, env);
 		if (v != NX_RET_DEFAULT)
 			return v;
 		a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE);
 	}
 }
 
-/*
- * Without a result (the kernel's hooks) a small entry function runs from
- * entry to end inside its exec function (exec_body.h), and when it is the
- * hook's one attachment nx_fire tail-calls it: an empty extension costs a
- * few tests here and one exec frame.
- */
-uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
+/* nx_fire (nimble.h) ran the solo attachment itself when there is one:
+ * the chain, deep entry functions, or results. */
+uint64_t nx_fire_all(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
 {
-	if ((unsigned)hook >= NX_HOOK_COUNT)
-		return NX_RET_DEFAULT;
-	struct nx_attach *a = __atomic_load_n(&nx_hook_solo[hook], __ATOMIC_ACQUIRE);
-	if (a && a->arg == arg && !last)
-		return a->run(a, env, NULL, NULL, NULL);
-	a = nx_hook_first(hook);
+	struct nx_attach *a = nx_hook_first(hook);
 	return last ? fire_results(a, arg, env, last) : fire_chain(a, arg, env);
 }
 
@@ -334,7 +329,9 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 	rs->xdepth++;
 	seg_data(rs);
 	nx_segs_add(rs, callee->segs, callee->set != NX_SET_UNCHECKED);
-	int rc = (int)nx_exec_set[callee->set](NULL, NULL, rs, &callee->cells[f->start], r);
+	rs->pc = &callee->cells[f->start];
+	rs->r = r;
+	int rc = (int)nx_exec_set[callee->set](NULL, NULL, rs);
 	uint32_t ffunc = 0, finsn = 0;
 	if (rc)
 		nx_fault_where(rs, &ffunc, &finsn);

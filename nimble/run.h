@@ -31,6 +31,22 @@ static inline void nx_ext_leave(struct nx_ext *ext)
 	__atomic_fetch_sub(&ext->inflight, 1, __ATOMIC_SEQ_CST);
 }
 
+/* A run's fuel from its env: 0 asks for the default; kept <= INT64_MAX
+ * so the handlers' signed count works. */
+static inline int64_t nx_run_fuel(const struct nx_env *env)
+{
+	uint64_t fuel = env->fuel ? env->fuel : NX_FUEL_DEFAULT;
+	return fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
+}
+
+/* The segments ext's code names: their bases and, for a checked set,
+ * their limits. */
+static inline void nx_run_segs(struct nx_run *rs, const struct nx_ext *ext)
+{
+	rs->bases = rs->limits = 0;
+	nx_segs_add(rs, ext->segs, ext->set != NX_SET_UNCHECKED);
+}
+
 /*
  * Everything a run's entry must set, and nothing more: the fault place
  * (fault_cell, fault_ext) and the abort code are written by whoever raises
@@ -42,13 +58,10 @@ static inline void nx_run_begin(struct nx_run *rs, struct nx_ext *ext, struct nx
 {
 	rs->env = env;
 	rs->ext = ext;
-	uint64_t fuel = env->fuel ? env->fuel : NX_FUEL_DEFAULT;
-	rs->fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
+	rs->fuel = nx_run_fuel(env);
 	rs->fault = NX_FAULT_NONE;
-	if (ext->segs) {
-		rs->bases = rs->limits = 0;
-		nx_segs_add(rs, ext->segs, ext->set != NX_SET_UNCHECKED);
-	}
+	if (ext->segs)
+		nx_run_segs(rs, ext);
 }
 
 /* The entry frame: the arguments, and zeroes where the function may read

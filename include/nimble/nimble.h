@@ -100,7 +100,33 @@ int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
  * extensions count as default and are ejected after NX_EJECT_FAULTS faults.
  * last (may be NULL) gets the result of the last extension that ran. */
 #define NX_EJECT_FAULTS 8
-uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last);
+uint64_t nx_fire_all(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last);
+
+/*
+ * The common case, inline at a hook site: a hook whose only attachment
+ * is a small entry function (no calls) runs it with one call into the
+ * interpreter.  The registry publishes such an attachment in
+ * nx_hook_solo[hook] (its head is this struct); nx_fire_all does the
+ * rest (chains, deep functions, results).
+ */
+struct nx_solo;
+typedef uint64_t nx_solo_fn(struct nx_solo *solo, struct nx_env *env, struct nx_run *rs);
+struct nx_solo {
+	uint32_t arg;           /* the hook argument it is attached to     */
+	nx_solo_fn *run;        /* runs it, returns the hook's answer      */
+};
+extern struct nx_solo *nx_hook_solo[NX_HOOK_COUNT];
+
+static inline uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env,
+			       struct nx_result *last)
+{
+	if (!last && (unsigned)hook < NX_HOOK_COUNT) {
+		struct nx_solo *s = __atomic_load_n(&nx_hook_solo[hook], __ATOMIC_ACQUIRE);
+		if (s && s->arg == arg)
+			return s->run(s, env, NULL);
+	}
+	return nx_fire_all(hook, arg, env, last);
+}
 int nx_hook_attached(enum nx_hook_id hook, uint32_t arg);   /* count */
 /* Nonzero while anything (any arg) is attached to hook: one load and one
  * test a hook site makes before it builds a context for nx_fire. */
@@ -113,9 +139,9 @@ static inline int nx_hook_armed(enum nx_hook_id hook)
  * or store names it, or a helper or XCALL may): a hook site may skip
  * filling a buffer no attached extension can see, and lend it empty. */
 extern uint8_t nx_hook_reach[NX_HOOK_COUNT];
-static inline int nx_hook_reaches(enum nx_hook_id hook, unsigned seg)
+static inline unsigned nx_hook_reaches(enum nx_hook_id hook, unsigned seg)
 {
-	return (__atomic_load_n(&nx_hook_reach[hook], __ATOMIC_RELAXED) & (1u << seg)) != 0;
+	return __atomic_load_n(&nx_hook_reach[hook], __ATOMIC_RELAXED) & (1u << seg);
 }
 
 /* Helpers' view of the run. */

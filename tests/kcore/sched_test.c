@@ -1,7 +1,7 @@
 /*
  * Host test of kernel/task/sched.c: round robin, the tickless quantum,
  * the sched_pick hook's view and checked answers, and the starvation
- * watchdog.  nx_fire is a programmable double here, so each answer an
+ * watchdog.  nx_fire_all is a programmable double here, so each answer an
  * extension can give (good, default, out of range, starving) is forced;
  * the real engine is exercised by the in-kernel hook tests.
  */
@@ -23,7 +23,9 @@ static struct nx_ctx_sched seen_ctx;
 static struct nx_task_view seen_view[SCHED_VIEW_MAX];
 static int ejected;
 
-uint64_t nx_fire(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
+/* nx_fire (inline) finds no solo attachment here and asks nx_fire_all. */
+struct nx_solo *nx_hook_solo[NX_HOOK_COUNT];
+uint64_t nx_fire_all(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
 {
 	(void)hook, (void)arg, (void)last;
 	struct nx_ctx_sched *ctx = (void *)env->seg[NX_SEG_CTX].base;
