@@ -96,7 +96,7 @@ static uint32_t view_count(const struct runq *rq)
 }
 
 /* The i-th task of the view (i < the count it was built with). */
-static struct task *view_task(struct runq *rq, uint32_t i, int built)
+static struct task *view_task(struct runq *rq, uint32_t i, unsigned built)
 {
 	if (built)
 		return rq->viewed[i];
@@ -111,7 +111,7 @@ static struct task *view_task(struct runq *rq, uint32_t i, int built)
 static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t now,
 				   uint64_t *quantum)
 {
-	int built = nx_hook_reaches(NX_HOOK_SCHED_PICK, NX_SEG_BUF0);
+	unsigned built = nx_hook_reaches(NX_HOOK_SCHED_PICK, NX_SEG_BUF0);
 	uint32_t n = built ? view_fill(rq, now) : view_count(rq);
 	struct nx_ctx_sched *ctx = &rq->ctx;
 	ctx->ntasks = n;
@@ -144,7 +144,9 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
  * from anywhere without reordering the rest. */
 static int watchdog(struct runq *rq, uint64_t now)
 {
-	if (!rq->head || waited(rq->head, now) <= SCHED_WATCHDOG_NS)
+	/* Signed: a head queued by a CPU whose clock is a little ahead has
+	 * waited "negative" time, which is not starving. */
+	if (!rq->head || (int64_t)(now - rq->head->ready_since) <= (int64_t)SCHED_WATCHDOG_NS)
 		return 0;
 	rq->ejections += sched_eject_extensions(rq->cpu, "a runnable task starved");
 	return 1;
