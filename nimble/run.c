@@ -213,12 +213,11 @@ int run_deep_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 
 /*
  * Run function f of ext, whose arguments the caller has checked (nx_run
- * from the API; nx_fire for hook entries, which the verifier made
- * argument-free: args NULL).  Returns -errno if it could not start, else
- * the fault kind (NX_FAULT_NONE: *value is the return value); res, when
- * not NULL, gets the whole result.  Inlined into both callers: it is
- * nx_fire's loop body, where a call frame more would be a sixth of the
- * cost of an empty extension.
+ * from the API; the hook paths of nx_fire_all, whose entries the verifier
+ * made argument-free: args NULL).  Returns -errno if it could not start,
+ * else the fault kind (NX_FAULT_NONE: *value is the return value); res,
+ * when not NULL, gets the whole result.  A hook's solo attachment does not
+ * come here: its exec function runs it whole (exec_body.h).
  */
 static inline __attribute__((always_inline))
 int run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
