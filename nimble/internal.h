@@ -80,6 +80,7 @@ enum nx_handler {
 /* An inserted extension. */
 struct nx_ext {
 	struct nx_ext *next;    /* registry list                              */
+	struct nx_attach *att;  /* its hook attachments (sibling chain)       */
 	char name[NX_NAME_MAX + 1];
 	enum nx_trust trust;
 	uint32_t owner;
@@ -180,6 +181,7 @@ typedef nx_solo_fn nx_exec_fn;
 struct nx_attach {
 	struct nx_solo solo;    /* first: arg, and run for a small entry  */
 	struct nx_attach *next;
+	struct nx_attach *sibling; /* the extension's other attachments  */
 	struct nx_ext *ext;
 	const struct nx_fn *fn;  /* the hook's entry in ext                */
 	const struct nx_cell *entry; /* its first cell (cells are rewritten

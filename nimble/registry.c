@@ -153,6 +153,8 @@ static int attach_hooks(struct nx_ext *e)
 					 .entry = &e->cells[e->fn[e->hooks[i].func].start],
 					 .seq = attach_seq++ };
 		attach_entry(a);
+		a->sibling = e->att;
+		e->att = a;
 		struct nx_attach **pp = &nx_attached[a->hook];
 		while (*pp && ((*pp)->prio < a->prio || ((*pp)->prio == a->prio && (*pp)->seq < a->seq)))
 			pp = &(*pp)->next;
@@ -164,19 +166,28 @@ static int attach_hooks(struct nx_ext *e)
 	return 0;
 }
 
+/* Take e's attachments off the hook lists; they stay on e->att, for a
+ * fire that loaded one just before, until nx_free. */
 static void detach_hooks(struct nx_ext *e)
 {
 	for (unsigned h = 0; h < NX_HOOK_COUNT; h++)
 		for (struct nx_attach **pp = &nx_attached[h]; *pp;) {
 			struct nx_attach *a = *pp;
-			if (a->ext == e) {
-				*pp = a->next;
-				nx_host_free(a, sizeof *a);
-			} else {
+			if (a->ext == e)
+				__atomic_store_n(pp, a->next, __ATOMIC_RELEASE);
+			else
 				pp = &a->next;
-			}
 		}
 	armed_update();
+}
+
+static void free_attachments(struct nx_ext *e)
+{
+	while (e->att) {
+		struct nx_attach *a = e->att;
+		e->att = a->sibling;
+		nx_host_free(a, sizeof *a);
+	}
 }
 
 /* The segments some load or store names (fused cells keep their plain
@@ -227,6 +238,7 @@ int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 		rc = attach_hooks(e);
 		if (rc) {
 			detach_hooks(e);
+			free_attachments(e);
 			rc = nx_errf(err, NX_ENOMEM, -1, -1, "out of memory attaching hooks");
 		}
 	}
@@ -241,13 +253,10 @@ int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 	return 0;
 }
 
-int nx_remove(struct nx_ext *e)
+/* Off the registry, its hooks and its importers: a lookup, fire or XCALL
+ * that starts later does not find e. */
+static void unlink_ext(struct nx_ext *e)
 {
-	__atomic_store_n(&e->dying, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&e->inflight, __ATOMIC_SEQ_CST)) {
-		__atomic_store_n(&e->dying, 0, __ATOMIC_SEQ_CST);
-		return -NX_EBUSY;
-	}
 	detach_hooks(e);
 	for (struct nx_ext **pp = &exts; *pp; pp = &(*pp)->next)
 		if (*pp == e) {
@@ -258,7 +267,32 @@ int nx_remove(struct nx_ext *e)
 		for (uint32_t i = 0; i < o->nximp; i++)
 			if (o->ximp[i] == e)
 				__atomic_store_n(&o->ximp[i], NULL, __ATOMIC_RELEASE);
+}
+
+/* The embedder frees e after its grace period, which also covers runs in
+ * flight: no refusal here.  dying makes a run that found e just before
+ * back out instead of starting. */
+void nx_unlink(struct nx_ext *e)
+{
+	__atomic_store_n(&e->dying, 1, __ATOMIC_SEQ_CST);
+	unlink_ext(e);
+}
+
+void nx_free(struct nx_ext *e)
+{
+	free_attachments(e);
 	nx_ext_free(e);
+}
+
+int nx_remove(struct nx_ext *e)
+{
+	__atomic_store_n(&e->dying, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&e->inflight, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&e->dying, 0, __ATOMIC_SEQ_CST);
+		return -NX_EBUSY;
+	}
+	unlink_ext(e);
+	nx_free(e);
 	return 0;
 }
 

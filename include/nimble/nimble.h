@@ -80,8 +80,16 @@ typedef uint64_t (*nx_helper_fn)(struct nx_run *run, const uint64_t *args);
  * trust without it is refused with NX_EPERM. */
 int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 	      struct nx_ext **out, struct nx_error *err);
-/* Remove: detach from every hook and free; NX_EBUSY while a run is in flight. */
+/* Remove: detach from every hook and free; NX_EBUSY while a run is in flight.
+ * In two steps for an embedder whose fires may overlap a remove: nx_unlink
+ * takes ext out of the registry, its hooks and its importers (lookups,
+ * fires and XCALLs that start later do not see it), and nx_free frees it
+ * and its attachments once no run or fire that started before the unlink
+ * can still be going (the embedder knows when: the kernel waits until
+ * every other CPU has taken an interrupt, as it runs with interrupts off). */
 int nx_remove(struct nx_ext *ext);
+void nx_unlink(struct nx_ext *ext);
+void nx_free(struct nx_ext *ext);
 struct nx_ext *nx_lookup(const char *name);
 
 const char *nx_ext_name(const struct nx_ext *ext);

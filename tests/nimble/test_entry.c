@@ -301,15 +301,47 @@ static void test_hook_reach(void)
 	   "nothing attached: nothing reached, not armed");
 }
 
+/* Remove in two steps: after nx_unlink nothing new finds the extension
+ * but its memory (and its attachment, which a fire may hold) stays until
+ * nx_free; ASan would flag a read of freed memory here. */
+static void test_unlink_free(void)
+{
+	struct nxb *b = nxb_new("two_step", NX_TRUST_UNTRUSTED);
+	uint32_t f = nxb_func(b, "t", 1, 0);
+	nxb_emit(b, I_RI(MOVI, 0, 9));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_TRAP, NX_TRAP_SYSCALL, f, 0);
+	size_t bytes0 = nx_host_bytes;
+	struct nx_ext *e = ins(b, 1, 0, NULL);
+	struct nx_env env = { 0 };
+	struct nx_solo *solo = nx_hook_solo[NX_HOOK_TRAP];
+	OK(e && solo && nx_fire(NX_HOOK_TRAP, NX_TRAP_SYSCALL, &env, NULL) == 9, "inserted: its solo attachment answers 9");
+	if (!e)
+		return;
+	e->inflight = 1;   /* as if a run were going on another CPU */
+	OK(nx_remove(e) == -NX_EBUSY, "nx_remove refuses while a run is in flight");
+	size_t bytes1 = nx_host_bytes;
+	nx_unlink(e);
+	OK(nx_lookup("two_step") == NULL && nx_hook_solo[NX_HOOK_TRAP] == NULL && !nx_hook_armed(NX_HOOK_TRAP) &&
+	   nx_fire(NX_HOOK_TRAP, NX_TRAP_SYSCALL, &env, NULL) == NX_RET_DEFAULT,
+	   "nx_unlink, even with a run in flight: not found, not armed, a fire gets the default");
+	OK(nx_host_bytes == bytes1 && solo->arg == NX_TRAP_SYSCALL && e->dying == 1,
+	   "its memory stays: a stale attachment still reads its arg, the extension is marked dying");
+	e->inflight = 0;
+	nx_free(e);
+	OK(nx_host_bytes == bytes0, "nx_free gives back all of it (%zu bytes over)", nx_host_bytes - bytes0);
+}
+
 int main(void)
 {
-	TAP_PLAN(35);
+	TAP_PLAN(40);
 	test_xcall_limits();
 	test_helper_bounds();
 	test_hook_lists();
 	test_small_entry();
 	test_fire_hook_entry();
 	test_hook_reach();
+	test_unlink_free();
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return 0;
