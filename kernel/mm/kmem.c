@@ -13,6 +13,7 @@
 #include <lwk/string.h>
 
 #define KMEM_MAGIC 0x6b6d656d00000000ull   /* "kmem" in the high half */
+#define KMEM_POISON 0xdb                   /* fills freed blocks */
 #define PAGE_SIZE  ((size_t)1 << KMEM_PAGE_SHIFT)
 
 struct kmem_hdr {
@@ -85,6 +86,9 @@ void kmem_free(const void *addr)
 	if ((h->magic & ~0xffull) != KMEM_MAGIC || order < KMEM_MIN_ORDER || order > KMEM_MAX_ORDER)
 		panic("kmem_free(%p): no kmem_alloc header (double free or bad pointer)", addr);
 	h->magic = 0;
+	/* Poisoned: a use after free reads non-canonical pointers and faults
+	 * at once instead of corrupting what the block holds next. */
+	memset(h + 1, KMEM_POISON, h->size);
 	if (pool_free(h, order) != 0)
 		panic("kmem_free(%p): block of order %u is not allocated (double free?)", addr, order);
 }

@@ -21,7 +21,9 @@
 #include <lwk/printk.h>
 #include <lwk/string.h>
 #include <lwk/spinlock.h>
+#include <lwk/nxk.h>
 #include <arch/io.h>
+#include <arch/cpu.h>
 #include "../net/net.h"
 
 #define NXK_MAX 64
@@ -158,6 +160,91 @@ static uint32_t caller_owner(void)
 	return task_is_privileged() ? 0 : task_current()->pid;
 }
 
+/*
+ * Removing: a grace period before the free.  A fire on another CPU may
+ * have loaded an attachment of an extension just before nx_unlink took
+ * it off its hook, so its memory is freed (nx_free) only after every
+ * other online CPU has taken an interrupt since the unlink: the kernel
+ * runs with interrupts off, so such a CPU has finished every fire that
+ * could still see it.  A remove kicks the other CPUs so that tickless
+ * ones answer soon; retired extensions are reaped under nimble_lock at
+ * every insert and remove (and by nxk_reap_wait).
+ */
+#define NXK_RETIRED (2 * NXK_MAX)
+
+struct retired {
+	struct nx_ext *ext;
+	uint32_t cpu;               /* the CPU that unlinked it           */
+	uint64_t seen[MAX_CPUS];    /* every CPU's irqs_taken just after   */
+};
+static struct retired retired[NXK_RETIRED];
+
+static int grace_over(const struct retired *r)
+{
+	for (unsigned i = 0; i < ncpus; i++)
+		if (i != r->cpu && __atomic_load_n(&cpus[i].irqs_taken, __ATOMIC_RELAXED) == r->seen[i])
+			return 0;
+	return 1;
+}
+
+/* Free the retired extensions whose grace period is over; how many wait. */
+static int reap_locked(void)
+{
+	int waiting = 0;
+	for (int i = 0; i < NXK_RETIRED; i++) {
+		if (!retired[i].ext)
+			continue;
+		if (grace_over(&retired[i])) {
+			nx_free(retired[i].ext);
+			retired[i].ext = NULL;
+		} else {
+			waiting++;
+		}
+	}
+	return waiting;
+}
+
+/* Take ext out of the engine and retire it: 0, or -EBUSY while too many
+ * removed extensions still wait for their grace period (try again).  A
+ * run in flight on another CPU is covered by the grace period too. */
+static long remove_locked(struct nx_ext *ext)
+{
+	reap_locked();
+	struct retired *r = NULL;
+	for (int i = 0; i < NXK_RETIRED && !r; i++)
+		if (!retired[i].ext)
+			r = &retired[i];
+	if (!r)
+		return -LWK_EBUSY;
+	nx_unlink(ext);
+	uint32_t me = this_cpu()->id;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the unlink, then the snapshot */
+	for (unsigned i = 0; i < ncpus; i++)
+		r->seen[i] = __atomic_load_n(&cpus[i].irqs_taken, __ATOMIC_RELAXED);
+	r->cpu = me;
+	r->ext = ext;
+	for (unsigned i = 0; i < ncpus; i++)
+		if (i != me)
+			smp_kick(i);
+	return 0;
+}
+
+int nxk_reap_wait(void)
+{
+	uint64_t end = time_now_ns() + 1000000000ull;
+	for (;;) {
+		unsigned long f = spin_lock_irqsave(&nimble_lock);
+		int waiting = reap_locked();
+		spin_unlock_irqrestore(&nimble_lock, f);
+		if (!waiting || time_now_ns() > end)
+			return waiting;
+		for (unsigned i = 0; i < ncpus; i++)
+			if (i != this_cpu()->id)
+				smp_kick(i);
+		cpu_pause();
+	}
+}
+
 static void irq_events_prepare_locked(void);   /* the irq hook's contexts, below */
 
 /* Insert an object already in kernel memory; the handle (slot + 1) or -errno. */
@@ -166,6 +253,8 @@ long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trus
 {
 	unsigned long f = spin_lock_irqsave(&nimble_lock);
 	irq_events_prepare_locked();
+	/* A refusal below retires what it inserted: keep a place for it. */
+	int waiting = reap_locked();
 	int slot = -1;
 	for (int i = 0; i < NXK_MAX && slot < 0; i++)
 		if (!table[i].ext)
@@ -174,6 +263,9 @@ long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trus
 	struct nx_ext *ext;
 	if (slot < 0) {
 		strlcpy(err->msg, "the kernel's table of extensions is full", sizeof err->msg);
+	} else if (waiting == NXK_RETIRED) {
+		strlcpy(err->msg, "removed extensions are still being freed; try again", sizeof err->msg);
+		rc = -LWK_EBUSY;
 	} else if ((rc = nx_insert(obj, len, owner, may_trust, &ext, err)) == 0) {
 		struct nxk_entry e = { .ext = ext, .owner = owner };
 		hooks_of(obj, len, &e);
@@ -184,8 +276,10 @@ long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trus
 		uint32_t net_other = (e.hooks & (1u << NX_HOOK_NET_RX)) && owner ?
 				     hook_owner_other_locked(NX_HOOK_NET_RX, owner) : 0;
 		if (other || net_other) {
-			/* One application's policy schedules the node's CPUs at a time. */
-			nx_remove(ext);
+			/* One application's policy schedules the node's CPUs at a time.
+			 * It was attached for a moment: fires may have seen it.  Its
+			 * retired place was kept above. */
+			remove_locked(ext);
 			ksnprintf(err->msg, sizeof err->msg,
 				  "application %u's %s extension is already inserted",
 				  other ? other : net_other, other ? "scheduler" : "net_rx");
@@ -214,7 +308,7 @@ long nxk_remove_kernel(long handle, uint32_t owner)
 	unsigned long f = spin_lock_irqsave(&nimble_lock);
 	struct nxk_entry *e = entry_of(handle, owner);
 	long rc = -LWK_ENOENT;
-	if (e && (rc = nx_remove(e->ext)) == 0) {
+	if (e && (rc = remove_locked(e->ext)) == 0) {
 		*e = (struct nxk_entry){0};
 		filter_update_locked();
 	}
@@ -378,7 +472,7 @@ int sched_eject_extensions(uint32_t cpu, const char *why)
 			continue;
 		printk("nimble: cpu %u: ejecting scheduler extension '%s' (owner %u): %s\n", cpu,
 		       nx_ext_name(e->ext), e->owner, why);
-		if (nx_remove(e->ext) == 0) {
+		if (remove_locked(e->ext) == 0) {
 			*e = (struct nxk_entry){0};
 			n++;
 		}

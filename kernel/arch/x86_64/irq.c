@@ -15,13 +15,13 @@
 #include <lwk/irq.h>
 #include <lwk/task.h>
 #include <lwk/smp.h>
+#include <lwk/nxk.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
 
 static irq_handler_t handlers[T_NVECTORS];
 static uint64_t counts[T_NVECTORS];
 
-uint64_t nxk_irq(uint32_t vector, uint64_t count);   /* kernel/nimble/glue.c */
 
 static void irq_common(struct trapframe *tf)
 {

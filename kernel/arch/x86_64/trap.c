@@ -13,6 +13,7 @@
 #include <arch/trap.h>
 #include <lwk/panic.h>
 #include <lwk/printk.h>
+#include <lwk/smp.h>
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -93,6 +94,9 @@ const char *trap_name(unsigned vector)
 void trap_dispatch(struct trapframe *tf)
 {
 	trap_handler_t h = tf->vector < T_NVECTORS ? handlers[tf->vector] : NULL;
+
+	if (tf->vector >= 32)   /* read by other CPUs (relaxed), written here only */
+		__atomic_store_n(&this_cpu()->irqs_taken, this_cpu()->irqs_taken + 1, __ATOMIC_RELAXED);
 
 	if (h) {
 		h(tf);

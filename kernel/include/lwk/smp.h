@@ -47,6 +47,11 @@ struct cpu {
 	struct runq rq;
 	struct task *sleepers;         /* nanosleep, by deadline */
 	uint64_t timer_irqs;           /* LAPIC timer interrupts taken */
+	/* Interrupts taken (any vector >= 32).  The kernel runs with interrupts
+	 * off, so each one is a moment this CPU is in no kernel code path that
+	 * started before it: a grace period for freeing what those paths may
+	 * have seen (kernel/nimble/glue.c). */
+	uint64_t irqs_taken;
 	uint64_t switches;
 	uint64_t quantum_end;          /* when the running task's quantum ends; ~0 = never */
 	/* cross-CPU call: one at a time per target (caller holds xcall_lock) */
