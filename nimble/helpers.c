@@ -5,7 +5,7 @@
  */
 #include <string.h>
 #include "internal.h"
-#include "fmt.h"
+#include "str.h"
 
 /* copy(dseg, doff, sseg, soff, len): both ranges checked; fault HELPER if not. */
 uint64_t nx_helper_copy(struct nx_run *run, const uint64_t *a)

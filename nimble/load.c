@@ -7,7 +7,8 @@
  */
 #include <string.h>
 #include "internal.h"
-#include "fmt.h"
+#include "str.h"
+#include <lwk/fmt.h>
 
 int nx_errf(struct nx_error *err, int code, int32_t func, int32_t insn, const char *fmt, ...)
 {
@@ -18,9 +19,11 @@ int nx_errf(struct nx_error *err, int code, int32_t func, int32_t insn, const ch
 		err->func = func;
 		err->insn = insn;
 		if (insn >= 0)
-			n = nx_fmt(err->msg, sizeof err->msg, "insn %d: ", insn);
+			n = fmt_snprintf(err->msg, sizeof err->msg, "insn %d: ", insn);
+		if (n >= (int)sizeof err->msg)
+			n = (int)sizeof err->msg - 1;
 		va_start(ap, fmt);
-		nx_vfmt(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+		fmt_vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
 		va_end(ap);
 	}
 	return -code;

@@ -3,7 +3,7 @@
  * helpers.h), for messages, tools and the verifier.
  */
 #include "internal.h"
-#include "fmt.h"
+#include "str.h"
 
 static const char *const op_names[] = {
 #define X(name, fmt, sem) #name,

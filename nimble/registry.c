@@ -19,7 +19,7 @@
  * importers' XCALLs, which then fault XCALL.
  */
 #include "internal.h"
-#include "fmt.h"
+#include "str.h"
 
 static struct nx_ext *exts;
 /* One list per hook, so a fire walks only its own hook's attachments;

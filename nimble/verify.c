@@ -21,7 +21,7 @@
  */
 #include <string.h>
 #include "internal.h"
-#include "fmt.h"
+#include "str.h"
 
 struct vctx {
 	struct nx_ext *e;
