@@ -131,10 +131,7 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 		if (hook->prep) {   /* segments to set up, registers to zero */
 			if (ext->segs)
 				nx_run_segs(rs, ext);
-			for (unsigned i = hook->zlo, n = hook->zn; n; i++, n--) {
-				r[i] = 0;
-				__asm__("" : "+r"(i));   /* stores, not a memset call */
-			}
+			nx_regs_zero(r, hook->zlo, hook->zn);
 		}
 		pc = hook->entry;
 	} else if (rs) {

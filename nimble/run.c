@@ -252,56 +252,35 @@ int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 	return rc < 0 ? rc : 0;
 }
 
-/* nx_fire with a result: each run fills *last (a run that could not start,
- * removed meanwhile or without memory, leaves it as it was). */
-static __attribute__((noinline)) uint64_t fire_results(struct nx_attach *a, uint32_t arg, struct nx_env *env, struct nx_result *last)
+/*
+ * nx_fire (nimble.h) ran a hook's solo attachment itself; this runs a
+ * chain, deep entry functions, or a caller that wants the last result
+ * (*last, when given, is filled by each run; one that could not start,
+ * removed meanwhile or without memory, leaves it as it was).  A small
+ * entry without a result runs whole in its exec function.
+ */
+uint64_t nx_fire_all(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
 {
-	*last = (struct nx_result){ 0 };   /* stores, not a memset call (kernel: rep stosb) */
-	for (; a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
+	if (last)
+		*last = (struct nx_result){ 0 };   /* stores, not a memset call (kernel: rep stosb) */
+	for (struct nx_attach *a = nx_hook_first(hook); a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE)) {
 		if (a->solo.arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED))
 			continue;
-		/* Hook entries take no arguments (verify.c). */
 		uint64_t v;
-		int rc = run_fn(a->ext, a->fn, env, NULL, &v, last);
-		if (rc > 0 && a->ext->st.faults >= NX_EJECT_FAULTS)
-			nx_attach_eject(a);
-		if (rc == 0 && v != NX_RET_DEFAULT)
+		if (a->solo.run && !last) {
+			v = a->solo.run(&a->solo, env, NULL);
+		} else {
+			/* Hook entries take no arguments (verify.c). */
+			int rc = run_fn(a->ext, a->fn, env, NULL, &v, last);
+			if (rc > 0 && a->ext->st.faults >= NX_EJECT_FAULTS)
+				nx_attach_eject(a);
+			if (rc)
+				v = NX_RET_DEFAULT;
+		}
+		if (v != NX_RET_DEFAULT)
 			return v;
 	}
 	return NX_RET_DEFAULT;
-}
-
-/* One attachment whose entry function calls: the hook's answer. */
-static __attribute__((noinline)) uint64_t fire_deep(struct nx_attach *a, struct nx_env *env)
-{
-	uint64_t v;
-	int rc = run_fn(a->ext, a->fn, env, NULL, &v, NULL);
-	if (rc > 0 && a->ext->st.faults >= NX_EJECT_FAULTS)
-		nx_attach_eject(a);
-	return rc == 0 ? v : NX_RET_DEFAULT;
-}
-
-/* The attachments of hook from a, without a result: the hook's answer. */
-static __attribute__((noinline)) uint64_t fire_chain(struct nx_attach *a, uint32_t arg, struct nx_env *env)
-{
-	for (;;) {
-		while (a && (a->solo.arg != arg || __atomic_load_n(&a->ejected, __ATOMIC_RELAXED)))
-			a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE);
-		if (!a)
-			return NX_RET_DEFAULT;
-		uint64_t v = a->solo.run ? a->solo.run(&a->solo, env, NULL) : fire_deep(a, env);
-		if (v != NX_RET_DEFAULT)
-			return v;
-		a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE);
-	}
-}
-
-/* nx_fire (nimble.h) ran the solo attachment itself when there is one:
- * the chain, deep entry functions, or results. */
-uint64_t nx_fire_all(enum nx_hook_id hook, uint32_t arg, struct nx_env *env, struct nx_result *last)
-{
-	struct nx_attach *a = nx_hook_first(hook);
-	return last ? fire_results(a, arg, env, last) : fire_chain(a, arg, env);
 }
 
 /*

@@ -68,16 +68,19 @@ static inline void nx_run_begin(struct nx_run *rs, struct nx_ext *ext, struct nx
  * a register before writing it (translate.c; inline stores, not a
  * memset/memcpy call, which would cost more for frames this small; the
  * empty asm keeps compilers from making one). */
+static inline void nx_regs_zero(uint64_t *r, unsigned lo, unsigned n)
+{
+	for (unsigned i = lo; n; i++, n--) {
+		r[i] = 0;
+		__asm__("" : "+r"(i));
+	}
+}
+
 static inline void nx_regs_init(uint64_t *r, const struct nx_fn *f, const uint64_t *args)
 {
 	for (unsigned i = 0; args && i < f->nargs; i++)
 		r[i] = args[i];
-	if (!f->zn)
-		return;
-	for (unsigned i = f->zlo, end = f->zlo + f->zn; i < end; i++) {
-		r[i] = 0;
-		__asm__("" : "+r"(i));
-	}
+	nx_regs_zero(r, f->zlo, f->zn);
 }
 
 /* Counters: runs may be concurrent (one extension on several CPUs' hooks),
