@@ -27,7 +27,7 @@ struct idt_ptr {
 	uint64_t base;
 } __packed;
 
-extern char trap_stubs[];         /* vectors.S: 16 bytes per vector */
+extern char trap_entries[];         /* vectors.S: 16 bytes per vector */
 static struct idt_gate idt[T_NVECTORS] __aligned(16);
 static trap_handler_t handlers[T_NVECTORS];
 
@@ -53,7 +53,7 @@ void trap_init(void)
 	unsigned v;
 
 	for (v = 0; v < T_NVECTORS; v++)
-		gate_set(v, (uint64_t)(trap_stubs + 16 * v), 0);
+		gate_set(v, (uint64_t)(trap_entries + 16 * v), 0);
 	idt[T_BP].attr = idt[T_OF].attr = 0xee;   /* present, DPL 3, interrupt gate */
 	trap_load_idt();
 }

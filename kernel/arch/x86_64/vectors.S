@@ -1,5 +1,5 @@
 /*
- * Entry stubs for all 256 vectors.  Each pushes a zero error code when
+ * Entry points for all 256 vectors.  Each pushes a zero error code when
  * the CPU does not push one (so every frame has the same shape), then
  * its vector number, and jumps to trap_common, which saves the general
  * registers into a struct trapframe (arch/trap.h) and calls
@@ -54,14 +54,14 @@ trap_return:
 	iretq
 
 /*
- * The stubs: exactly 16 bytes each, so vector n's stub is trap_stubs +
+ * The entry points: exactly 16 bytes each, so vector n's is trap_entries +
  * 16 * n (trap.c relies on this).  They are spelled as bytes so that no
  * assembler can pick a shorter encoding and shift the ones after:
  * push imm8 (6a ib) or push imm32 (68 id), jmp rel32 (e9 cd), int3 fill.
  */
 	.balign 16
-	.globl trap_stubs
-trap_stubs:
+	.globl trap_entries
+trap_entries:
 	.set vec, 0
 	.rept 256
 	.set len, 5

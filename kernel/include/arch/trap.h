@@ -1,10 +1,10 @@
 /*
  * Interrupts and exceptions.  Every one of the 256 vectors enters through
- * a stub in vectors.S that saves the registers into a struct trapframe
+ * an entry point in vectors.S that saves the registers into a struct trapframe
  * on the current stack and calls trap_dispatch().  A subsystem takes a
  * vector with trap_register(); a vector nobody took is fatal: an
  * exception prints its name, error code and a register dump and panics,
- * and so does an unexpected interrupt.  The stubs swapgs when the trap
+ * and so does an unexpected interrupt.  The entry points swapgs when the trap
  * came from user mode (CPL 3) and again on the way back.
  */
 #ifndef ARCH_TRAP_H
