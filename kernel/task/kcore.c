@@ -4,6 +4,7 @@
  * end; both run on the boot CPU as the kernel task "kmain".
  */
 #include <lwk/kcore.h>
+#include <lwk/acpi.h>
 #include <lwk/apic.h>
 #include <lwk/irq.h>
 #include <lwk/smp.h>
@@ -16,6 +17,7 @@ void kcore_init(void)
 	percpu_init(&cpus[0], 0);     /* GDT, TSS, GS, syscall MSRs          */
 	syscall_init();
 	apic_init_bsp();              /* clock and timer calibrated          */
+	acpi_init();                  /* the MADT: IOAPIC address, overrides */
 	ioapic_init();                /* every device input masked           */
 	irq_init();                   /* user faults end tasks; timer        */
 	task_init_cpu(0);             /* kmain becomes a task; idle0 exists  */

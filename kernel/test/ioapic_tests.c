@@ -7,6 +7,7 @@
  * The legacy PICs are masked at boot (apic.c): only the IOAPIC delivers.
  */
 #include <stdint.h>
+#include <lwk/acpi.h>
 #include <lwk/apic.h>
 #include <lwk/irq.h>
 #include <lwk/ktest.h>
@@ -36,7 +37,7 @@ static int pit_vector_taken(void)
 {
 	static int taken;
 	if (!taken)
-		taken = irq_register(PIT_VECTOR, pit_irq) == 0;
+		taken = irq_register(PIT_VECTOR, pit_irq, 0) == 0;
 	return taken;
 }
 
@@ -77,7 +78,7 @@ static void pit_on_cpu(unsigned cpu)
 	hits = 0;
 	last_apic = ~0u;
 	pit_start(RATE_HZ);
-	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, dest, 1), 0);
+	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, dest, 0, 1), 0);
 	uint64_t t0 = time_now_ns();
 	wait_ns(100000000);
 	uint32_t n = hits;
@@ -86,7 +87,7 @@ static void pit_on_cpu(unsigned cpu)
 	KT_EXPECT(n >= 10);                     /* it arrives ... */
 	KT_EXPECT(n <= ms + 5);                 /* ... at no more than the PIT's 1 kHz */
 	KT_EQ(last_apic, dest);                 /* on the CPU the entry names */
-	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, dest, 0), 0);
+	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, dest, 0, 0), 0);
 	wait_ns(2000000);                       /* one already in flight may land */
 	n = hits;
 	wait_ns(50000000);                      /* 50 PIT periods, masked */
@@ -112,19 +113,39 @@ KTEST(ioapic, route_rejects_bad_arguments_and_changes_nothing)
 	int on;
 	unsigned n = ioapic_inputs();
 	KT_EXPECT(n >= 24);                     /* QEMU's IOAPIC: 24 inputs */
-	KT_EQ(ioapic_route(PIT_GSI, 0x61, 3, 0), 0);
+	KT_EQ(ioapic_route(PIT_GSI, 0x61, 3, 0, 0), 0);
 	KT_EQ(ioapic_route_get(PIT_GSI, &vec, &dest, &on), 0);
 	KT_EQ(vec, 0x61);
 	KT_EQ(dest, 3);
 	KT_EQ(on, 0);
-	KT_EQ(ioapic_route(n, PIT_VECTOR, 0, 1), -LWK_EINVAL);
-	KT_EQ(ioapic_route(~0u, PIT_VECTOR, 0, 1), -LWK_EINVAL);
-	KT_EQ(ioapic_route(PIT_GSI, 14, 0, 1), -LWK_EINVAL);     /* #PF's vector */
-	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, 256, 1), -LWK_EINVAL);
+	KT_EQ(ioapic_route(n, PIT_VECTOR, 0, 0, 1), -LWK_EINVAL);
+	KT_EQ(ioapic_route(~0u, PIT_VECTOR, 0, 0, 1), -LWK_EINVAL);
+	KT_EQ(ioapic_route(PIT_GSI, 14, 0, 0, 1), -LWK_EINVAL);     /* #PF's vector */
+	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, 256, 0, 1), -LWK_EINVAL);
+	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, 0, 1u << 8, 1), -LWK_EINVAL);   /* not a mode bit */
 	KT_EQ(ioapic_route_get(n, &vec, &dest, &on), -LWK_EINVAL);
 	KT_EQ(ioapic_route_get(PIT_GSI, &vec, &dest, &on), 0);
 	KT_EQ(vec, 0x61);                       /* the refused calls left it alone */
 	KT_EQ(dest, 3);
 	KT_EQ(on, 0);
-	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, 0, 0), 0);
+	KT_EQ(ioapic_route(PIT_GSI, PIT_VECTOR, 0, 0, 0), 0);
+}
+
+/* The MADT as QEMU's firmware writes it: the IOAPIC at its usual address,
+ * ISA IRQ 0 overridden to GSI 2 (the input the PIT tests above use) with
+ * ISA's edge trigger, and the PCI link IRQs level-triggered, active high. */
+KTEST(ioapic, madt_gives_the_ioapic_and_the_overrides)
+{
+	unsigned gsi = ~0u, mode = ~0u;
+	KT_EQ(acpi_ioapic_phys(), 0xfec00000ull);
+	KT_EQ(acpi_irq_gsi(0, 0, &gsi, &mode), 0);
+	KT_EQ(gsi, PIT_GSI);
+	KT_EQ(mode, 0);
+	KT_EQ(acpi_irq_gsi(11, 1, &gsi, &mode), 0);
+	KT_EQ(gsi, 11);
+	KT_EQ(mode, IOAPIC_LEVEL);
+	KT_EQ(acpi_irq_gsi(4, 0, &gsi, &mode), 0);      /* no override: itself, ISA's edge/high */
+	KT_EQ(gsi, 4);
+	KT_EQ(mode, 0);
+	KT_EQ(acpi_irq_gsi(16, 1, &gsi, &mode), -1);
 }

@@ -1,14 +1,15 @@
 /*
- * The IOAPIC at its default address 0xfec00000 (direct map): every input
+ * The IOAPIC serving GSI 0, at the address the ACPI MADT gives (its
+ * default 0xfec00000 without one), through the direct map: every input
  * masked at boot; drivers route the ones they use with ioapic_route().
  * Registers through the index/data window (82093AA datasheet, 3.1).
  *
- * Inputs are global system interrupts (GSIs) 0..inputs-1.  The kernel
- * does not read the ACPI MADT: on QEMU's machines, whose MADT overrides
- * ISA IRQ 0 (the PIT) to GSI 2 and leaves the other ISA IRQs at their
- * own numbers, a driver passes the GSI itself.
+ * Inputs are global system interrupts (GSIs) 0..inputs-1; a driver finds
+ * its GSI and trigger mode with acpi_irq_gsi() (the MADT's overrides).
  */
+#include <lwk/acpi.h>
 #include <lwk/apic.h>
+#include <lwk/printk.h>
 #include <lwk/spinlock.h>
 #include <uapi/lwk.h>
 #include <arch/page.h>
@@ -19,6 +20,7 @@
 #define IOAPICVER 0x01
 #define IOREDTBL(n) (0x10 + 2 * (n))
 #define RTE_MASKED (1u << 16)
+#define RTE_MODE   (IOAPIC_LEVEL | IOAPIC_LOW)
 #define RTE_VECTOR 0xffu
 
 static volatile uint32_t *ioapic;
@@ -30,7 +32,13 @@ static void wr(uint32_t reg, uint32_t v) { ioapic[IOREGSEL / 4] = reg; ioapic[IO
 
 void ioapic_init(void)
 {
-	ioapic = phys_to_virt(IOAPIC_PHYS);
+	uint64_t pa = acpi_ioapic_phys() ? acpi_ioapic_phys() : IOAPIC_PHYS;
+	if (pa >= DIRECT_SIZE) {
+		printk("ioapic: MADT address %#llx outside the direct map, using %#llx\n",
+		       (unsigned long long)pa, IOAPIC_PHYS);
+		pa = IOAPIC_PHYS;
+	}
+	ioapic = phys_to_virt(pa);
 	nredir = ((rd(IOAPICVER) >> 16) & 0xff) + 1;
 	for (unsigned i = 0; i < nredir; i++) {
 		wr(IOREDTBL(i), RTE_MASKED | (VEC_IRQ_BASE + i));
@@ -40,15 +48,16 @@ void ioapic_init(void)
 
 unsigned ioapic_inputs(void) { return nredir; }
 
-/* Fixed delivery, physical destination, edge, active high: ISA's kind. */
-int ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, int on)
+/* Fixed delivery, physical destination; mode's trigger and polarity
+ * (0: edge, active high, ISA's kind). */
+int ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, unsigned mode, int on)
 {
-	if (gsi >= nredir || vector < 32 || apic_id > 0xff)
+	if (gsi >= nredir || vector < 32 || apic_id > 0xff || (mode & ~RTE_MODE))
 		return -LWK_EINVAL;   /* 0-31 are exceptions; xAPIC ids are 8 bits */
 	unsigned long f = spin_lock_irqsave(&lock);
-	wr(IOREDTBL(gsi), RTE_MASKED | vector);     /* masked while the entry is half written */
+	wr(IOREDTBL(gsi), RTE_MASKED | mode | vector);   /* masked while half written */
 	wr(IOREDTBL(gsi) + 1, apic_id << 24);
-	wr(IOREDTBL(gsi), (on ? 0 : RTE_MASKED) | vector);
+	wr(IOREDTBL(gsi), (on ? 0 : RTE_MASKED) | mode | vector);
 	spin_unlock_irqrestore(&lock, f);
 	return 0;
 }

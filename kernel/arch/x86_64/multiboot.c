@@ -51,6 +51,17 @@ static void mb2_module(const struct mb2_tag_module *t)
 	strlcpy(m->name, t->string, sizeof(m->name));
 }
 
+/* The RSDP copy that follows the tag header; the newest one wins (GRUB
+ * gives the 2.0 copy after the 1.0 one when both exist). */
+static void mb2_rsdp(const struct mb2_tag *t)
+{
+	uint32_t n = t->size - sizeof *t;
+	if (n > sizeof bootinfo.rsdp)
+		n = sizeof bootinfo.rsdp;
+	memcpy(bootinfo.rsdp, t + 1, n);
+	bootinfo.rsdp_len = n;
+}
+
 void multiboot_parse(uint32_t magic, uint64_t info_pa)
 {
 	const struct mb2_info *info = phys_to_virt(info_pa);
@@ -76,6 +87,8 @@ void multiboot_parse(uint32_t magic, uint64_t info_pa)
 			mb2_mmap((const void *)t);
 		else if (t->type == MB2_TAG_MODULE)
 			mb2_module((const void *)t);
+		else if (t->type == MB2_TAG_ACPI_OLD || t->type == MB2_TAG_ACPI_NEW)
+			mb2_rsdp(t);
 		p += (t->size + 7) & ~7u;
 	}
 	if (bootinfo.dropped)

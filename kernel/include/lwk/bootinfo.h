@@ -29,6 +29,8 @@ struct bootinfo {
 	struct boot_mmap mmap[BOOT_MAX_MMAP];
 	struct boot_module module[BOOT_MAX_MODULES];
 	unsigned dropped;                 /* entries that did not fit      */
+	uint8_t rsdp[36];                 /* the ACPI RSDP GRUB copied     */
+	unsigned rsdp_len;                /* 0: none passed                */
 };
 
 extern struct bootinfo bootinfo;
