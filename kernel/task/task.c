@@ -248,6 +248,8 @@ static void timer_rearm(struct cpu *c, uint64_t now)
 	uint64_t d = c->quantum_end;
 	if (c->sleepers && c->sleepers->wake_at < d)
 		d = c->sleepers->wake_at;
+	if (c->timers && c->timers->at < d)
+		d = c->timers->at;
 	apic_timer_oneshot(d == ~0ull ? 0 : d > now + 1000 ? d - now : 1000);
 }
 
@@ -340,10 +342,18 @@ static void kick_local(struct cpu *c)
 	spin_unlock(&c->lock);
 }
 
+/* The kick IPI: a task was queued here, or a kernel timer armed from
+ * another CPU now leads the list (ktimer_arm). */
 void sched_kick_irq(void)
 {
+	struct cpu *c = this_cpu();
 	apic_eoi();
-	kick_local(this_cpu());
+	if (c->timers) {
+		spin_lock(&c->lock);
+		timer_rearm(c, time_now_ns());
+		spin_unlock(&c->lock);
+	}
+	kick_local(c);
 }
 
 void smp_kick(unsigned cpu)
@@ -389,12 +399,27 @@ void sched_timer_irq(void)
 		t->sleep_next = due;
 		due = t;
 	}
+	struct ktimer *fire = NULL, **tail = &fire;
+	while (c->timers && c->timers->at <= now) {
+		struct ktimer *k = c->timers;
+		c->timers = k->next;
+		k->armed = 0;
+		*tail = k;
+		tail = &k->next;
+	}
+	*tail = NULL;
 	spin_unlock(&c->lock);
 	while (due) {
 		struct task *t = due;
 		due = t->sleep_next;
 		t->sleep_next = NULL;
 		task_wake(t);
+	}
+	while (fire) {            /* in deadline order; fn may re-arm k */
+		struct ktimer *k = fire;
+		fire = k->next;
+		k->next = NULL;
+		k->fn(k);
 	}
 	if (now >= c->quantum_end && c->current != c->idle)
 		schedule();
@@ -445,6 +470,46 @@ void task_sleep_cancel(struct task *t)
 			break;
 		}
 	spin_unlock_irqrestore(&c->lock, f);
+}
+
+static void ktimer_unlink_locked(struct ktimer *k)
+{
+	for (struct ktimer **pp = &cpus[k->cpu].timers; *pp; pp = &(*pp)->next)
+		if (*pp == k) {
+			*pp = k->next;
+			break;
+		}
+	k->armed = 0;
+}
+
+void ktimer_cancel(struct ktimer *k)
+{
+	struct cpu *c = &cpus[k->cpu];
+	unsigned long f = spin_lock_irqsave(&c->lock);
+	if (k->armed)
+		ktimer_unlink_locked(k);
+	spin_unlock_irqrestore(&c->lock, f);
+}
+
+void ktimer_arm(struct ktimer *k, unsigned cpu, uint64_t at_ns)
+{
+	ktimer_cancel(k);
+	struct cpu *c = &cpus[cpu];
+	unsigned long f = spin_lock_irqsave(&c->lock);
+	k->cpu = cpu;
+	k->at = at_ns;
+	k->armed = 1;
+	struct ktimer **pp = &c->timers;
+	while (*pp && (*pp)->at <= at_ns)
+		pp = &(*pp)->next;
+	k->next = *pp;
+	*pp = k;
+	int first = c->timers == k;
+	if (first && cpu == this_cpu()->id)
+		timer_rearm(c, time_now_ns());
+	spin_unlock_irqrestore(&c->lock, f);
+	if (first && cpu != this_cpu()->id)
+		smp_kick(cpu);
 }
 
 int task_sleep_ns(uint64_t ns)

@@ -46,6 +46,8 @@ struct cpu {
 	struct spinlock lock;          /* guards rq and the sleep list */
 	struct runq rq;
 	struct task *sleepers;         /* nanosleep, by deadline */
+	struct ktimer *timers;         /* kernel timers, by deadline */
+	uint64_t irq_tsc;              /* rdtsc at the entry of the last device interrupt */
 	uint64_t timer_irqs;           /* LAPIC timer interrupts taken */
 	/* Interrupts taken (any vector >= 32).  The kernel runs with interrupts
 	 * off, so each one is a moment this CPU is in no kernel code path that

@@ -84,6 +84,21 @@ int task_switch_cpus(unsigned cpu);       /* migrate the calling task */
 int task_sleep_ns(uint64_t ns);
 void task_sleep_until(struct task *t, uint64_t ns);  /* arm a wake-up in ns */
 void task_sleep_cancel(struct task *t);              /* disarm it if pending */
+/*
+ * Kernel timers: fn(k) runs in the timer interrupt of CPU k->cpu (with
+ * interrupts off, no lock held) once time_now_ns() >= k->at.  A timer is
+ * on at most one list; arming an armed timer moves it.  Arming another
+ * CPU's timer ahead of its deadline kicks that CPU to re-arm its APIC.
+ */
+struct ktimer {
+	uint64_t at;
+	void (*fn)(struct ktimer *k);
+	struct ktimer *next;
+	uint32_t cpu;
+	int armed;
+};
+void ktimer_arm(struct ktimer *k, unsigned cpu, uint64_t at_ns);
+void ktimer_cancel(struct ktimer *k);
 void task_exit(int code) __attribute__((noreturn));
 /* exit_group: end every other task of the caller's aspace with code (each
  * ends at its next return towards user mode), then the caller. */
