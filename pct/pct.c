@@ -81,14 +81,18 @@ static int apps_load(void)
 			continue;
 		}
 		strncpy(a->name, name, sizeof a->name - 1);
-		long rc = elf_spawn(img, sz, name, (unsigned)(napps + 1), 0, 0, PCT_ARG_APP,
-				    4ull << 20, &a->sp);
+		long rc = elf_load(img, sz, name, (unsigned)(napps + 1), 0, 0, PCT_ARG_APP,
+				   4ull << 20, &a->sp);
 		module_unload(img, sz);
+		if (rc == 0) {
+			hand_objects(a);   /* before it runs: it reads them first thing */
+			if ((rc = spawn_start(&a->sp)))
+				spawn_free(&a->sp);
+		}
 		if (rc) {
 			printf("pct: %s did not start: %s\n", name, strerror(rc));
 			continue;
 		}
-		hand_objects(a);
 		a->tasks_alive = 1;
 		printf("pct: started %s: aspace %u, task %u\n", name, a->sp.aspace, a->sp.tid);
 		napps++;

@@ -8,14 +8,16 @@
 # and the boot parameters "rank=i nnodes=N" (fw_cfg, tools/node.sh -a).
 # Each QEMU runs under timeout (node.sh).  Logs: LOGDIR/node<i>.log.
 #
-# usage: tools/cluster.sh [-n N] [-i ISO] [-t SECONDS] [-o LOGDIR] [-m MEM] [-a PARAMS] [-x CMD]
+# usage: tools/cluster.sh [-n N] [-i ISO] [-t SECONDS] [-o LOGDIR] [-m MEM] [-a PARAMS] [-x CMD] [-c]
 #   -a PARAMS  more boot parameters for every node (e.g. net_drop=7)
+#   -c         every node under -icount shift=0 (its rdtsc counts its own
+#              guest instructions: make netbench)
 #   -x CMD     also run CMD (word-split) inside the namespace while the
 #              nodes run (e.g. tests/net/inject: hostile frames); its
 #              output goes to LOGDIR/extra.log; it is ended with the nodes
 # Exit status 0 if every node powered off with "pass", else 1 (2: usage).
-n=4 iso=${B:-build}/net/cluster.iso tmo=90 logs="" mem=256M params="" extra=""
-while getopts n:i:t:o:m:a:x: opt; do
+n=4 iso=${B:-build}/net/cluster.iso tmo=90 logs="" mem=256M params="" extra="" icount=""
+while getopts n:i:t:o:m:a:x:c opt; do
 	case $opt in
 	n) n=$OPTARG ;;
 	i) iso=$OPTARG ;;
@@ -24,7 +26,8 @@ while getopts n:i:t:o:m:a:x: opt; do
 	m) mem=$OPTARG ;;
 	a) params=$OPTARG ;;
 	x) extra=$OPTARG ;;
-	*) echo "usage: $0 [-n nodes] [-i iso] [-t secs] [-o logdir] [-m mem] [-a params] [-x cmd]" >&2; exit 2 ;;
+	c) icount=-c ;;
+	*) echo "usage: $0 [-n nodes] [-i iso] [-t secs] [-o logdir] [-m mem] [-a params] [-x cmd] [-c]" >&2; exit 2 ;;
 	esac
 done
 case $n in ''|*[!0-9]*) echo "cluster: -n wants a number of nodes, got '$n'" >&2; exit 2 ;; esac
@@ -44,7 +47,7 @@ ip link set lo up || exit 2
 pids="" i=0
 while [ "$i" -lt "$n" ]; do
 	mac=$(printf '52:54:00:00:00:%02x' $((i + 1)))
-	( "$here/node.sh" -i "$iso" -s 1 -m "$mem" -t "$tmo" -a "rank=$i nnodes=$n${params:+ $params}" \
+	( "$here/node.sh" $icount -i "$iso" -s 1 -m "$mem" -t "$tmo" -a "rank=$i nnodes=$n${params:+ $params}" \
 		-q "-netdev socket,id=n0,mcast=239.255.0.1:5555,localaddr=127.0.0.1 -device virtio-net-pci,netdev=n0,mac=$mac,romfile=,disable-modern=on" \
 		>"$logs/node$i.log" 2>&1; echo $? >"$logs/node$i.rc" ) &
 	pids="$pids $!"

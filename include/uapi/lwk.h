@@ -149,6 +149,7 @@ struct lwk_nx_stats {
 /* ---- network */
 #define LWK_NET_PAYLOAD_MAX 1024  /* bytes per message                              */
 #define LWK_NET_EP_MAX      16    /* endpoint ids 0..15, one owner each per node    */
+#define LWK_VEC_NIC       0x50    /* the NIC's interrupt vector: `hook irq(0x50)`   */
 
 struct lwk_net_msg {              /* what net_recv reports besides the payload */
 	uint32_t src, type, len, pad;
@@ -159,7 +160,20 @@ struct lwk_net_info {
 	uint64_t tx_data, rx_data, tx_ack, rx_ack, retransmits, dup, out_of_order;
 	uint64_t no_endpoint, ep_full, echoes, not_for_us, malformed, hook_consumed, hook_faults;
 	uint64_t delivered, user_wakeups;
-	uint64_t injected_drops;      /* boot parameter net_drop=N: every Nth frame */
+	uint64_t injected_drops;      /* boot parameters net_drop=N, net_loss=P (testing) */
+	/* Interrupt mode (docs/net.md): NIC interrupts taken, frames drained
+	 * in them, drains cut short by the per-interrupt budget (finished on
+	 * the timer), timer runs.  irq_mode 0: polled from the net calls. */
+	uint32_t irq_mode, irq_vector;
+	uint64_t irqs, irq_frames, rx_deferred, timer_runs;
+	/* Per endpoint: hops from a NIC interrupt (rdtsc at its entry) that
+	 * delivered a DATA frame to the doorbell of the next DATA frame sent
+	 * for that endpoint (by an extension in the same interrupt, or by
+	 * the woken user task): count, smallest and sum, in TSC ticks. */
+	uint64_t hop_n[LWK_NET_EP_MAX], hop_min[LWK_NET_EP_MAX], hop_sum[LWK_NET_EP_MAX];
+	/* NIC interrupts from irq_common's entry to the EOI, in TSC ticks:
+	 * [0] with no irq extension on the NIC's vector, [1] with one. */
+	uint64_t irq_cost_n[2], irq_cost_min[2], irq_cost_sum[2];
 };
 
 /* ---- Linux structures */

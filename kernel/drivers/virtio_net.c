@@ -13,12 +13,21 @@
  * legacy virtio_net_hdr (no features negotiated beyond MAC: no offloads,
  * no mergeable buffers), all zero on transmit.
  *
- * Receive is polled: the message layer calls vnet_poll from its send,
- * receive and wait paths; the device's interrupt is left masked.
+ * Receive is interrupt-driven or polled, as the message layer chooses.
+ * Interrupts: the legacy INTx line, whose GSI and trigger mode come from
+ * the PCI Interrupt Line register mapped through the ACPI MADT
+ * (acpi_irq_gsi), routed by the IOAPIC to the CPU asked for.  Reading
+ * the ISR register acknowledges it (the line drops).  Moderation is the
+ * split ring's VRING_AVAIL_F_NO_INTERRUPT (virtio 1.x 2.6.7): the
+ * message layer turns rx interrupts off while it drains the used ring
+ * and on again when it is empty, so a burst costs one interrupt.  Tx
+ * completions never interrupt: vnet_send reclaims slots itself.
  */
 #include <arch/io.h>
 #include <arch/page.h>
 #include <arch/cpu.h>
+#include <lwk/acpi.h>
+#include <lwk/apic.h>
 #include <lwk/kmem.h>
 #include <lwk/printk.h>
 #include <lwk/string.h>
@@ -65,9 +74,12 @@ struct vq {
 	unsigned long ring_order, buf_order;
 };
 
+#define PCI_INTERRUPT_LINE 0x3c
+
 static struct {
 	uint16_t io;
 	int up;
+	struct pci_dev pci;
 	uint8_t mac[6];
 	struct vq rx, tx;
 	struct vnet_stats st;
@@ -111,7 +123,7 @@ static int vq_setup(struct vq *q, uint16_t index)
 	q->used = (volatile struct vq_used_elem *)(ring + align_page(avail_end) + 4);
 	for (uint16_t i = 0; i < size; i++)
 		q->desc[i] = (struct vq_desc){ .addr = virt_to_phys(q->bufs + (size_t)i * BUF_SIZE) };
-	q->avail[0] = AVAIL_F_NO_INTERRUPT;           /* we poll */
+	q->avail[0] = AVAIL_F_NO_INTERRUPT;   /* until vnet_rx_interrupts(1) */
 	outl(nic.io + VIO_QUEUE_PFN, (uint32_t)(virt_to_phys(ring) >> PAGE_SHIFT));
 	return 0;
 }
@@ -145,6 +157,7 @@ int vnet_init(void)
 		return -1;
 	}
 	pci_enable(&d);
+	nic.pci = d;
 	nic.io = pci_io_bar(&d, 0);
 	if (!nic.io) {
 		printk("virtio-net: BAR0 is not an I/O BAR\n");
@@ -175,7 +188,6 @@ int vnet_init(void)
 	return 0;
 }
 
-int vnet_present(void) { return nic.up; }
 const uint8_t *vnet_mac(void) { return nic.mac; }
 
 /* Descriptors the device has handed back on the tx queue become free. */
@@ -213,14 +225,46 @@ int vnet_send(const void *frame, size_t len)
 	return 0;
 }
 
-int vnet_poll(void (*fn)(const uint8_t *frame, size_t len, void *arg), void *arg)
+int vnet_irq_route(uint32_t apic_id, irq_handler_t h)
+{
+	unsigned line = pci_read32(&nic.pci, PCI_INTERRUPT_LINE) & 0xff, gsi, mode;
+	if (!nic.up || acpi_irq_gsi(line, 1, &gsi, &mode) != 0 || gsi >= ioapic_inputs()) {
+		printk("virtio-net: interrupt line %u has no usable IOAPIC input\n", line);
+		return -1;
+	}
+	unsigned vector = VEC_NIC;   /* fixed: extensions name it (hook irq(0x50)) */
+	if (irq_register(vector, h, IRQ_F_DRIVER) != 0 ||
+	    ioapic_route(gsi, (uint8_t)vector, apic_id, mode, 1) != 0) {
+		printk("virtio-net: vector %#x for GSI %u is taken\n", vector, gsi);
+		return -1;
+	}
+	printk("virtio-net: interrupt line %u -> GSI %u (%s, active %s) -> vector %#x on APIC %u\n",
+	       line, gsi, mode & IOAPIC_LEVEL ? "level" : "edge", mode & IOAPIC_LOW ? "low" : "high",
+	       vector, apic_id);
+	return (int)vector;
+}
+
+unsigned vnet_irq_ack(void) { return inb(nic.io + VIO_ISR); }
+
+void vnet_rx_interrupts(int on)
+{
+	nic.rx.avail[0] = on ? 0 : AVAIL_F_NO_INTERRUPT;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* before the caller looks again */
+}
+
+int vnet_rx_pending(void)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return nic.up && nic.rx.last_used != nic.rx.used_hdr[1];
+}
+
+int vnet_poll(void (*fn)(const uint8_t *frame, size_t len, void *arg), void *arg, int budget)
 {
 	struct vq *q = &nic.rx;
 	int n = 0;
 	if (!nic.up)
 		return 0;
-	(void)inb(nic.io + VIO_ISR);                 /* acknowledge, keep the line quiet */
-	for (;;) {
+	while (n < budget) {
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (q->last_used == q->used_hdr[1])
 			break;
@@ -241,4 +285,3 @@ int vnet_poll(void (*fn)(const uint8_t *frame, size_t len, void *arg), void *arg
 	return n;
 }
 
-void vnet_get_stats(struct vnet_stats *st) { *st = nic.st; }

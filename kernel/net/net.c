@@ -18,15 +18,24 @@
  * a user.  Our own frames come back from the multicast segment: those
  * (source MAC = ours) are dropped first.
  *
- * Receive is polled (no interrupt): the send, receive and flush calls
- * poll the NIC and check retransmission timers.  net_lock serialises
- * everything; lock_cpu records its holder so that net_send called by a
- * net_rx extension (which runs under the lock) does not take it again.
+ * Two ways to receive, chosen at boot (net_poll=1 for the second):
+ *  - interrupts (the default): the NIC's interrupt, on CPU net_irq_cpu,
+ *    drains the used ring, acknowledges, runs net_rx extensions and wakes
+ *    blocked receivers, whatever the CPUs are doing; a kernel timer on the
+ *    same CPU retransmits and finishes drains the per-interrupt budget
+ *    cut short (so a storm of frames cannot hold the CPU: its task runs
+ *    between two budgets);
+ *  - polled: the send, receive and flush calls poll the NIC and check the
+ *    retransmission timers; nothing happens between calls.
+ * net_lock serialises everything; lock_cpu records its holder so that
+ * net_send called by a net_rx extension (which runs under it) does not
+ * take it again.
  */
 #include <arch/page.h>
 #include <arch/cpu.h>
 #include <lwk/apic.h>
 #include <lwk/aspace.h>
+#include <lwk/irq.h>
 #include <lwk/kmem.h>
 #include <lwk/params.h>
 #include <lwk/printk.h>
@@ -44,15 +53,27 @@ uint64_t net_rank, net_nodes = 1;
 uint32_t net_rx_owner;
 BOOT_PARAM_UINT(rank, net_rank, 0, NET_NODES_MAX - 1);
 BOOT_PARAM_UINT(nnodes, net_nodes, 1, NET_NODES_MAX);
-/* Testing the recovery: drop every net_drop-th arriving frame (0 = none). */
-static uint64_t net_drop;
+/* Testing the recovery: drop every net_drop-th arriving frame (0 = none),
+ * and each arriving frame with probability net_loss percent, from a
+ * generator seeded with net_seed + rank (so each node loses others). */
+static uint64_t net_drop, net_loss, net_seed = 1;
 BOOT_PARAM_UINT(net_drop, net_drop, 0, 1000000);
+BOOT_PARAM_UINT(net_loss, net_loss, 0, 100);
+BOOT_PARAM_UINT(net_seed, net_seed, 0, ~0ull);
+/* Receive by polling from the net calls instead of the NIC's interrupt,
+ * and the CPU that takes that interrupt (until the PCT sets policy). */
+static uint64_t net_poll, net_irq_cpu;
+BOOT_PARAM_UINT(net_poll, net_poll, 0, 1);
+BOOT_PARAM_UINT(net_irq_cpu, net_irq_cpu, 0, MAX_CPUS - 1);
 
 #define NET_WIN       16
 #define NET_EP_SLOTS  8
 #define NET_RTO_NS    (10ull * 1000 * 1000)
 #define NET_RETRY_MAX 2000                     /* 20 s of silence */
 #define NET_FLUSH_MAX (30ull * 1000 * 1000 * 1000)
+#define NET_RX_BUDGET 32                       /* frames per interrupt or timer run */
+#define NET_BACKLOG_NS (50ull * 1000)          /* the CPU's own work runs meanwhile */
+#define NET_WAIT_NS   (50ull * 1000)           /* a full window is looked at again */
 
 struct txslot { uint16_t len; uint8_t frame[NET_FRAME_MAX]; };
 
@@ -72,6 +93,7 @@ struct endpoint {
 	uint32_t mem_len;
 	uint8_t *mem;        /* kernel view (direct map) of the user memory  */
 	uint32_t head, count;
+	struct task *waiter;   /* blocked in net_recv (interrupt mode)       */
 	struct msg q[NET_EP_SLOTS];
 };
 
@@ -81,6 +103,10 @@ static struct spinlock net_lock = SPINLOCK_INIT;
 static volatile int lock_cpu = -1;
 static struct lwk_net_info st;
 static uint64_t last_rx_ns;
+static int irq_mode;                  /* the NIC's interrupt is routed to us */
+static int backlog;                   /* a drain stopped at its budget       */
+static struct ktimer net_timer;       /* retransmission and backlog          */
+static uint64_t hop_start;            /* irq_tsc of the last delivery; 0 none */
 
 static unsigned long net_lock_take(void)
 {
@@ -119,6 +145,35 @@ static void send_ack(uint32_t node)
 	st.tx_ack++;
 }
 
+/* A DATA frame's doorbell was just rung for ep: if a delivery started a
+ * hop, it ends here (the per-hop critical path of docs/net.md). */
+static void hop_end(uint32_t ep)
+{
+	if (!hop_start)
+		return;
+	uint64_t d = rdtsc() - hop_start;
+	hop_start = 0;
+	if (!st.hop_n[ep] || d < st.hop_min[ep])
+		st.hop_min[ep] = d;
+	st.hop_n[ep]++;
+	st.hop_sum[ep] += d;
+}
+
+/* Keep the kernel timer armed (interrupt mode) for the earliest
+ * retransmission and for a backlog; it only ever fires early, never
+ * late, so moving windows need not re-arm it. */
+static void timer_update_locked(uint64_t now)
+{
+	if (!irq_mode)
+		return;
+	uint64_t at = backlog ? now + NET_BACKLOG_NS : ~0ull;
+	for (uint32_t n = 0; n < net_nodes; n++)
+		if (peers[n].acked != peers[n].next_seq && peers[n].sent_at + NET_RTO_NS < at)
+			at = peers[n].sent_at + NET_RTO_NS;
+	if (at != ~0ull && (!net_timer.armed || at < net_timer.at))
+		ktimer_arm(&net_timer, (unsigned)net_irq_cpu, at);
+}
+
 static long send_locked(uint32_t node, uint32_t ep, const void *buf, uint32_t len, uint32_t type)
 {
 	struct peer *p = &peers[node];
@@ -132,11 +187,15 @@ static long send_locked(uint32_t node, uint32_t ep, const void *buf, uint32_t le
 	h.seq = p->next_seq;
 	struct txslot *s = &p->win[p->next_seq % NET_WIN];
 	s->len = (uint16_t)net_frame_build(s->frame, &h, buf);
-	if (p->next_seq == p->acked)          /* the window's timer starts now */
+	int start = p->next_seq == p->acked;  /* the window's timer starts now */
+	if (start)
 		p->sent_at = time_now_ns(), p->retries = 0;
 	p->next_seq++;
 	vnet_send(s->frame, s->len);
+	hop_end(ep);
 	st.tx_data++;
+	if (start)
+		timer_update_locked(p->sent_at);
 	return 0;
 }
 
@@ -196,6 +255,7 @@ static int deliver(const struct net_hdr *h, const uint8_t *payload)
 		struct nx_env env = { .host = NULL, .owner = e->owner };
 		struct nx_result res;
 		nx_env_setup(&env, NX_HOOK_NET_RX, &ctx, (void *)payload, h->len, e->mem, e->mem_len);
+		hop_start = irq_mode ? this_cpu()->irq_tsc : rdtsc();
 		uint64_t r = nx_fire(NX_HOOK_NET_RX, 0, &env, &res);
 		st.hook_faults += res.fault != NX_FAULT_NONE;
 		if (r != NX_RET_DEFAULT) {
@@ -203,6 +263,7 @@ static int deliver(const struct net_hdr *h, const uint8_t *payload)
 			return 1;
 		}
 	}
+	hop_start = irq_mode ? this_cpu()->irq_tsc : rdtsc();
 	struct msg *m = &e->q[(e->head + e->count) % NET_EP_SLOTS];
 	m->src = h->src;
 	m->type = h->type;
@@ -210,6 +271,10 @@ static int deliver(const struct net_hdr *h, const uint8_t *payload)
 	memcpy(m->data, payload, h->len);
 	e->count++;
 	st.delivered++;
+	if (e->waiter) {
+		task_wake(e->waiter);
+		e->waiter = NULL;
+	}
 	return 1;
 }
 
@@ -242,11 +307,26 @@ static void rx_ack(const struct net_hdr *h)
 	}
 }
 
+/* Testing: is this arriving frame to be dropped?  xorshift64 for the
+ * random loss: cheap, and the same sequence for the same seed. */
+static int injected_drop(void)
+{
+	static uint64_t arrived, x;
+	if (!x)
+		x = (net_seed + net_rank) * 0x9e3779b97f4a7c15ull | 1;
+	arrived++;
+	if (net_loss) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (x % 100 < net_loss)
+			return 1;
+	}
+	return net_drop && arrived % net_drop == 0;
+}
+
 static void rx_frame(const uint8_t *f, size_t len, void *arg)
 {
 	(void)arg;
-	static uint64_t arrived;
-	if (net_drop && ++arrived % net_drop == 0) {
+	if (injected_drop()) {
 		st.injected_drops++;
 		return;
 	}
@@ -267,10 +347,95 @@ static void rx_frame(const uint8_t *f, size_t len, void *arg)
 	}
 }
 
+/* Polled mode: everything that arrived, and the retransmission timers. */
 static void poll_locked(void)
 {
-	vnet_poll(rx_frame, NULL);
+	if (irq_mode)
+		return;
+	vnet_poll(rx_frame, NULL, 1 << 16);
 	retransmit_check(time_now_ns());
+}
+
+/*
+ * Interrupt mode: drain at most NET_RX_BUDGET frames with the device's rx
+ * interrupts off (a burst costs one interrupt).  If the ring is empty,
+ * interrupts go back on and the ring is looked at once more (a frame
+ * that came in between raised none).  If the budget ran out, the rest
+ * waits for the timer, NET_BACKLOG_NS away, and interrupts stay off.
+ */
+static int drain_locked(void)
+{
+	int n = 0;
+	vnet_rx_interrupts(0);
+	for (;;) {
+		n += vnet_poll(rx_frame, NULL, NET_RX_BUDGET - n);
+		if (n >= NET_RX_BUDGET && vnet_rx_pending()) {
+			backlog = 1;
+			st.rx_deferred++;
+			break;
+		}
+		backlog = 0;
+		vnet_rx_interrupts(1);
+		if (!vnet_rx_pending())
+			break;
+		vnet_rx_interrupts(0);
+	}
+	uint64_t now = time_now_ns();
+	retransmit_check(now);
+	timer_update_locked(now);
+	return n;
+}
+
+static void net_irq(struct trapframe *tf)
+{
+	(void)tf;
+	vnet_irq_ack();                   /* the line drops before the EOI */
+	unsigned long f = net_lock_take();
+	st.irqs++;
+	st.irq_frames += (uint64_t)drain_locked();
+	int x = nx_hook_attached(NX_HOOK_IRQ, VEC_NIC) != 0;
+	uint64_t d = rdtsc() - this_cpu()->irq_tsc;
+	if (!st.irq_cost_n[x] || d < st.irq_cost_min[x])
+		st.irq_cost_min[x] = d;
+	st.irq_cost_n[x]++;
+	st.irq_cost_sum[x] += d;
+	net_lock_give(f);
+	apic_eoi();
+}
+
+static void net_timer_fn(struct ktimer *k)
+{
+	(void)k;
+	unsigned long f = net_lock_take();
+	st.timer_runs++;
+	drain_locked();
+	net_lock_give(f);
+}
+
+static void irq_setup(void)
+{
+	if (net_poll) {
+		printk("net: receive polled from the net calls (net_poll=1)\n");
+		return;
+	}
+	if (net_irq_cpu >= ncpus) {
+		printk("net: net_irq_cpu=%llu but %u CPUs are online: using CPU 0\n",
+		       (unsigned long long)net_irq_cpu, ncpus);
+		net_irq_cpu = 0;
+	}
+	net_timer.fn = net_timer_fn;
+	int v = vnet_irq_route(cpus[net_irq_cpu].apic_id, net_irq);
+	if (v < 0) {
+		printk("net: no NIC interrupt: receive polled from the net calls\n");
+		return;
+	}
+	irq_mode = 1;
+	st.irq_mode = 1;
+	st.irq_vector = (uint32_t)v;
+	unsigned long f = net_lock_take();
+	drain_locked();                   /* turns rx interrupts on */
+	net_lock_give(f);
+	printk("net: receive interrupt-driven on CPU %llu\n", (unsigned long long)net_irq_cpu);
 }
 
 void net_init(void)
@@ -285,6 +450,7 @@ void net_init(void)
 	}
 	printk("net: rank %llu of %llu nodes\n", (unsigned long long)net_rank,
 	       (unsigned long long)net_nodes);
+	irq_setup();
 }
 
 static int net_up(void) { return eps != NULL; }
@@ -314,6 +480,20 @@ long net_send_kernel(uint32_t owner, uint64_t node, uint64_t ep, const void *buf
 }
 
 /* ---- syscalls: every argument is checked before use ---- */
+
+/* Let the network make progress for a while: in interrupt mode sleep
+ * (the CPU takes interrupts meanwhile; the kernel itself runs with them
+ * off), polled poll once and yield.  Nonzero if the task is being ended. */
+static int wait_a_little(uint64_t ns)
+{
+	if (irq_mode)
+		return task_sleep_ns(ns) != 0;
+	unsigned long f = net_lock_take();
+	poll_locked();
+	net_lock_give(f);
+	task_yield();
+	return task_current()->killed != 0;
+}
 
 long sys_net_open(long ep, long mem, long len)
 {
@@ -357,17 +537,15 @@ long sys_net_send(long node, long ep, long buf, long len, long type)
 					  (uint64_t)len, (uint32_t)type);
 		if (rc != -LWK_EAGAIN)
 			return rc;
-		unsigned long f = net_lock_take();   /* window full: wait for ACKs */
-		poll_locked();
-		net_lock_give(f);
-		task_yield();
+		if (wait_a_little(NET_WAIT_NS))      /* window full: wait for ACKs */
+			return -LWK_EINTR;
 	}
 }
 
 long sys_net_recv(long ep, long buf, long len, long umsg, long timeout_ns)
 {
 	struct endpoint *e;
-	uint32_t pid = task_current()->pid;
+	struct task *t = task_current();
 	if (!net_up())
 		return -LWK_ENOSYS;
 	if (len < 0 || len > NET_PAYLOAD_MAX || timeout_ns < 0)
@@ -378,7 +556,7 @@ long sys_net_recv(long ep, long buf, long len, long umsg, long timeout_ns)
 	uint64_t deadline = time_now_ns() + (uint64_t)timeout_ns;
 	for (;;) {
 		unsigned long f = net_lock_take();
-		if (!(e = ep_mine((uint64_t)ep, pid)) || e->owner != pid) {
+		if (!(e = ep_mine((uint64_t)ep, t->pid)) || e->owner != t->pid) {
 			net_lock_give(f);
 			return -LWK_EPERM;
 		}
@@ -396,10 +574,30 @@ long sys_net_recv(long ep, long buf, long len, long umsg, long timeout_ns)
 			net_lock_give(f);
 			return m->len;
 		}
-		net_lock_give(f);
-		if (time_now_ns() >= deadline)
+		uint64_t now = time_now_ns();
+		if (now >= deadline) {
+			net_lock_give(f);
 			return timeout_ns ? -LWK_ETIMEDOUT : -LWK_EAGAIN;
-		task_yield();
+		}
+		if (!irq_mode) {
+			net_lock_give(f);
+			task_yield();
+			continue;
+		}
+		/* Block until deliver() wakes us or the deadline passes; the
+		 * state is set under net_lock, which deliver() takes too. */
+		e->waiter = t;
+		task_sleep_until(t, deadline - now);
+		t->state = TASK_BLOCKED;
+		net_lock_give(f);
+		schedule();
+		task_sleep_cancel(t);
+		f = net_lock_take();
+		if (e->waiter == t)
+			e->waiter = NULL;
+		net_lock_give(f);
+		if (t->killed)
+			return -LWK_EINTR;
 	}
 }
 
@@ -439,6 +637,7 @@ long sys_net_flush(long quiet_ns)
 			return 0;
 		if (now - start > NET_FLUSH_MAX)
 			return -LWK_ETIMEDOUT;
-		task_yield();
+		if (wait_a_little(1000 * 1000))
+			return -LWK_EINTR;
 	}
 }

@@ -230,7 +230,7 @@ KTEST_MANUAL(hook, irq_none_claim_fault)
 {
 	static int registered;
 	if (!registered)
-		registered = irq_register(VEC_TEST, test_vector) == 0;
+		registered = irq_register(VEC_TEST, test_vector, 0) == 0;
 	KT_ASSERT(registered);
 	uint64_t n = irq_count(VEC_TEST);
 	KT_EQ(raise_test_irq(), 1);                  /* no extension: the kernel's */
@@ -507,7 +507,7 @@ KTEST_MANUAL(kbench, irq_empty_extension)
 	const int n = 2000;
 	static int registered;
 	if (!registered)
-		registered = irq_register(VEC_TEST, test_vector) == 0;
+		registered = irq_register(VEC_TEST, test_vector, 0) == 0;
 	KT_ASSERT(registered);
 	irq_loop(10);
 	uint64_t none = irq_loop(n);

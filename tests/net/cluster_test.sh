@@ -1,8 +1,10 @@
 #!/bin/sh
 # make test: the 4-node allreduce cluster (tools/cluster.sh) as TAP, run
-# twice: on a clean segment, and a hostile one — every 4th arriving frame
-# dropped on every node (boot parameter net_drop=4), and malformed frames
-# put on the segment by INJECT — so that recovery and the parser must hold.
+# three times: on a clean segment and on a hostile one — every 4th
+# arriving frame dropped on every node (boot parameter net_drop=4), and
+# malformed frames put on the segment by INJECT — so that recovery and
+# the parser must hold, both with interrupt-driven receive; then once
+# more clean with receive polled from the net calls (net_poll=1).
 # Per node and run: it powered off with "pass" (every check of
 # user/allreduce passed); clean run: the offload's user wake-ups are fewer
 # than the plain version's; hostile run: frames were dropped and
@@ -11,7 +13,7 @@
 #
 #   tests/net/cluster_test.sh ISO LOGDIR INJECT [NODES]
 iso=$1 logs=$2 inject=$3 n=${4:-4}
-echo "1..$((5 * n))"
+echo "1..$((7 * n))"
 t=0
 field() { # log name: the number after "name " in the node's totals line
 	sed -n "s/^allreduce: node [0-9]*: totals: .*$2 \([0-9][0-9]*\).*/\1/p" "$1"
@@ -39,7 +41,13 @@ while [ "$i" -lt "$n" ]; do
 	else
 		echo "not ok $t - clean: node $i: user wake-ups offload '$off' vs plain '$plain'"
 	fi
-	grep "^allreduce: node $i: \(plain\|offload\|time\)" "$log" | sed 's/^/# /'
+	grep "^allreduce: node $i: \(plain\|offload\|time\|receive\|irq_count\)" "$log" | sed 's/^/# /'
+	t=$((t + 1))
+	if grep -q "^allreduce: node $i: receive interrupt-driven: [1-9]" "$log"; then
+		echo "ok $t - clean: node $i: receive was interrupt-driven"
+	else
+		echo "not ok $t - clean: node $i: no NIC interrupts taken"
+	fi
 	i=$((i + 1))
 done
 
@@ -65,5 +73,12 @@ while [ "$i" -lt "$n" ]; do
 	else
 		echo "not ok $t - hostile: node $i: malformed count '$bad'"
 	fi
+	i=$((i + 1))
+done
+
+tools/cluster.sh -n "$n" -i "$iso" -t 50 -o "$logs/polled" -a net_poll=1 | sed 's/^/# /'
+i=0
+while [ "$i" -lt "$n" ]; do
+	passed "$logs/polled" "$i" "polled (net_poll=1)"
 	i=$((i + 1))
 done

@@ -12,7 +12,8 @@
 NET_T   := $(B)/tests/net
 NET_APP := $(B)/user/app-allreduce
 NET_ISO := $(B)/net/cluster.iso
-NET_MODULES := $(PCT) $(NET_APP) $(B)/ext-examples/allreduce.nx $(NET_T)/net_fault.nx
+NET_MODULES := $(PCT) $(NET_APP) $(B)/ext-examples/allreduce.nx $(B)/ext-examples/irq_count.nx \
+               $(NET_T)/net_fault.nx
 CLUSTER_NODES ?= 4
 
 $(NET_APP): user/allreduce/allreduce.c user/allreduce/net.h pct/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
@@ -58,3 +59,9 @@ ALL       += $(NET_APP) $(NET_ISO)
 TEST_DEPS += $(NET_T)/test_frame $(NET_T)/cluster $(NET_T)/inject $(NET_ISO)
 TESTS     += $(NET_T)/test_frame $(NET_T)/cluster
 FUZZERS   += $(NET_T)/fuzz_frame
+
+# make netbench [CLUSTER_NODES=4]: per-hop and interrupt costs in guest
+# instructions (bench/net/run.sh; a benchmark, not a test).
+.PHONY: netbench
+netbench: deps-run $(NET_ISO)
+	bench/net/run.sh $(NET_ISO) $(CLUSTER_NODES) $(B)/net/bench-logs

@@ -78,6 +78,7 @@ struct spawn {
 	                          /* memory (SMARTMAP), at its address 0     */
 	uint64_t heap, heap_size; /* the region named "heap"                 */
 	uint64_t stack_top;
+	struct lwk_start_state start;   /* its first task, for spawn_start */
 	/* what spawn_free gives back: every pmem allocation, and where the
 	 * caller's own staging view of it is (0: none) */
 	unsigned nmem;
@@ -90,6 +91,12 @@ struct spawn {
  * or -errno, with a line on stdout naming the step that failed. */
 long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
 	       int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *out);
+/* elf_spawn in two steps, for a caller that fills the new application's
+ * memory (through out->window) before it runs: elf_load builds all but
+ * the task (spawn_free undoes it), spawn_start starts it. */
+long elf_load(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
+	      int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *out);
+long spawn_start(struct spawn *sp);
 /* Undo elf_spawn once the application's tasks have ended: destroy its
  * aspace, remove the caller's views of it (the SMARTMAP window and the
  * staging regions) and free its memory.  Returns the bytes freed, or

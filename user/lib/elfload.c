@@ -109,11 +109,18 @@ static long spawn_build(struct spawn *sp, const struct elf_image *im, const char
 			 "stack")))
 		return rc;
 	memset(sp->window + sp->stack_top - 64, 0, 64);   /* argc 0, argv NULL */
-	struct lwk_start_state st = { .aspace_id = sp->aspace, .cpu_id = cpu,
-				      .entry_point = im->h->entry, .stack_ptr = sp->stack_top - 32,
-				      .use_args = 1, .arg = { arg0 }, .prio = prio };
-	strncpy(st.task_name, name, sizeof st.task_name - 1);
-	if ((rc = task_create(&st)) < 0) {
+	sp->start = (struct lwk_start_state){ .aspace_id = sp->aspace, .cpu_id = cpu,
+					      .entry_point = im->h->entry,
+					      .stack_ptr = sp->stack_top - 32, .use_args = 1,
+					      .arg = { arg0 }, .prio = prio };
+	strncpy(sp->start.task_name, name, sizeof sp->start.task_name - 1);
+	return 0;
+}
+
+long spawn_start(struct spawn *sp)
+{
+	long rc = task_create(&sp->start);
+	if (rc < 0) {
 		printf("elf_spawn: task_create: %s\n", strerror(rc));
 		return rc;
 	}
@@ -123,6 +130,15 @@ static long spawn_build(struct spawn *sp, const struct elf_image *im, const char
 
 long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
 	       int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *sp)
+{
+	long rc = elf_load(img, len, name, slot, cpu, prio, arg0, heap_size, sp);
+	if (rc == 0 && (rc = spawn_start(sp)))
+		spawn_free(sp);   /* no task started: nothing can be busy */
+	return rc;
+}
+
+long elf_load(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
+	      int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *sp)
 {
 	struct elf_image im;
 	const char *bad = elf_check(img, len, &im);

@@ -3,9 +3,12 @@
  *
  * Device and test vectors go through irq_common, which fires the Nimble
  * irq hook for the vector first: an extension returning 1 has handled
- * it and the kernel's handler is skipped (the EOI is still sent).  The
- * timer and the IPIs are the kernel's own and never hookable: the
- * scheduler and cross-CPU calls must not depend on an extension.
+ * it and the kernel's handler is skipped (the EOI is still sent) —
+ * except on a vector registered IRQ_F_DRIVER, whose handler always runs
+ * (the NIC's: it must acknowledge a level-triggered line and keep the
+ * message layer going; an extension there observes).  The timer and the
+ * IPIs are the kernel's own and never hookable: the scheduler and
+ * cross-CPU calls must not depend on an extension.
  *
  * A CPU exception in user mode ends the task that caused it and is
  * reported to its parent (task_wait); the node goes on.  In the kernel it
@@ -20,25 +23,27 @@
 #include <arch/trap.h>
 
 static irq_handler_t handlers[T_NVECTORS];
+static uint8_t flags[T_NVECTORS];
 static uint64_t counts[T_NVECTORS];
-
 
 static void irq_common(struct trapframe *tf)
 {
 	unsigned v = tf->vector;
+	this_cpu()->irq_tsc = rdtsc();     /* where a device event's paths start */
 	uint64_t n = __atomic_add_fetch(&counts[v], 1, __ATOMIC_RELAXED);
-	if (nxk_irq(v, n)) {
+	if (nxk_irq(v, n) && !(flags[v] & IRQ_F_DRIVER)) {
 		apic_eoi();
 		return;
 	}
 	handlers[v](tf);
 }
 
-int irq_register(unsigned vector, irq_handler_t h)
+int irq_register(unsigned vector, irq_handler_t h, unsigned f)
 {
 	if (vector < 32 || vector >= T_NVECTORS || handlers[vector])
 		return -1;
 	handlers[vector] = h;
+	flags[vector] = (uint8_t)f;
 	trap_register(vector, irq_common);
 	return 0;
 }

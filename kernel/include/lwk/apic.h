@@ -10,6 +10,7 @@
 
 #define VEC_TIMER     0x20   /* LAPIC timer                          */
 #define VEC_IRQ_BASE  0x30   /* IOAPIC inputs 0..23 -> 0x30..0x47     */
+#define VEC_NIC       0x50   /* the NIC, whatever its GSI (= LWK_VEC_NIC) */
 #define VEC_TEST      0x81   /* free vector the tests raise by self-IPI */
 #define VEC_XCALL     0xf0   /* cross-CPU call                        */
 #define VEC_KICK      0xf1   /* reschedule                            */
@@ -39,10 +40,14 @@ static inline uint64_t rdtsc(void)
 
 void ioapic_init(void);
 unsigned ioapic_inputs(void);   /* GSIs 0..ioapic_inputs()-1 */
-/* Deliver IOAPIC input gsi as vector to apic_id (edge, active high); masked
- * if !on.  -LWK_EINVAL (nothing changed) for a gsi past the last input, a
- * vector below 32 or an apic_id above 255. */
-int ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, int on);
+/* Redirection entry mode bits (82093AA 3.2.4): level-triggered, active low. */
+#define IOAPIC_LEVEL (1u << 15)
+#define IOAPIC_LOW   (1u << 13)
+/* Deliver IOAPIC input gsi as vector to apic_id, with mode's trigger and
+ * polarity (0: edge, active high); masked if !on.  -LWK_EINVAL (nothing
+ * changed) for a gsi past the last input, a vector below 32, an apic_id
+ * above 255 or other mode bits. */
+int ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, unsigned mode, int on);
 /* What input gsi is routed to now; -LWK_EINVAL past the last input. */
 int ioapic_route_get(unsigned gsi, uint8_t *vector, uint32_t *apic_id, int *on);
 
