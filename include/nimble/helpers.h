@@ -39,6 +39,8 @@
 	  "i64 task_wake(u64 tid): make a blocked task of the owner runnable; 0 or -errno") \
 	X(COPY,      "copy",      5, NX_HF_SEGS, 0, \
 	  "i64 copy(u64 dseg, u64 doff, u64 sseg, u64 soff, u64 len): copy bytes between segments (0 data, 1 ctx, 2 buf0, 3 buf1); bounds-checked; 0 or fault") \
+	X(VCOMBINE,  "vcombine",  6, NX_HF_SEGS, 0, \
+	  "i64 vcombine(u64 op, u64 dseg, u64 doff, u64 sseg, u64 soff, u64 n): d[i] = op(d[i], s[i]) for n i64 words of two segments (op 0 sum, 1 min, 2 max; signed); bounds-checked; 0, or -EINVAL for another op") \
 	X(NET_SEND,  "net_send",  5, NX_HF_SEGS, NX_HOOKBIT(NET_RX) | NX_HOOKBIT(TRAP), \
 	  "i64 net_send(u64 node, u64 endpoint, u64 seg, u64 off, u64 len): send len bytes of a segment to an endpoint of the owner's job on another node; 0 or -errno") \
 	X(OUTB,      "outb",      2, NX_HF_TRUSTED, 0, \

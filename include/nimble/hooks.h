@@ -99,6 +99,7 @@ enum nx_type {
 	X(NET_RX, "", "type",     NX_SEG_CTX, 12, NX_T_U32, 0, 0, NX_RO)          \
 	X(NET_RX, "", "mem_len",  NX_SEG_CTX, 16, NX_T_U32, 0, 0, NX_RO)          \
 	X(NET_RX, "", "frame",    NX_SEG_BUF0, 0, NX_T_U8,  NX_DYN, 1, NX_RO)     \
+	X(NET_RX, "", "data",     NX_SEG_BUF0, 0, NX_T_I64, NX_DYN, 8, NX_RO)     \
 	X(NET_RX, "", "mem",      NX_SEG_BUF1, 0, NX_T_I64, NX_DYN, 8, NX_RW)     \
 	X(NET_RX, "", "mem8",     NX_SEG_BUF1, 0, NX_T_U8,  NX_DYN, 1, NX_RW)
 

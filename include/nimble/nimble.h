@@ -162,6 +162,7 @@ uint8_t *nx_run_seg(struct nx_run *run, uint64_t seg, uint64_t off, uint64_t len
 /* Helpers the engine implements for every embedder (put them in nx_helper_impl). */
 uint64_t nx_helper_copy(struct nx_run *run, const uint64_t *args);
 uint64_t nx_helper_abort(struct nx_run *run, const uint64_t *args);
+uint64_t nx_helper_vcombine(struct nx_run *run, const uint64_t *args);
 
 /* Bit hook * NX_SEG_COUNT + s is set iff hooks.h lists an RW field on
  * buffer segment s of that hook. */

@@ -24,7 +24,7 @@
 #include <lwk/nxk.h>
 #include <arch/io.h>
 #include <arch/cpu.h>
-#include "../net/net.h"
+#include <lwk/net.h>
 
 #define NXK_MAX 64
 
@@ -105,21 +105,30 @@ const nx_helper_fn nx_helper_impl[NX_HELPER_COUNT] = {
 	[NX_HELPER_TASK_WAKE] = h_task_wake, [NX_HELPER_COPY] = nx_helper_copy,
 	[NX_HELPER_NET_SEND] = h_net_send, [NX_HELPER_OUTB] = h_outb,
 	[NX_HELPER_INB] = h_inb,           [NX_HELPER_KMEM_USED] = h_kmem_used,
+	[NX_HELPER_VCOMBINE] = nx_helper_vcombine,
 };
 
 /* ---- the table ---- */
 
-/* The hooks an object declares, read from its HOOKS section (nx.h); the
- * engine has verified the object by the time this runs. */
+/* The hooks an object declares, read from its HOOKS section (nx.h).  It
+ * runs before the engine verifies the object (policy is decided before
+ * anything is attached), so it trusts no offset or count: a malformed
+ * object yields what it yields, and nx_insert then refuses it. */
 static void hooks_of(const uint8_t *obj, size_t len, struct nxk_entry *e)
 {
 	const struct nx_header *h = (const void *)obj;
+	if (len < sizeof *h || h->sect_off > len ||
+	    (uint64_t)h->nsect * sizeof(struct nx_section) > len - h->sect_off)
+		return;
 	for (uint32_t i = 0; i < h->nsect; i++) {
-		const struct nx_section *s = (const void *)(obj + h->sect_off + i * sizeof *s);
-		if (s->kind != NX_SECT_HOOKS || s->off + (uint64_t)s->count * sizeof(struct nx_hook) > len)
+		const struct nx_section *s = (const void *)(obj + h->sect_off + i * sizeof(*s));
+		if (s->kind != NX_SECT_HOOKS || s->off > len ||
+		    (uint64_t)s->count * sizeof(struct nx_hook) > len - s->off)
 			continue;
 		const struct nx_hook *hk = (const void *)(obj + s->off);
 		for (uint32_t j = 0; j < s->count; j++) {
+			if (hk[j].hook >= NX_HOOK_COUNT)
+				continue;
 			e->hooks |= 1u << hk[j].hook;
 			e->trap_filter |= hk[j].hook == NX_HOOK_TRAP && hk[j].arg == NX_TRAP_SYSCALL;
 		}
@@ -253,42 +262,33 @@ long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trus
 {
 	unsigned long f = spin_lock_irqsave(&nimble_lock);
 	irq_events_prepare_locked();
-	/* A refusal below retires what it inserted: keep a place for it. */
-	int waiting = reap_locked();
+	reap_locked();                  /* free what finished its grace period */
 	int slot = -1;
 	for (int i = 0; i < NXK_MAX && slot < 0; i++)
 		if (!table[i].ext)
 			slot = i;
 	long rc = -LWK_ENOMEM;
-	struct nx_ext *ext;
+	/* Policy first, from the hooks the object names: a refused insert is
+	 * never attached, so no event can run it even once. */
+	struct nxk_entry e = { .owner = owner };
+	hooks_of(obj, len, &e);
+	/* One application's policy schedules the node's CPUs at a time; net_rx
+	 * runs on every arriving frame: one application's at a time too, and
+	 * the message layer runs it only for that owner's endpoints. */
+	uint32_t other = (e.hooks & (1u << NX_HOOK_SCHED_PICK)) && owner ?
+			 hook_owner_other_locked(NX_HOOK_SCHED_PICK, owner) : 0;
+	uint32_t net_other = (e.hooks & (1u << NX_HOOK_NET_RX)) && owner ?
+			     hook_owner_other_locked(NX_HOOK_NET_RX, owner) : 0;
 	if (slot < 0) {
 		strlcpy(err->msg, "the kernel's table of extensions is full", sizeof err->msg);
-	} else if (waiting == NXK_RETIRED) {
-		strlcpy(err->msg, "removed extensions are still being freed; try again", sizeof err->msg);
+	} else if (other || net_other) {
+		ksnprintf(err->msg, sizeof err->msg, "application %u's %s extension is already inserted",
+			  other ? other : net_other, other ? "scheduler" : "net_rx");
 		rc = -LWK_EBUSY;
-	} else if ((rc = nx_insert(obj, len, owner, may_trust, &ext, err)) == 0) {
-		struct nxk_entry e = { .ext = ext, .owner = owner };
-		hooks_of(obj, len, &e);
-		uint32_t other = (e.hooks & (1u << NX_HOOK_SCHED_PICK)) && owner ?
-				 hook_owner_other_locked(NX_HOOK_SCHED_PICK, owner) : 0;
-		/* net_rx runs on every arriving frame: one application's at a time,
-		 * and the message layer runs it only for that owner's endpoints. */
-		uint32_t net_other = (e.hooks & (1u << NX_HOOK_NET_RX)) && owner ?
-				     hook_owner_other_locked(NX_HOOK_NET_RX, owner) : 0;
-		if (other || net_other) {
-			/* One application's policy schedules the node's CPUs at a time.
-			 * It was attached for a moment: fires may have seen it.  Its
-			 * retired place was kept above. */
-			remove_locked(ext);
-			ksnprintf(err->msg, sizeof err->msg,
-				  "application %u's %s extension is already inserted",
-				  other ? other : net_other, other ? "scheduler" : "net_rx");
-			rc = -LWK_EBUSY;
-		} else {
-			table[slot] = e;
-			filter_update_locked();
-			rc = slot + 1;
-		}
+	} else if ((rc = nx_insert(obj, len, owner, may_trust, &e.ext, err)) == 0) {
+		table[slot] = e;
+		filter_update_locked();
+		rc = slot + 1;
 	}
 	spin_unlock_irqrestore(&nimble_lock, f);
 	return rc;

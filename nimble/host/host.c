@@ -87,6 +87,7 @@ const nx_helper_fn nx_helper_impl[NX_HELPER_COUNT] = {
 	[NX_HELPER_NNODES]    = h_one,
 	[NX_HELPER_TASK_WAKE] = h_enoent,
 	[NX_HELPER_COPY]      = nx_helper_copy,
+	[NX_HELPER_VCOMBINE]    = nx_helper_vcombine,
 	[NX_HELPER_NET_SEND]  = h_enoent,
 	[NX_HELPER_OUTB]      = h_zero,
 	[NX_HELPER_INB]       = h_zero,
