@@ -160,6 +160,12 @@ int main(void)
 	long after = pmem_umem_free();
 	printf("pct: free UMEM: %ld bytes before the applications, %ld after\n", umem, after);
 	bad += after != umem;
+	struct lwk_net_info ni;
+	if (syscall1(SYS_net_info, (long)&ni) == 0) {   /* endpoints go with their application */
+		printf("pct: network: %llu endpoints open, %llu closed\n", (unsigned long long)ni.open,
+		       (unsigned long long)ni.closed);
+		bad += ni.open != 0;
+	}
 	printf("pct: all applications ended, %d with errors\n", bad);
 	return bad ? 1 : 0;
 }

@@ -41,8 +41,8 @@ rm -f "$logs"/node*.log "$logs"/node*.rc
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Inside the namespace: every node in the background, then wait for all.
-unshare -n sh -s "$n" "$iso" "$tmo" "$logs" "$mem" "$here" "$params" "$extra" <<'INNER'
-n=$1 iso=$2 tmo=$3 logs=$4 mem=$5 here=$6 params=$7 extra=$8
+unshare -n sh -s "$n" "$iso" "$tmo" "$logs" "$mem" "$here" "$params" "$extra" "$icount" <<'INNER'
+n=$1 iso=$2 tmo=$3 logs=$4 mem=$5 here=$6 params=$7 extra=$8 icount=$9
 ip link set lo up || exit 2
 pids="" i=0
 while [ "$i" -lt "$n" ]; do

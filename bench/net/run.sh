@@ -8,7 +8,7 @@
 #    the task, which returns to user mode, adds and calls net_send) and
 #    offloaded (allreduce.nx adds and sends inside the interrupt);
 #  - a NIC interrupt from irq_common to its EOI, with no irq extension on
-#    the NIC's vector and with irq_count.nx attached.
+#    the NIC's vector and with an empty one (tests/net/irq_empty.ext).
 # Minimum and mean over every hop or interrupt of the run.
 #
 #   bench/net/run.sh ISO [NODES] [LOGDIR]
@@ -20,7 +20,7 @@ num() { # log pattern-before-number: the number after it
 	sed -n "s/.*$2 \([0-9][0-9]*\).*/\1/p" "$1" | head -n 1
 }
 printf '\n%-5s | %-22s | %-22s | %-9s | %-22s | %-22s\n' node "hop plain min / mean" \
-	"hop offload min / mean" "min ratio" "irq, none min / mean" "irq, irq_count min / mean"
+	"hop offload min / mean" "min ratio" "irq, none min / mean" "irq, empty ext min / mean"
 printf '%s\n' "------|------------------------|------------------------|-----------|------------------------|------------------------"
 status=0
 i=0
@@ -35,7 +35,7 @@ while [ "$i" -lt "$n" ]; do
 		pm=$(echo "$hop" | sed 's/.*plain n [0-9]* min \([0-9]*\) mean \([0-9]*\).*/\1 \2/')
 		om=$(echo "$hop" | sed 's/.*offload n [0-9]* min \([0-9]*\) mean \([0-9]*\).*/\1 \2/')
 		i0=$(echo "$irq" | sed 's/.*no extension n [0-9]* min \([0-9]*\) mean \([0-9]*\).*/\1 \2/')
-		i1=$(echo "$irq" | sed 's/.*attached n [0-9]* min \([0-9]*\) mean \([0-9]*\).*/\1 \2/')
+		i1=$(echo "$irq" | sed 's/.*empty irq extension n [0-9]* min \([0-9]*\) mean \([0-9]*\).*/\1 \2/')
 		set -- $pm $om
 		ratio=$(awk "BEGIN { if ($3 > 0) printf \"%.1fx\", $1 / $3; else print \"-\" }")
 		printf '%-5s | %-22s | %-22s | %-9s | %-22s | %-22s\n' "$i" "$1 / $2" "$3 / $4" "$ratio" \

@@ -57,8 +57,9 @@
 #define SYS_net_recv         532  /* (endpoint, void *buf, len, struct lwk_net_msg *, timeout_ns) -> len */
 #define SYS_net_info         533  /* (struct lwk_net_info *out)                         */
 #define SYS_net_flush        534  /* (quiet_ns): until all sent is acked, then quiet_ns */
+#define SYS_net_close        535  /* (endpoint)                                        */
 
-#define LWK_SYSCALL_MAX      535
+#define LWK_SYSCALL_MAX      536
 
 #ifndef __ASSEMBLER__   /* the numbers above are also read by entry code */
 #include <stdint.h>
@@ -163,9 +164,10 @@ struct lwk_net_info {
 	uint64_t injected_drops;      /* boot parameters net_drop=N, net_loss=P (testing) */
 	/* Interrupt mode (docs/net.md): NIC interrupts taken, frames drained
 	 * in them, drains cut short by the per-interrupt budget (finished on
-	 * the timer), timer runs.  irq_mode 0: polled from the net calls. */
+	 * the timer), timer runs and the frames they drained.  irq_mode 0:
+	 * polled from the net calls. */
 	uint32_t irq_mode, irq_vector;
-	uint64_t irqs, irq_frames, rx_deferred, timer_runs;
+	uint64_t irqs, irq_frames, rx_deferred, timer_runs, timer_frames;
 	/* Per endpoint: hops from a NIC interrupt (rdtsc at its entry) that
 	 * delivered a DATA frame to the doorbell of the next DATA frame sent
 	 * for that endpoint (by an extension in the same interrupt, or by
@@ -174,6 +176,8 @@ struct lwk_net_info {
 	/* NIC interrupts from irq_common's entry to the EOI, in TSC ticks:
 	 * [0] with no irq extension on the NIC's vector, [1] with one. */
 	uint64_t irq_cost_n[2], irq_cost_min[2], irq_cost_sum[2];
+	uint64_t closed;              /* endpoints closed: net_close, or their application ended */
+	uint64_t open;                /* endpoints open now */
 };
 
 /* ---- Linux structures */

@@ -16,7 +16,7 @@
 #include <lwk/panic.h>
 #include <lwk/params.h>
 #include <lwk/printk.h>
-#include "../net/net.h"
+#include <lwk/net.h>
 
 /* The init task's sizes (Kitten's names); the PCT loader reads them. */
 uint64_t init_heap_size = 16ull << 20;

@@ -188,8 +188,9 @@ int aspace_create(uint32_t id_request, const char *name, uint32_t owner, uint32_
 			next_id = next_id + 1 ? next_id + 1 : 1;
 		id_request = next_id++;
 	}
+	static uint64_t serial;
 	*as = (struct aspace){ .id = id_request, .owner = owner, .pml4 = pml4,
-			       .cr3 = aspace_md_pa(pml4) };
+			       .cr3 = aspace_md_pa(pml4), .serial = ++serial };
 	name_copy(as->name, name);
 	*id = as->id;
 out:

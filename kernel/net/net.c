@@ -47,7 +47,7 @@
 #include <nimble/nimble.h>
 #include "../drivers/virtio_net.h"
 #include "frame.h"
-#include "net.h"
+#include <lwk/net.h>
 
 uint64_t net_rank, net_nodes = 1;
 uint32_t net_rx_owner;
@@ -90,6 +90,7 @@ struct msg { uint32_t src, type, len; uint8_t data[NET_PAYLOAD_MAX]; };
 
 struct endpoint {
 	uint32_t owner;      /* aspace id; 0 = closed                        */
+	uint64_t serial;     /* and that aspace's serial: ids are reused     */
 	uint32_t mem_len;
 	uint8_t *mem;        /* kernel view (direct map) of the user memory  */
 	uint32_t head, count;
@@ -146,7 +147,9 @@ static void send_ack(uint32_t node)
 }
 
 /* A DATA frame's doorbell was just rung for ep: if a delivery started a
- * hop, it ends here (the per-hop critical path of docs/net.md). */
+ * hop, it ends here (the per-hop critical path of docs/net.md).  A hop
+ * starts when a net_rx extension is run on a frame (the offload sends
+ * from it) or when a queued frame wakes a task blocked in net_recv. */
 static void hop_end(uint32_t ep)
 {
 	if (!hop_start)
@@ -220,18 +223,27 @@ static void retransmit_check(uint64_t now)
 	}
 }
 
+/* Close e: its queue is dropped, a task blocked on it woken (it finds
+ * the endpoint gone).  Its memory is not written again. */
+static void ep_close(struct endpoint *e)
+{
+	if (e->waiter)
+		task_wake(e->waiter);
+	*e = (struct endpoint){0};
+}
+
+/* Whether e's application is still the one that opened it.  Endpoints
+ * are closed when their application ends (net_release); this also holds
+ * if an aspace id was reused since, thanks to the serial. */
 static int ep_alive(struct endpoint *e)
 {
 	struct aspace *as = e->owner ? aspace_get(e->owner) : NULL;
-	if (!as) {
-		e->owner = 0;      /* its application ended: the memory is not ours */
-		return 0;
-	}
-	int dying = as->dying;
-	aspace_put(as);
-	if (dying)
-		e->owner = 0;
-	return !dying;
+	int alive = as && !as->dying && as->serial == e->serial;
+	if (as)
+		aspace_put(as);
+	if (!alive && e->owner)
+		ep_close(e);
+	return alive;
 }
 
 /* Hand a DATA payload to its endpoint: the net_rx extensions first, then
@@ -263,7 +275,6 @@ static int deliver(const struct net_hdr *h, const uint8_t *payload)
 			return 1;
 		}
 	}
-	hop_start = irq_mode ? this_cpu()->irq_tsc : rdtsc();
 	struct msg *m = &e->q[(e->head + e->count) % NET_EP_SLOTS];
 	m->src = h->src;
 	m->type = h->type;
@@ -271,7 +282,8 @@ static int deliver(const struct net_hdr *h, const uint8_t *payload)
 	memcpy(m->data, payload, h->len);
 	e->count++;
 	st.delivered++;
-	if (e->waiter) {
+	if (e->waiter) {            /* a user-level hop starts: wake, switch, return */
+		hop_start = irq_mode ? this_cpu()->irq_tsc : rdtsc();
 		task_wake(e->waiter);
 		e->waiter = NULL;
 	}
@@ -408,7 +420,7 @@ static void net_timer_fn(struct ktimer *k)
 	(void)k;
 	unsigned long f = net_lock_take();
 	st.timer_runs++;
-	drain_locked();
+	st.timer_frames += (uint64_t)drain_locked();
 	net_lock_give(f);
 }
 
@@ -518,8 +530,8 @@ long sys_net_open(long ep, long mem, long len)
 	if (e->owner && e->owner != t->pid && ep_alive(e)) {
 		rc = -LWK_EBUSY;
 	} else {
-		*e = (struct endpoint){ .owner = t->pid, .mem_len = (uint32_t)len,
-					.mem = phys_to_virt(pa) };
+		*e = (struct endpoint){ .owner = t->pid, .serial = t->as->serial,
+					.mem_len = (uint32_t)len, .mem = phys_to_virt(pa) };
 	}
 	net_lock_give(f);
 	return rc;
@@ -601,6 +613,37 @@ long sys_net_recv(long ep, long buf, long len, long umsg, long timeout_ns)
 	}
 }
 
+long sys_net_close(long ep)
+{
+	uint32_t pid = task_current()->pid;
+	if (!net_up())
+		return -LWK_ENOSYS;
+	if ((uint64_t)ep >= LWK_NET_EP_MAX)
+		return -LWK_EINVAL;
+	unsigned long f = net_lock_take();
+	struct endpoint *e = ep_mine((uint64_t)ep, pid);
+	long rc = e && e->owner == pid ? 0 : -LWK_EPERM;
+	if (rc == 0) {
+		ep_close(e);
+		st.closed++;
+	}
+	net_lock_give(f);
+	return rc;
+}
+
+void net_release(uint32_t owner)
+{
+	if (!net_up() || owner == 0)
+		return;
+	unsigned long f = net_lock_take();
+	for (uint32_t i = 0; i < LWK_NET_EP_MAX; i++)
+		if (eps[i].owner == owner) {
+			ep_close(&eps[i]);
+			st.closed++;
+		}
+	net_lock_give(f);
+}
+
 long sys_net_info(long out)
 {
 	struct lwk_net_info i;
@@ -608,6 +651,8 @@ long sys_net_info(long out)
 		return -LWK_EFAULT;
 	unsigned long f = net_lock_take();
 	i = st;
+	for (uint32_t e = 0; eps && e < LWK_NET_EP_MAX; e++)
+		i.open += eps[e].owner != 0;
 	net_lock_give(f);
 	i.rank = (uint32_t)net_rank;
 	i.nnodes = (uint32_t)net_nodes;

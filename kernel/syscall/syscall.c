@@ -51,6 +51,7 @@ long sys_net_send(long, long, long, long, long);
 long sys_net_recv(long, long, long, long, long);
 long sys_net_info(long);
 long sys_net_flush(long);
+long sys_net_close(long);
 
 int syscall_filter_on;
 
@@ -100,6 +101,7 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_net_recv, sys_net_recv),
 	S(SYS_net_info, sys_net_info),
 	S(SYS_net_flush, sys_net_flush),
+	S(SYS_net_close, sys_net_close),
 };
 
 void syscall_init(void)

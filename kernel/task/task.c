@@ -24,6 +24,7 @@
 #include <arch/cpu.h>
 #include <arch/page.h>
 #include <lwk/params.h>
+#include <lwk/net.h>
 
 /* Boot parameter: the round-robin quantum. */
 uint64_t sched_quantum_ms = 10;
@@ -535,7 +536,12 @@ static void exit_with(uint32_t kind, int code, uint64_t rip, uint64_t addr)
 	t->status = (struct lwk_task_status){ .tid = t->tid, .aspace_id = t->pid, .kind = kind,
 					      .code = code, .rip = rip, .addr = addr };
 	t->state = TASK_EXITED;
+	int last = t->as != NULL;     /* the application's last task ends */
+	for (struct task *o = all_tasks; o && last; o = o->all_next)
+		last = o == t || o->pid != t->pid || o->state == TASK_EXITED;
 	spin_unlock_irqrestore(&tasks_lock, f);
+	if (last)
+		net_release(t->pid);  /* its endpoints close now, not at the next frame */
 	schedule();   /* finish_switch frees the stack and tells the parent */
 	panic("task %u ran after exit", t->tid);
 }

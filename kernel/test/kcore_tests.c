@@ -25,6 +25,7 @@
 #include <arch/cpu.h>
 #include <arch/page.h>
 #include <arch/trap.h>
+#include <lwk/net.h>
 
 
 /* ---- helpers ---- */
@@ -449,6 +450,31 @@ KTEST_MANUAL(nimble, one_application_scheduler_at_a_time)
 	KT_EQ(nx_lookup("sched_starve") == NULL, 1);   /* and left nothing behind */
 	remove(h);
 	KT_EQ(sched_view_owner, 0);
+}
+
+/* The net_rx one-owner rule is decided before anything is attached: a
+ * refused insert allocates nothing (no extension to retire, so kmem is as
+ * before at once) and the hook keeps exactly the first application's. */
+KTEST_MANUAL(nimble, one_application_net_rx_refused_before_attaching)
+{
+	const struct boot_module *m = module("net_rx_empty.nx");
+	KT_ASSERT(m != NULL);
+	struct nx_error err = {0};
+	struct kmem_stats a, b;
+	long h = insert("net_rx_empty.nx");           /* application 7's */
+	KT_ASSERT(h > 0);
+	KT_EQ(net_rx_owner, 7);
+	KT_EQ(nx_hook_attached(NX_HOOK_NET_RX, 0), 1);
+	kmem_get_stats(&a);
+	long h2 = nxk_insert_kernel(phys_to_virt(m->start), m->end - m->start, 8, 0, &err);
+	kmem_get_stats(&b);
+	KT_EQ(h2, -LWK_EBUSY);                         /* application 8 must wait */
+	KT_EXPECT(strlen(err.msg) > 0);
+	KT_EQ(b.in_use, a.in_use);
+	KT_EQ(nx_hook_attached(NX_HOOK_NET_RX, 0), 1);
+	KT_EQ(net_rx_owner, 7);
+	remove(h);
+	KT_EQ(net_rx_owner, 0);
 }
 
 static char prio_log[4];

@@ -8,7 +8,14 @@
  * count them and still pass.  QEMU's socket netdev carries one Ethernet
  * frame per UDP datagram to the multicast group.
  *
+ * With "flood", instead: an interrupt storm.  For SECONDS, RATE frames a
+ * millisecond (default 40), well-formed DATA frames to node d (0..NODES-1)
+ * from its partner d ^ 1 with a sequence number far ahead of any real one:
+ * each is parsed, counted out of order and answered with an ACK, as a
+ * peer sending as fast as it can would make a node do.
+ *
  *   inject GROUP PORT SECONDS
+ *   inject GROUP PORT SECONDS flood NODES [RATE]
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -68,10 +75,27 @@ static void burst(void)
 	put(f, valid(f, NET_DATA, 200, 16));           /* rank not in the job */
 }
 
+/* One millisecond's worth of the storm. */
+static void flood(unsigned nodes, unsigned rate)
+{
+	static uint32_t seq = 1u << 30;
+	uint8_t f[NET_ETH_LEN + NET_HDR_LEN + 64];
+	static const uint8_t payload[64];
+	for (unsigned i = 0; i < rate; i++) {
+		uint16_t d = (uint16_t)(i % nodes);
+		struct net_hdr h = { .dst_mac = { 0x52, 0x54, 0, 0, 0, (uint8_t)(d + 1) },
+				     .src_mac = { 0x52, 0x54, 0, 0, 0, 0x98 },
+				     .kind = NET_DATA, .src = d ^ 1, .dst = d, .endpoint = 2,
+				     .len = sizeof payload, .seq = seq++ };
+		put(f, net_frame_build(f, &h, payload));
+	}
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s GROUP PORT SECONDS\n", argv[0]);
+	int storm = argc >= 6 && !strcmp(argv[4], "flood");
+	if (argc != 4 && !(storm && argc <= 7)) {
+		fprintf(stderr, "usage: %s GROUP PORT SECONDS [flood NODES [RATE]]\n", argv[0]);
 		return 2;
 	}
 	sock = socket(AF_INET, SOCK_DGRAM, 0);
@@ -85,6 +109,20 @@ int main(int argc, char **argv)
 	if (setsockopt(sock, IPPROTO_IP, IP_MULTICAST_IF, &lo, sizeof lo) < 0) {
 		perror("inject: IP_MULTICAST_IF");
 		return 2;
+	}
+	if (storm) {
+		unsigned nodes = (unsigned)atoi(argv[5]), rate = argc == 7 ? (unsigned)atoi(argv[6]) : 40;
+		if (nodes < 2 || nodes > 16 || rate == 0) {
+			fprintf(stderr, "inject: flood wants 2..16 nodes and a rate above 0\n");
+			return 2;
+		}
+		struct timespec ms = { 0, 1000 * 1000 };
+		for (long t = 0; t < atol(argv[3]) * 1000; t++) {
+			flood(nodes, rate);
+			nanosleep(&ms, NULL);
+		}
+		printf("inject: %lu storm frames sent\n", sent);
+		return 0;
 	}
 	srand(12345);
 	long rounds = atol(argv[3]) * 50;

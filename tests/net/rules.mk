@@ -13,7 +13,9 @@ NET_T   := $(B)/tests/net
 NET_APP := $(B)/user/app-allreduce
 NET_ISO := $(B)/net/cluster.iso
 NET_MODULES := $(PCT) $(NET_APP) $(B)/ext-examples/allreduce.nx $(B)/ext-examples/irq_count.nx \
-               $(NET_T)/net_fault.nx
+               $(NET_T)/net_fault.nx $(NET_T)/net_spin.nx $(NET_T)/irq_fault.nx \
+               $(NET_T)/irq_empty.nx
+NET_EXT := $(sort $(wildcard tests/net/*.ext))
 CLUSTER_NODES ?= 4
 
 $(NET_APP): user/allreduce/allreduce.c user/allreduce/net.h pct/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
@@ -55,9 +57,13 @@ $(NET_T)/cluster: tests/net/cluster_test.sh tests/net/rules.mk
 	printf '#!/bin/sh\nexec tests/net/cluster_test.sh %s %s %s 4\n' $(NET_ISO) $(NET_T)/cluster-logs $(NET_T)/inject > $@
 	chmod +x $@
 
+# The test extensions' "//>" run lines, in nxrun (as tests/extc does).
+$(NET_T)/run-ext: tests/extc/run.sh tests/net/rules.mk $(NET_EXT)
+	$(call extc_wrapper,tests/extc/run.sh $(EXTC) $(B)/nxrun $(NET_T)/work-ext $(NET_EXT))
+
 ALL       += $(NET_APP) $(NET_ISO)
-TEST_DEPS += $(NET_T)/test_frame $(NET_T)/cluster $(NET_T)/inject $(NET_ISO)
-TESTS     += $(NET_T)/test_frame $(NET_T)/cluster
+TEST_DEPS += $(NET_T)/run-ext $(NET_T)/test_frame $(NET_T)/cluster $(NET_T)/inject $(NET_ISO)
+TESTS     += $(NET_T)/test_frame $(NET_T)/run-ext $(NET_T)/cluster
 FUZZERS   += $(NET_T)/fuzz_frame
 
 # make netbench [CLUSTER_NODES=4]: per-hop and interrupt costs in guest

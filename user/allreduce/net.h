@@ -24,5 +24,6 @@ static inline long net_recv(uint32_t ep, void *buf, size_t len, struct lwk_net_m
 
 static inline long net_info(struct lwk_net_info *out) { return syscall1(SYS_net_info, (long)out); }
 static inline long net_flush(uint64_t quiet_ns) { return syscall1(SYS_net_flush, (long)quiet_ns); }
+static inline long net_close(uint32_t ep) { return syscall1(SYS_net_close, ep); }
 
 #endif /* ALLREDUCE_NET_H */

@@ -40,6 +40,7 @@ struct aspace {
 	uint32_t refs;            /* tasks + smartmaps using it        */
 	uint32_t owner;           /* tid of the creator                */
 	int dying;                /* destroy requested; freed at refs 0 */
+	uint64_t serial;          /* 1, 2, ... never reused (an id may be) */
 	uint64_t *pml4;           /* kernel-virtual top-level table    */
 	uint64_t cr3;             /* its physical address              */
 	/* The heap (kernel/mm/heap.c): the region named "heap", [brk_lo,

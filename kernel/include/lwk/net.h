@@ -2,8 +2,8 @@
  * The kernel's message layer (net.c): reliable, in-order frames between
  * the nodes of one job over the NIC, user endpoints, the net_rx hook.
  */
-#ifndef NET_NET_H
-#define NET_NET_H
+#ifndef LWK_NET_H
+#define LWK_NET_H
 #include <stdint.h>
 
 #define NET_NODES_MAX 16
@@ -25,5 +25,8 @@ long sys_net_send(long node, long ep, long buf, long len, long type);
 long sys_net_recv(long ep, long buf, long len, long msg, long timeout_ns);
 long sys_net_info(long out);
 long sys_net_flush(long quiet_ns);
+long sys_net_close(long ep);
+/* The application (aspace id) ended: close its endpoints now. */
+void net_release(uint32_t owner);
 
-#endif /* NET_NET_H */
+#endif /* LWK_NET_H */
