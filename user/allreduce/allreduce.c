@@ -365,6 +365,7 @@ static void compute_under_storm(void)
 		uint64_t d = now_ns() - c0;
 		slowest = d > slowest ? d : slowest;
 	}
+	(void)x;
 	struct lwk_net_info b = info_now();
 	printf("allreduce: node %u: compute: %d chunks in %llu us, slowest %llu us; meanwhile %llu NIC "
 	       "interrupts, %llu frames drained in them and %llu by the timer, %llu drains cut at "
