@@ -6,15 +6,17 @@
 # node: both overlap lines were printed.  The summary and overlap lines
 # are echoed as comments.  Bounded: each QEMU runs under timeout
 # (cluster.sh -t TIMEOUT, default 60 + 30 s per node: TCG, N guests on
-# the host's cores).
+# the host's cores).  PARAMS: more boot parameters for every node (e.g.
+# net_drop=5: every 5th arriving frame dropped, so that frames come late,
+# retransmitted, and rounds and instances arrive out of order).
 #
-#   tests/coll/coll_test.sh ISO LOGDIR NODES [TIMEOUT]
-iso=$1 logs=$2 n=$3 tmo=${4:-$((60 + 30 * $3))}
+#   tests/coll/coll_test.sh ISO LOGDIR NODES [TIMEOUT [PARAMS]]
+iso=$1 logs=$2 n=$3 tmo=${4:-$((60 + 30 * $3))} params=${5:-}
 colls="barrier broadcast allreduce"
 echo "1..$((8 * n))"
 start=$(date +%s)
-tools/cluster.sh -n "$n" -i "$iso" -t "$tmo" -o "$logs" | sed 's/^/# /'
-echo "# $n nodes: $(($(date +%s) - start)) s wall"
+tools/cluster.sh -n "$n" -i "$iso" -t "$tmo" -o "$logs" ${params:+-a "$params"} | sed 's/^/# /'
+echo "# $n nodes${params:+ ($params)}: $(($(date +%s) - start)) s wall"
 t=0 i=0
 while [ "$i" -lt "$n" ]; do
 	log=$logs/node$i.log

@@ -39,6 +39,7 @@
 #define POLL_NS  (100ull * 1000 * 1000)          /* one wait; then re-check */
 #define GIVEUP_NS (60ull * 1000 * 1000 * 1000)   /* one instance, at most  */
 #define PCT_TRIES 1000                           /* yields, for the objects */
+#define COLL_SKEW 300000ull                       /* a laggard's loop     */
 #ifndef COLL_LOOP
 #define COLL_LOOP 20000000ull
 #endif
@@ -219,13 +220,17 @@ static int off_wait(uint32_t ep, int (*done)(int), int it)
 			return -1;
 		}
 	}
-	/* Completions delivered while we were not waiting for them (one
-	 * instance completing early): take them now, so the queue (8
-	 * messages) never fills and holds back the extension's next frame. */
+	return 0;
+}
+
+/* Take the messages delivered for instances that completed before we
+ * waited for them (a broadcast arriving early): the queue (8) must not
+ * fill, or it would hold back the extension's next frame. */
+static void off_drain(uint32_t ep)
+{
 	int64_t msg[K + 1];
 	while (net_recv(ep, msg, sizeof msg, NULL, 0) >= 0)
 		uwakes++;
-	return 0;
 }
 
 /* ---- barrier: dissemination, brounds = ceil(log2 n) rounds */
@@ -340,6 +345,7 @@ static int obcast(int it)
 	} else if (off_wait(EP_BC, bc_done, it) < 0) {
 		return -1;
 	}
+	off_drain(EP_BC);
 	return bc_check(it, row) ? 0 : -1;
 }
 
@@ -464,6 +470,12 @@ static int oallreduce(int it)
 
 /* ---- phases */
 
+static void compute(uint64_t iters)
+{
+	for (volatile uint64_t i = 0; i < iters; i++)
+		;
+}
+
 static int sync_no = NI;     /* user barriers between phases: NI.. */
 
 static int phase_sync(void)
@@ -474,6 +486,9 @@ static int phase_sync(void)
 }
 
 /* Run NI instances of one collective in one mode; one summary line.
+ * Before instance it, node it mod n computes a while without a net call:
+ * the others run ahead, so its later rounds and next instance arrive
+ * early, and together, whatever the host's timing.
  * kernel_sent: the extension's count, all of it (it may forward for this
  * collective before the phase starts here: its endpoint is open). */
 static void run(const char *name, const char *mode, int (*one)(int), uint32_t rounds,
@@ -483,11 +498,14 @@ static void run(const char *name, const char *mode, int (*one)(int), uint32_t ro
 	int bad = -1;
 	usent = uwakes = 0;
 	uint64_t t0 = now_ns();
-	for (int it = 0; it < NI; it++)
+	for (int it = 0; it < NI; it++) {
+		if ((uint32_t)it % n == me)
+			compute(COLL_SKEW);
 		if (one(it) < 0) {
 			bad = it;
 			break;
 		}
+	}
 	uint64_t us = (now_ns() - t0) / 1000;
 	long ks = kernel_sent ? *kernel_sent : 0;
 	snprintf(what, sizeof what, "%s %s: every instance correct", name, mode);
@@ -495,12 +513,6 @@ static void run(const char *name, const char *mode, int (*one)(int), uint32_t ro
 	printf("coll: node %u: %s %s: %d instances, %u rounds, %ld msgs sent (%ld by the kernel), "
 	       "%ld user wake-ups, %llu us, %s\n", me, name, mode, NI, rounds, usent + ks, ks, uwakes,
 	       (unsigned long long)us, bad < 0 ? "OK" : "FAILED");
-}
-
-static void compute(uint64_t iters)
-{
-	for (volatile uint64_t i = 0; i < iters; i++)
-		;
 }
 
 /* Start, compute, wait: the tsc cycles spent waiting after the loop. */
