@@ -36,10 +36,12 @@
 #define EP_UBC   7
 #define EP_UAR   8
 #define EP_OVL   9
+#define EP_CHK   10                /* the barrier's meaning, checked       */
 #define POLL_NS  (100ull * 1000 * 1000)          /* one wait; then re-check */
 #define GIVEUP_NS (60ull * 1000 * 1000 * 1000)   /* one instance, at most  */
 #define PCT_TRIES 1000                           /* yields, for the objects */
 #define COLL_SKEW 300000ull                       /* a laggard's loop     */
+#define BAR_LAG_NS (10ull * 1000 * 1000)          /* a barrier's laggard  */
 #ifndef COLL_LOOP
 #define COLL_LOOP 20000000ull
 #endif
@@ -476,6 +478,72 @@ static void compute(uint64_t iters)
 		;
 }
 
+/*
+ * What a barrier means, checked: no node leaves barrier it before every
+ * node entered it.  Node it mod n lags before barrier it: it stays in net
+ * calls on EP_CHK for BAR_LAG_NS (so its extensions run, as they would
+ * for an application busy with other messages); every other node, leaving
+ * barrier it, tells it so there.  A note that someone left barrier it (or
+ * a later one, same mode) before the laggard entered is a broken barrier.
+ * Sound whatever the timing; the lag makes an early exit likely to show.
+ */
+static long early_leaves, leave_notes;
+
+static void bar_take_note(int64_t note, int mode, int it)
+{
+	leave_notes++;
+	early_leaves += note / 1000 == mode && note % 1000 >= it;
+}
+
+static void bar_enter_check(int mode, int it)
+{
+	int64_t note;
+	uint64_t t0 = now_ns(), lag = root_of(it) == me && n > 1 ? BAR_LAG_NS : 0;
+	do {
+		long rc = net_recv(EP_CHK, &note, sizeof note, NULL, lag ? lag / 4 : 0);
+		if (rc == sizeof note)
+			bar_take_note(note, mode, it);
+		else if (rc != -LWK_ETIMEDOUT)
+			break;   /* EAGAIN: nothing (more) there */
+	} while (now_ns() - t0 < lag || lag == 0);
+}
+
+static int bar_leave_note(int mode, int it, int rc)
+{
+	int64_t note = mode * 1000 + it;
+	if (rc == 0 && root_of(it) != me)
+		rc = (int)net_send(root_of(it), EP_CHK, &note, sizeof note, 0);
+	return rc < 0 ? -1 : 0;
+}
+
+static int ubar_checked(int it)
+{
+	bar_enter_check(1, it);
+	return bar_leave_note(1, it, ubarrier(it));
+}
+
+static int obar_checked(int it)
+{
+	bar_enter_check(2, it);
+	return bar_leave_note(2, it, obarrier(it));
+}
+
+/* Take every note still to come (n - 1 per barrier this node lagged
+ * before, both modes): none may stay unacknowledged at the flush. */
+static void bar_notes_all(void)
+{
+	long want = 0;
+	for (int it = 0; it < NI; it++)
+		want += root_of(it) == me ? 2 * (n - 1) : 0;
+	uint64_t t0 = now_ns();
+	while (leave_notes < want && now_ns() - t0 < GIVEUP_NS) {
+		int64_t note;
+		if (net_recv(EP_CHK, &note, sizeof note, NULL, POLL_NS) == sizeof note)
+			leave_notes++;
+	}
+	check(leave_notes == want, "barriers: every leave note came", leave_notes);
+}
+
 static int sync_no = NI;     /* user barriers between phases: NI.. */
 
 static int phase_sync(void)
@@ -595,10 +663,10 @@ static int setup(const uint8_t *heap, const struct pct_objects *tab)
 	static const struct { uint32_t ep; void *mem; size_t len; } eps[] = {
 		{ EP_BAR, bar_mem, sizeof bar_mem }, { EP_BC, bc_mem, sizeof bc_mem },
 		{ EP_AR, ar_mem, sizeof ar_mem }, { EP_UBAR, NULL, 0 }, { EP_UBC, NULL, 0 },
-		{ EP_UAR, NULL, 0 },
+		{ EP_UAR, NULL, 0 }, { EP_CHK, NULL, 0 },
 	};
 	static int64_t umem[8] __attribute__((aligned(64)));
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 7; i++) {
 		long rc = net_open(eps[i].ep, eps[i].mem ? eps[i].mem : umem,
 				   eps[i].mem ? eps[i].len : sizeof umem);
 		if (rc < 0) {
@@ -639,9 +707,14 @@ int main(int argc, char **argv, uint64_t arg0)
 		return 1;
 
 	check(ubarrier(sync_no++) == 0, "warm-up barrier", 0);
-	run("barrier", "user", ubarrier, brounds, NULL);
+	run("barrier", "user", ubar_checked, brounds, NULL);
 	phase_sync();
-	run("barrier", "offload", obarrier, brounds, &bar_mem[B_SENT]);
+	run("barrier", "offload", obar_checked, brounds, &bar_mem[B_SENT]);
+	bar_notes_all();
+	check(early_leaves == 0, "barriers: no node left one before the laggard entered it",
+	      early_leaves);
+	printf("coll: node %u: barrier check: %ld leave notes taken, %ld early\n", me, leave_notes,
+	       early_leaves);
 	phase_sync();
 	run("broadcast", "user", ubcast, brounds, NULL);
 	phase_sync();
