@@ -1,0 +1,58 @@
+# tests/coll: the collectives (user/coll, ext-examples/coll_*.ext) on a
+# cluster of any size 1..16.  docs/net.md.
+#
+#   $(COLL_ISO)       a node image booting the PCT, app-coll and the three
+#                     collective extensions; tools/cluster.sh boots N of them
+#   make coll-cluster boots COLL_NODES (default 3) nodes and reports
+#   cluster3, cluster8  tests/coll/coll_test.sh on 3 and 8 nodes (make test)
+#   cluster5-lossy    5 nodes, every 5th arriving frame dropped (make test)
+#
+# COLL_LOOP: iterations of the overlap phase's compute loop.
+
+COLL_T   := $(B)/tests/coll
+COLL_APP := $(B)/user/app-coll
+COLL_ISO := $(B)/coll/cluster.iso
+COLL_EXT := $(B)/ext-examples/coll_barrier.nx $(B)/ext-examples/coll_bcast.nx \
+            $(B)/ext-examples/coll_allreduce.nx
+COLL_MODULES := $(PCT) $(COLL_APP) $(COLL_EXT)
+COLL_NODES ?= 3
+COLL_LOOP  ?= 20000000
+
+$(COLL_APP): user/coll/coll.c user/allreduce/net.h pct/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS) \
+             tests/coll/rules.mk
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -DCOLL_LOOP=$(COLL_LOOP)ull -Ipct $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+
+$(COLL_ISO): $(KERNEL_ELF) $(COLL_MODULES) | deps
+	rm -rf $(B)/coll/iso
+	mkdir -p $(B)/coll/iso/boot/grub $(B)/coll/iso/boot/modules
+	cp $(KERNEL_ELF) $(B)/coll/iso/boot/kernel.elf
+	cp $(COLL_MODULES) $(B)/coll/iso/boot/modules/
+	{ printf 'set timeout=0\nset default=0\nmenuentry "Nimble LWK node" {\n'; \
+	  printf '\tmultiboot2 /boot/kernel.elf\n'; \
+	  for m in $(COLL_MODULES); do \
+	    printf '\tmodule2 /boot/modules/%s %s\n' "$$(basename $$m)" "$$(basename $$m)"; done; \
+	  printf '\tboot\n}\n'; } > $(B)/coll/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/coll/iso >$(B)/coll/grub-mkrescue.log 2>&1 || \
+		{ cat $(B)/coll/grub-mkrescue.log; exit 1; }
+
+.PHONY: coll-cluster
+coll-cluster: deps-run $(COLL_ISO)
+	tests/coll/coll_test.sh $(COLL_ISO) $(B)/coll/logs $(COLL_NODES)
+
+# make test: 3 nodes (not a power of two: the fold-in) and 8.
+$(COLL_T)/cluster%: tests/coll/coll_test.sh tests/coll/rules.mk
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec tests/coll/coll_test.sh %s %s %s\n' $(COLL_ISO) $(COLL_T)/logs-$* $* > $@
+	chmod +x $@
+
+# Lossy: retransmissions reorder rounds and instances (p = 4, one extra).
+$(COLL_T)/cluster5-lossy: tests/coll/coll_test.sh tests/coll/rules.mk
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec tests/coll/coll_test.sh %s %s 5 210 net_drop=5\n' $(COLL_ISO) $(COLL_T)/logs-5-lossy > $@
+	chmod +x $@
+
+COLL_TESTS := $(COLL_T)/cluster3 $(COLL_T)/cluster8 $(COLL_T)/cluster5-lossy
+ALL       += $(COLL_APP) $(COLL_ISO)
+TEST_DEPS += $(COLL_TESTS) $(COLL_ISO)
+TESTS     += $(COLL_TESTS)
