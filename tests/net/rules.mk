@@ -3,7 +3,8 @@
 #
 #   $(NET_ISO)        a node image booting the PCT, the allreduce app and its
 #                     extensions; tools/cluster.sh boots N of them
-#   make cluster      boots a 4-node cluster (CLUSTER_NODES=4) and reports
+#   make cluster      boots CLUSTER_NODES (4) nodes of the collectives image
+#                     (tests/coll) and prints tools/cluster-report.sh's table
 #   test_frame        host TAP test of the frame parser (ASan/UBSan)
 #   fuzz_frame        libFuzzer target of the frame parser (make fuzz)
 #   cluster_test.sh   the 4-node allreduce as a TAP test in make test
@@ -48,9 +49,13 @@ $(NET_T)/fuzz_frame: tests/net/fuzz_frame.c kernel/net/frame.c kernel/net/frame.
 	clang -std=c11 -O1 -g -Wall -Wextra -Werror -Ikernel/net -fsanitize=fuzzer,address,undefined \
 		-o $@ tests/net/fuzz_frame.c kernel/net/frame.c
 
+# make cluster [CLUSTER_NODES=N]: the collectives (tests/coll's image) on
+# N nodes, then the table tools/cluster-report.sh reads from their logs.
 .PHONY: cluster
-cluster: deps-run $(NET_ISO)
-	tools/cluster.sh -n $(CLUSTER_NODES) -i $(NET_ISO) -o $(B)/net/logs
+cluster: deps-run $(COLL_ISO)
+	tools/cluster.sh -n $(CLUSTER_NODES) -i $(COLL_ISO) -o $(B)/cluster-logs \
+		-t $$((60 + 30 * $(CLUSTER_NODES))) > $(B)/cluster-logs.txt; \
+	cat $(B)/cluster-logs.txt; tools/cluster-report.sh $(B)/cluster-logs $(CLUSTER_NODES)
 
 $(NET_T)/cluster: tests/net/cluster_test.sh tests/net/rules.mk
 	@mkdir -p $(@D)
@@ -69,5 +74,5 @@ FUZZERS   += $(NET_T)/fuzz_frame
 # make netbench [CLUSTER_NODES=4]: per-hop and interrupt costs in guest
 # instructions (bench/net/run.sh; a benchmark, not a test).
 .PHONY: netbench
-netbench: deps-run $(NET_ISO)
-	bench/net/run.sh $(NET_ISO) $(CLUSTER_NODES) $(B)/net/bench-logs
+netbench: deps-run $(NET_ISO) $(COLL_ISO)
+	bench/net/run.sh $(NET_ISO) $(COLL_ISO) $(CLUSTER_NODES) $(B)/net/bench-logs

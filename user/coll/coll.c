@@ -544,6 +544,28 @@ static void bar_notes_all(void)
 	check(leave_notes == want, "barriers: every leave note came", leave_notes);
 }
 
+/* The per-hop critical path of each collective (docs/net.md, make
+ * netbench): from the NIC interrupt that delivered a message to the
+ * doorbell of the next one sent for that endpoint, through the woken user
+ * task (user) or from the extension in the interrupt (offload); TSC ticks,
+ * guest instructions under -icount.  n counts the hops seen. */
+static void print_hops(const struct lwk_net_info *e)
+{
+	static const struct { const char *name; uint32_t user, off; } c[] = {
+		{ "barrier", EP_UBAR, EP_BAR }, { "broadcast", EP_UBC, EP_BC },
+		{ "allreduce", EP_UAR, EP_AR },
+	};
+	for (unsigned i = 0; i < sizeof c / sizeof c[0]; i++) {
+		uint32_t u = c[i].user, o = c[i].off;
+		printf("coll: node %u: hop %s: user n %llu min %llu mean %llu, offload n %llu min %llu "
+		       "mean %llu\n", me, c[i].name, (unsigned long long)e->hop_n[u],
+		       (unsigned long long)e->hop_min[u],
+		       (unsigned long long)(e->hop_n[u] ? e->hop_sum[u] / e->hop_n[u] : 0),
+		       (unsigned long long)e->hop_n[o], (unsigned long long)e->hop_min[o],
+		       (unsigned long long)(e->hop_n[o] ? e->hop_sum[o] / e->hop_n[o] : 0));
+	}
+}
+
 static int sync_no = NI;     /* user barriers between phases: NI.. */
 
 static int phase_sync(void)
@@ -592,8 +614,9 @@ static void overlap(void)
 	for (int j = 0; j < K; j++)
 		uacc[j + 1] = input(me, NI, j);
 	int rc = ar_start(NI, EP_UAR, uacc);
+	uint64_t l0 = rdtsc();
 	compute(COLL_LOOP);
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = rdtsc(), loop = t0 - l0;
 	rc = rc < 0 ? rc : uar_finish(NI, res);
 	w_user = rdtsc() - t0;
 	check(rc == 0 && ar_check(NI, res), "overlap allreduce user: correct", rc);
@@ -612,6 +635,7 @@ static void overlap(void)
 	check(rc == 0, "overlap allreduce offload: correct", rc);
 	printf("coll: node %u: overlap allreduce user: loop %llu iters, wait %llu tsc\n", me,
 	       (unsigned long long)COLL_LOOP, (unsigned long long)w_user);
+	printf("coll: node %u: overlap loop: %llu tsc\n", me, (unsigned long long)loop);
 	printf("coll: node %u: overlap allreduce offload: loop %llu iters, wait %llu tsc\n", me,
 	       (unsigned long long)COLL_LOOP, (unsigned long long)w_off);
 }
@@ -740,6 +764,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	       (unsigned long long)e.ep_full, (unsigned long long)e.hook_consumed,
 	       (unsigned long long)e.hook_faults, (unsigned long long)e.injected_drops);
 	check(e.hook_faults == 0, "no extension faulted", (long)e.hook_faults);
+	print_hops(&e);
 	printf("coll: node %u: %d checks, %d failed\n", me, tests, failed);
 	return failed ? 1 : 0;
 }
