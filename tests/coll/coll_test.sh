@@ -13,7 +13,9 @@
 #   tests/coll/coll_test.sh ISO LOGDIR NODES [TIMEOUT [PARAMS]]
 iso=$1 logs=$2 n=$3 tmo=${4:-$((60 + 30 * $3))} params=${5:-}
 colls="barrier broadcast allreduce"
-echo "1..$((8 * n))"
+lossy=0
+case $params in *net_loss=*|*net_drop=*) lossy=1 ;; esac
+echo "1..$(((8 + lossy) * n))"
 start=$(date +%s)
 tools/cluster.sh -n "$n" -i "$iso" -t "$tmo" -o "$logs" ${params:+-a "$params"} | sed 's/^/# /'
 echo "# $n nodes${params:+ ($params)}: $(($(date +%s) - start)) s wall"
@@ -45,5 +47,14 @@ while [ "$i" -lt "$n" ]; do
 		echo "not ok $t - node $i: overlap lines: $ov of 2"
 	fi
 	tr -d '\r' <"$log" | grep "^coll: node $i: overlap" | sed 's/^/# /'
+	if [ "$lossy" = 1 ]; then
+		t=$((t + 1))
+		drops=$(tr -d '\r' <"$log" | sed -n "s/^coll: node $i: totals: .*injected drops \([0-9][0-9]*\).*/\1/p")
+		if [ "${drops:-0}" -gt 0 ]; then
+			echo "ok $t - node $i: $drops arriving frames were dropped, and it still passed"
+		else
+			echo "not ok $t - node $i: no frame was dropped ('$drops')"
+		fi
+	fi
 	i=$((i + 1))
 done
