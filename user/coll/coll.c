@@ -480,12 +480,16 @@ static void compute(uint64_t iters)
 
 /*
  * What a barrier means, checked: no node leaves barrier it before every
- * node entered it.  Node it mod n lags before barrier it: it stays in net
- * calls on EP_CHK for BAR_LAG_NS (so its extensions run, as they would
- * for an application busy with other messages); every other node, leaving
- * barrier it, tells it so there.  A note that someone left barrier it (or
- * a later one, same mode) before the laggard entered is a broken barrier.
- * Sound whatever the timing; the lag makes an early exit likely to show.
+ * node entered it.  Node L = it mod n lags before barrier it: it stays in
+ * net calls on EP_CHK for BAR_LAG_NS (so its extensions run, as they would
+ * for an application busy with other messages); the nodes it sends to in
+ * the barrier, L + 2^r, tell it there when they leave.  A note that one
+ * left barrier it (or a later one, same mode) before L entered is a broken
+ * barrier.  Sound whatever the timing; the lag makes an early exit likely
+ * to show.  Only brounds <= 4 notes per barrier: a note waits in L's queue
+ * (8 messages) until L enters a barrier, and a full queue would stall
+ * every later frame from that peer, whatever its endpoint (go-back-N per
+ * peer: seen with n - 1 = 10 notes on 11 nodes, a deadlock).
  */
 static long early_leaves, leave_notes;
 
@@ -508,10 +512,19 @@ static void bar_enter_check(int mode, int it)
 	} while (now_ns() - t0 < lag || lag == 0);
 }
 
+/* Does this node note its leaving barrier it to the laggard? */
+static int bar_noter(int it)
+{
+	for (uint32_t r = 0; r < brounds; r++)
+		if ((root_of(it) + (1u << r)) % n == me)
+			return 1;
+	return 0;
+}
+
 static int bar_leave_note(int mode, int it, int rc)
 {
 	int64_t note = mode * 1000 + it;
-	if (rc == 0 && root_of(it) != me)
+	if (rc == 0 && bar_noter(it))
 		rc = (int)net_send(root_of(it), EP_CHK, &note, sizeof note, 0);
 	return rc < 0 ? -1 : 0;
 }
@@ -528,13 +541,13 @@ static int obar_checked(int it)
 	return bar_leave_note(2, it, obarrier(it));
 }
 
-/* Take every note still to come (n - 1 per barrier this node lagged
+/* Take every note still to come (brounds per barrier this node lagged
  * before, both modes): none may stay unacknowledged at the flush. */
 static void bar_notes_all(void)
 {
 	long want = 0;
 	for (int it = 0; it < NI; it++)
-		want += root_of(it) == me ? 2 * (n - 1) : 0;
+		want += root_of(it) == me ? 2 * brounds : 0;
 	uint64_t t0 = now_ns();
 	while (leave_notes < want && now_ns() - t0 < GIVEUP_NS) {
 		int64_t note;
