@@ -6,9 +6,11 @@
  * user task on plain messages (endpoints 6, 7, 8) and NI times offloaded
  * to ext-examples/coll_*.nx, which combine in the kernel on arrival
  * (endpoints 3, 4, 5).  Every result is checked on every node against its
- * closed form.  Then the overlap phase: an allreduce started, a compute
- * loop of COLL_LOOP iterations, then the wait for the result, timed in
- * rdtsc cycles, user-level (endpoint 8) and offloaded (endpoint 9).
+ * closed form, the barriers against what a barrier means (endpoint 10),
+ * and each offload woke the user at most once per instance.  Then the
+ * overlap phase: an allreduce started, a compute loop of COLL_LOOP
+ * iterations, then the wait for the result, timed in rdtsc cycles,
+ * user-level (endpoint 8) and offloaded (endpoint 9).
  *
  * Output is TAP-like ("ok N - ...", "not ok N - ..."), and per collective
  * and mode one line for scripts:
@@ -36,12 +38,12 @@
 #define EP_UBC   7
 #define EP_UAR   8
 #define EP_OVL   9
-#define EP_CHK   10                /* the barrier's meaning, checked       */
+#define EP_CHK   10                 /* the barrier's meaning, checked        */
 #define POLL_NS  (100ull * 1000 * 1000)          /* one wait; then re-check */
-#define GIVEUP_NS (60ull * 1000 * 1000 * 1000)   /* one instance, at most  */
+#define GIVEUP_NS (60ull * 1000 * 1000 * 1000)   /* one instance, at most   */
 #define PCT_TRIES 1000                           /* yields, for the objects */
-#define COLL_SKEW 300000ull                       /* a laggard's loop     */
-#define BAR_LAG_NS (10ull * 1000 * 1000)          /* a barrier's laggard  */
+#define COLL_SKEW 300000ull                      /* a laggard's loop        */
+#define BAR_LAG_NS (10ull * 1000 * 1000)         /* a barrier's laggard     */
 #ifndef COLL_LOOP
 #define COLL_LOOP 20000000ull
 #endif
@@ -226,8 +228,10 @@ static int off_wait(uint32_t ep, int (*done)(int), int it)
 }
 
 /* Take the messages delivered for instances that completed before we
- * waited for them (a broadcast arriving early): the queue (8) must not
- * fill, or it would hold back the extension's next frame. */
+ * waited for them (a broadcast arriving early; a completion seen in the
+ * memory first): the queue (8) must not fill, or it would hold back the
+ * extension's next frame and, go-back-N being per peer, every later frame
+ * from its sender. */
 static void off_drain(uint32_t ep)
 {
 	int64_t msg[K + 1];
