@@ -6,9 +6,11 @@
  * user task on plain messages (endpoints 6, 7, 8) and NI times offloaded
  * to ext-examples/coll_*.nx, which combine in the kernel on arrival
  * (endpoints 3, 4, 5).  Every result is checked on every node against its
- * closed form.  Then the overlap phase: an allreduce started, a compute
- * loop of COLL_LOOP iterations, then the wait for the result, timed in
- * rdtsc cycles, user-level (endpoint 8) and offloaded (endpoint 9).
+ * closed form, the barriers against what a barrier means (endpoint 10),
+ * and each offload woke the user at most once per instance.  Then the
+ * overlap phase: an allreduce started, a compute loop of COLL_LOOP
+ * iterations, then the wait for the result, timed in rdtsc cycles,
+ * user-level (endpoint 8) and offloaded (endpoint 9).
  *
  * Output is TAP-like ("ok N - ...", "not ok N - ..."), and per collective
  * and mode one line for scripts:
@@ -36,12 +38,12 @@
 #define EP_UBC   7
 #define EP_UAR   8
 #define EP_OVL   9
-#define EP_CHK   10                /* the barrier's meaning, checked       */
+#define EP_CHK   10                 /* the barrier's meaning, checked        */
 #define POLL_NS  (100ull * 1000 * 1000)          /* one wait; then re-check */
-#define GIVEUP_NS (60ull * 1000 * 1000 * 1000)   /* one instance, at most  */
+#define GIVEUP_NS (60ull * 1000 * 1000 * 1000)   /* one instance, at most   */
 #define PCT_TRIES 1000                           /* yields, for the objects */
-#define COLL_SKEW 300000ull                       /* a laggard's loop     */
-#define BAR_LAG_NS (10ull * 1000 * 1000)          /* a barrier's laggard  */
+#define COLL_SKEW 300000ull                      /* a laggard's loop        */
+#define BAR_LAG_NS (10ull * 1000 * 1000)         /* a barrier's laggard     */
 #ifndef COLL_LOOP
 #define COLL_LOOP 20000000ull
 #endif
@@ -226,8 +228,10 @@ static int off_wait(uint32_t ep, int (*done)(int), int it)
 }
 
 /* Take the messages delivered for instances that completed before we
- * waited for them (a broadcast arriving early): the queue (8) must not
- * fill, or it would hold back the extension's next frame. */
+ * waited for them (a broadcast arriving early; a completion seen in the
+ * memory first): the queue (8) must not fill, or it would hold back the
+ * extension's next frame and, go-back-N being per peer, every later frame
+ * from its sender. */
 static void off_drain(uint32_t ep)
 {
 	int64_t msg[K + 1];
@@ -480,12 +484,16 @@ static void compute(uint64_t iters)
 
 /*
  * What a barrier means, checked: no node leaves barrier it before every
- * node entered it.  Node it mod n lags before barrier it: it stays in net
- * calls on EP_CHK for BAR_LAG_NS (so its extensions run, as they would
- * for an application busy with other messages); every other node, leaving
- * barrier it, tells it so there.  A note that someone left barrier it (or
- * a later one, same mode) before the laggard entered is a broken barrier.
- * Sound whatever the timing; the lag makes an early exit likely to show.
+ * node entered it.  Node L = it mod n lags before barrier it: it stays in
+ * net calls on EP_CHK for BAR_LAG_NS (so its extensions run, as they would
+ * for an application busy with other messages); the nodes it sends to in
+ * the barrier, L + 2^r, tell it there when they leave.  A note that one
+ * left barrier it (or a later one, same mode) before L entered is a broken
+ * barrier.  Sound whatever the timing; the lag makes an early exit likely
+ * to show.  Only brounds <= 4 notes per barrier: a note waits in L's queue
+ * (8 messages) until L enters a barrier, and a full queue would stall
+ * every later frame from that peer, whatever its endpoint (go-back-N per
+ * peer: seen with n - 1 = 10 notes on 11 nodes, a deadlock).
  */
 static long early_leaves, leave_notes;
 
@@ -508,10 +516,19 @@ static void bar_enter_check(int mode, int it)
 	} while (now_ns() - t0 < lag || lag == 0);
 }
 
+/* Does this node note its leaving barrier it to the laggard? */
+static int bar_noter(int it)
+{
+	for (uint32_t r = 0; r < brounds; r++)
+		if ((root_of(it) + (1u << r)) % n == me)
+			return 1;
+	return 0;
+}
+
 static int bar_leave_note(int mode, int it, int rc)
 {
 	int64_t note = mode * 1000 + it;
-	if (rc == 0 && root_of(it) != me)
+	if (rc == 0 && bar_noter(it))
 		rc = (int)net_send(root_of(it), EP_CHK, &note, sizeof note, 0);
 	return rc < 0 ? -1 : 0;
 }
@@ -528,13 +545,13 @@ static int obar_checked(int it)
 	return bar_leave_note(2, it, obarrier(it));
 }
 
-/* Take every note still to come (n - 1 per barrier this node lagged
+/* Take every note still to come (brounds per barrier this node lagged
  * before, both modes): none may stay unacknowledged at the flush. */
 static void bar_notes_all(void)
 {
 	long want = 0;
 	for (int it = 0; it < NI; it++)
-		want += root_of(it) == me ? 2 * (n - 1) : 0;
+		want += root_of(it) == me ? 2 * brounds : 0;
 	uint64_t t0 = now_ns();
 	while (leave_notes < want && now_ns() - t0 < GIVEUP_NS) {
 		int64_t note;
@@ -580,9 +597,12 @@ static int phase_sync(void)
  * the others run ahead, so its later rounds and next instance arrive
  * early, and together, whatever the host's timing.
  * kernel_sent: the extension's count, all of it (it may forward for this
- * collective before the phase starts here: its endpoint is open). */
+ * collective before the phase starts here: its endpoint is open).
+ * drain: an offload endpoint whose completions may have come after we saw
+ * them done (on an interrupt, say); left there, with other endpoints read
+ * in later phases, they would only fill its queue (see bar_enter_check). */
 static void run(const char *name, const char *mode, int (*one)(int), uint32_t rounds,
-		const volatile int64_t *kernel_sent)
+		const volatile int64_t *kernel_sent, uint32_t drain)
 {
 	char what[64];
 	int bad = -1;
@@ -596,10 +616,16 @@ static void run(const char *name, const char *mode, int (*one)(int), uint32_t ro
 			break;
 		}
 	}
+	if (drain)
+		off_drain(drain);
 	uint64_t us = (now_ns() - t0) / 1000;
 	long ks = kernel_sent ? *kernel_sent : 0;
 	snprintf(what, sizeof what, "%s %s: every instance correct", name, mode);
 	check(bad < 0, what, bad);
+	if (kernel_sent) {   /* the point of the offload: one wake-up per instance, at most */
+		snprintf(what, sizeof what, "%s %s: at most %d user wake-ups", name, mode, NI);
+		check(uwakes <= NI, what, uwakes);
+	}
 	printf("coll: node %u: %s %s: %d instances, %u rounds, %ld msgs sent (%ld by the kernel), "
 	       "%ld user wake-ups, %llu us, %s\n", me, name, mode, NI, rounds, usent + ks, ks, uwakes,
 	       (unsigned long long)us, bad < 0 ? "OK" : "FAILED");
@@ -731,22 +757,22 @@ int main(int argc, char **argv, uint64_t arg0)
 		return 1;
 
 	check(ubarrier(sync_no++) == 0, "warm-up barrier", 0);
-	run("barrier", "user", ubar_checked, brounds, NULL);
+	run("barrier", "user", ubar_checked, brounds, NULL, 0);
 	phase_sync();
-	run("barrier", "offload", obar_checked, brounds, &bar_mem[B_SENT]);
+	run("barrier", "offload", obar_checked, brounds, &bar_mem[B_SENT], EP_BAR);
 	bar_notes_all();
 	check(early_leaves == 0, "barriers: no node left one before the laggard entered it",
 	      early_leaves);
 	printf("coll: node %u: barrier check: %ld leave notes taken, %ld early\n", me, leave_notes,
 	       early_leaves);
 	phase_sync();
-	run("broadcast", "user", ubcast, brounds, NULL);
+	run("broadcast", "user", ubcast, brounds, NULL, 0);
 	phase_sync();
-	run("broadcast", "offload", obcast, brounds, &bc_mem[C_SENT]);
+	run("broadcast", "offload", obcast, brounds, &bc_mem[C_SENT], EP_BC);
 	phase_sync();
-	run("allreduce", "user", uallreduce, nextra ? lg + 2 : lg, NULL);
+	run("allreduce", "user", uallreduce, nextra ? lg + 2 : lg, NULL, 0);
 	phase_sync();
-	run("allreduce", "offload", oallreduce, nextra ? lg + 2 : lg, &ar_mem[A_SENT]);
+	run("allreduce", "offload", oallreduce, nextra ? lg + 2 : lg, &ar_mem[A_SENT], EP_AR);
 	check(V(bar_mem, 6) == 0 && V(bc_mem, C_ERRS) == 0 && V(ar_mem, A_ERRS) == 0 &&
 	      V(ovl_mem, A_ERRS) == 0, "no failed net_send in the extensions", 0);
 	overlap();
