@@ -9,16 +9,21 @@
 # Each QEMU runs under timeout (node.sh).  Logs: LOGDIR/node<i>.log.
 #
 # usage: tools/cluster.sh [-n N] [-i ISO] [-t SECONDS] [-o LOGDIR] [-m MEM] [-a PARAMS] [-x CMD] [-c]
+#   -n N       nodes, 1..16 (default 4)   -t SECONDS  per-node timeout (90)
+#   -i ISO     the image (default $B/net/cluster.iso)   -m MEM  per node (256M)
+#   -o LOGDIR  where the logs go (default a new temporary directory)
 #   -a PARAMS  more boot parameters for every node (e.g. net_drop=7)
 #   -c         every node under -icount shift=0 (its rdtsc counts its own
 #              guest instructions: make netbench)
 #   -x CMD     also run CMD (word-split) inside the namespace while the
 #              nodes run (e.g. tests/net/inject: hostile frames); its
 #              output goes to LOGDIR/extra.log; it is ended with the nodes
+#   -h         this text
 # Exit status 0 if every node powered off with "pass", else 1 (2: usage).
 n=4 iso=${B:-build}/net/cluster.iso tmo=90 logs="" mem=256M params="" extra="" icount=""
-while getopts n:i:t:o:m:a:x:c opt; do
+while getopts n:i:t:o:m:a:x:ch opt; do
 	case $opt in
+	h) sed -n '2,/^n=4/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	n) n=$OPTARG ;;
 	i) iso=$OPTARG ;;
 	t) tmo=$OPTARG ;;

@@ -14,13 +14,18 @@
 #
 # usage: tools/node.sh [-i ISO] [-a PARAMS] [-s CPUS] [-m MEM] [-t SECONDS]
 #                      [-c] [-g PORT -e ELF] [-q "QEMU ARGS"]
+#   -i ISO      the image (default $B/nimble.iso, B=build)
 #   -a PARAMS   extra boot parameters (via fw_cfg; appended to grub.cfg's)
+#   -s CPUS     CPUs (default 1)     -m MEM  memory (default 512M)
+#   -t SECONDS  the timeout that ends a hung node (default 60)
 #   -c          -icount shift=0: guest rdtsc counts guest instructions
 #   -g PORT     start paused with the gdb stub on PORT (make debug)
 #   -q ARGS     extra QEMU arguments, word-split
+#   -h          this text
 iso=${B:-build}/nimble.iso params="" cpus=1 mem=512M tmo=60 icount="" gdb="" elf="" extra=""
-while getopts i:a:s:m:t:cg:e:q: opt; do
+while getopts i:a:s:m:t:cg:e:q:h opt; do
 	case $opt in
+	h) sed -n '2,/^iso=/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	i) iso=$OPTARG ;;
 	a) params=$OPTARG ;;
 	s) cpus=$OPTARG ;;

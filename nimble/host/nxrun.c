@@ -37,15 +37,39 @@ struct opts {
 	int mode;   /* -1: default; else enum nx_set, or NX_SET_COUNT for ref */
 };
 
+#define USAGE \
+	"usage: nxrun [--trusted] [--arg V]... [--ctx NAME=V]... [--task TID:PRIO[:OWNER]]...\n" \
+	"             [--buf0 SPEC] [--buf1 SPEC] [--fuel N] [--repeat N] [--dump-buf0] [--dump-buf1] [-q]\n" \
+	"             [--mode unchecked|checked|counting|ref]\n" \
+	"             FILE.nx [ENTRY]\n" \
+	"       nxrun --help\n"
+
 static void usage(const char *why)
 {
-	fprintf(stderr, "nxrun: %s\n"
-		"usage: nxrun [--trusted] [--arg V]... [--ctx NAME=V]... [--task TID:PRIO[:OWNER]]...\n"
-		"             [--buf0 SPEC] [--buf1 SPEC] [--fuel N] [--repeat N] [--dump-buf0] [--dump-buf1] [-q]\n"
-		"             [--mode unchecked|checked|counting|ref]\n"
-		"             FILE.nx [ENTRY]\n"
-		"  SPEC: i64:1,2,3 | u8:1,2,3 | hex:0a0b.. | @file\n", why);
+	fprintf(stderr, "nxrun: %s\n" USAGE "  SPEC: i64:1,2,3 | u8:1,2,3 | hex:0a0b.. | @file\n", why);
 	exit(64);
+}
+
+/* --help: what every option does, on stdout, exit 0. */
+static void help(void)
+{
+	printf("nxrun: insert an .nx object through the engine (as a node would) and run one\n"
+	       "entry, a hook name or a function name (default: the first hook).\n\n" USAGE "\n"
+	       "  --trusted         insert as the PCT would: a trusted object runs unchecked\n"
+	       "  --arg V           an argument of the entry (up to %d)\n"
+	       "  --ctx NAME=V      a context field of the entry's hook, e.g. endpoint=2, arg[1]=5\n"
+	       "  --task T:P[:O]    a task in the sched_pick view: tid, prio, owner\n"
+	       "  --buf0/--buf1 SPEC  the hook's buffers: i64:1,2,3 | u8:1,2,3 | hex:0a0b.. | @file\n"
+	       "  --fuel N          the untrusted fuel budget\n"
+	       "  --repeat N        run N times (N > 1: the extension's own handler set, for timing)\n"
+	       "  --mode M          unchecked, checked, counting (prints insns) or ref (the oracle)\n"
+	       "  --dump-buf0/1     print a buffer after the run\n"
+	       "  -q                no traces\n\n"
+	       "Prints \"result: V\", after a fault \"fault: KIND in FUNC at insn N\" and\n"
+	       "\"FILE.ext:LINE: fault KIND in FUNC\", and changed context fields.\n"
+	       "Exit: 0 ran, 1 the run faulted, 2 the insert was refused, 64 usage.\n"
+	       "docs/language.md, docs/engine.md.\n", NX_MAX_ARGS);
+	exit(0);
 }
 
 static uint64_t num(const char *s, const char *what)
@@ -135,6 +159,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int takes = 1;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			help();
 		if (!strcmp(a, "--trusted")) { o->trusted = 1; takes = 0; }
 		else if (!strcmp(a, "-q")) { o->quiet = 1; takes = 0; }
 		else if (!strcmp(a, "--dump-buf0")) { o->dump[0] = 1; takes = 0; }
@@ -346,9 +372,13 @@ int main(int argc, char **argv)
 			nx_run(ext, (uint32_t)func, &env, o.args, o.nargs, &res);
 	}
 	printf("result: %lld\n", (long long)res.value);
-	if (res.fault)
+	if (res.fault) {
+		char where[128];
 		printf("fault: %s in %s at insn %u\n", nx_fault_name(res.fault),
 		       nx_str(ext, ext->fn[res.func].name), res.insn);
+		nx_fault_text(ext, res.fault, res.func, res.insn, where, sizeof where);
+		printf("%s\n", where);
+	}
 	if (mode == NX_SET_COUNTING || mode == NX_SET_COUNT)
 		printf("insns: %llu\n", (unsigned long long)ext->st.insns);
 	print_changed(hook, (uint8_t *)before, (uint8_t *)ctxmem);

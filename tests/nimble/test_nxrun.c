@@ -119,13 +119,17 @@ int main(int argc, char **argv)
 	}
 	nxrun = argv[1];
 	objects();
-	TAP_PLAN(12);
-	int rc = run(out, sizeof out, "fib.nx fib --arg 10");
+	TAP_PLAN(13);
+	int rc = run(out, sizeof out, "--help");
+	OK(rc == 0 && HAS("usage: nxrun") && HAS("--ctx NAME=V"), "--help: exit 0, the usage and every option (%d)", rc);
+	rc = run(out, sizeof out, "fib.nx fib --arg 10");
 	OK(rc == 0 && HAS("result: 55\n") && HAS("insns: 794\n"), "fib --arg 10: result 55, 794 VM instructions (exit %d)", rc);
 	rc = run(out, sizeof out, "--mode ref fib.nx fib --arg 10");
 	OK(rc == 0 && HAS("result: 55\n") && HAS("insns: 794\n"), "--mode ref counts the same instructions");
 	rc = run(out, sizeof out, "fib.nx peek --arg 9");
-	OK(rc == 1 && HAS("fault: OOB_LOAD in peek at insn 8\n"), "a faulting run: exit 1 and the fault line (%d)", rc);
+	OK(rc == 1 && HAS("fault: OOB_LOAD in peek at insn 8\n") &&
+	   HAS("\nfib: fault OOB_LOAD in peek at insn 8\n"),
+	   "a faulting run: exit 1, the fault line, and without SOURCE the extension's name (%d)", rc);
 	rc = run(out, sizeof out, "trusted.nx");
 	OK(rc == 2 && HAS("nxrun: trusted.nx: extension 'tr' asks for trust"), "a trusted object without --trusted: exit 2 (%d)", rc);
 	rc = run(out, sizeof out, "--trusted trusted.nx main");
