@@ -132,6 +132,16 @@ void emit_object(struct extc *c)
 	}
 	buf_put(&sec[NX_SECT_LINES].body, o->lines, (size_t)o->nlines * sizeof *o->lines);
 	sec[NX_SECT_LINES].count = (uint32_t)o->nlines;
+	/* SOURCE: the file's last path component, printable, cut to fit. */
+	const char *base = c->file ? c->file : "";
+	for (const char *p = base; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	size_t bl = 0;
+	while (base[bl] >= 0x20 && base[bl] <= 0x7e && bl < NX_SOURCE_MAX)
+		bl++;
+	buf_put(&sec[NX_SECT_SOURCE].body, base, bl);
+	sec[NX_SECT_SOURCE].count = (uint32_t)bl;
 	sec[NX_SECT_STRTAB].body = strtab;
 	sec[NX_SECT_STRTAB].count = (uint32_t)strtab.len;
 

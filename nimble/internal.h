@@ -82,6 +82,7 @@ struct nx_ext {
 	struct nx_ext *next;    /* registry list                              */
 	struct nx_attach *att;  /* its hook attachments (sibling chain)       */
 	char name[NX_NAME_MAX + 1];
+	char source[NX_SOURCE_MAX + 1];   /* SOURCE, or "" */
 	enum nx_trust trust;
 	uint32_t owner;
 	enum nx_set set;        /* which handler set the cells use            */

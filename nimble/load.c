@@ -82,12 +82,13 @@ int32_t nx_func_of(const struct nx_ext *ext, uint32_t insn)
 
 static const char *const sect_names[] = {
 	"", "STRTAB", "FUNCS", "CODE", "DATA", "HOOKS", "EXPORTS", "HELPERS", "XIMPORTS", "LINES",
+	"SOURCE",
 };
 
 /* Entry size of each table section; 1 = a byte section (STRTAB, DATA). */
 static const uint32_t sect_entsize[] = {
 	0, 1, sizeof(struct nx_func), 8, 1, sizeof(struct nx_hook), sizeof(struct nx_export),
-	sizeof(struct nx_import), sizeof(struct nx_ximport), sizeof(struct nx_line),
+	sizeof(struct nx_import), sizeof(struct nx_ximport), sizeof(struct nx_line), 1,
 };
 
 struct view {
@@ -331,6 +332,23 @@ static int load_ximports(struct nx_ext *e, struct view *v, struct nx_error *err)
 	return 0;
 }
 
+/* SOURCE: the file name fault reports give, printable and short. */
+static int load_source(struct nx_ext *e, struct view *v, struct nx_error *err)
+{
+	const struct nx_section *s = v->s[NX_SECT_SOURCE];
+	if (!s)
+		return 0;
+	if (s->count == 0 || s->count > NX_SOURCE_MAX || s->size != s->count)
+		return nx_errf(err, NX_EINVAL, -1, -1, "SOURCE: %u bytes (1..%d)", s->count, NX_SOURCE_MAX);
+	for (uint32_t i = 0; i < s->count; i++)
+		if (v->obj[s->off + i] < 0x20 || v->obj[s->off + i] > 0x7e)
+			return nx_errf(err, NX_EINVAL, -1, -1, "SOURCE: byte %u (0x%02x) is not printable ASCII",
+				       i, v->obj[s->off + i]);
+	memcpy(e->source, v->obj + s->off, s->count);
+	e->source[s->count] = 0;
+	return 0;
+}
+
 static int load_all(struct nx_ext *e, struct view *v, const struct nx_header *h,
 		    struct nx_error *err)
 {
@@ -345,6 +363,8 @@ static int load_all(struct nx_ext *e, struct view *v, const struct nx_header *h,
 		return rc;
 	memcpy(e->name, nx_str(e, h->name), nx_strlen(nx_str(e, h->name)) + 1);
 	e->trust = h->trust;
+	if ((rc = load_source(e, v, err)))
+		return rc;
 	if ((rc = copy_table(e, v, NX_SECT_CODE, (void **)&e->code, &e->ncode)) ||
 	    (rc = load_funcs(e, v, err)) || (rc = load_data(e, v, err)) ||
 	    (rc = copy_table(e, v, NX_SECT_HOOKS, (void **)&e->hooks, &e->nhooks)) ||

@@ -19,6 +19,7 @@
  * importers' XCALLs, which then fault XCALL.
  */
 #include "internal.h"
+#include <lwk/fmt.h>
 #include "str.h"
 
 static struct nx_ext *exts;
@@ -79,6 +80,33 @@ uint32_t nx_ext_owner(const struct nx_ext *e) { return e->owner; }
 void nx_ext_stats(const struct nx_ext *e, struct nx_stats *st)
 {
 	*st = e->st;
+}
+
+/* The source line of instruction insn: the last LINES range starting at or
+ * before it (the table is sorted, checked at load); 0 if none. */
+static uint32_t line_of(const struct nx_ext *e, uint32_t insn)
+{
+	uint32_t lo = 0, hi = e->nlines;     /* first range starting after insn */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (e->lines[mid].insn <= insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? e->lines[lo - 1].line : 0;
+}
+
+void nx_fault_text(const struct nx_ext *e, enum nx_fault f, uint32_t func, uint32_t insn,
+		   char *buf, size_t size)
+{
+	uint32_t line = line_of(e, insn);
+	const char *fn = func < e->nfn ? nx_str(e, e->fn[func].name) : "?";
+	if (e->source[0] && line)
+		fmt_snprintf(buf, size, "%s:%u: fault %s in %s", e->source, line, nx_fault_name(f), fn);
+	else
+		fmt_snprintf(buf, size, "%s: fault %s in %s at insn %u", e->name, nx_fault_name(f), fn,
+			     insn);
 }
 
 int nx_ext_func(const struct nx_ext *e, const char *name)

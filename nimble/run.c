@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "run.h"
+#include <lwk/fmt.h>
 
 /*
  * The deep stacks of a run that calls are big, so they are not on the
@@ -155,7 +156,14 @@ void nx_run_setup(struct nx_run *rs, struct nx_run_mem *mem, struct nx_ext *ext,
 /* After a fault: the fault counters and where (the run's end, run.h). */
 void nx_stats_fault(struct nx_ext *ext, enum nx_fault f, uint32_t func, uint32_t insn)
 {
-	__atomic_fetch_add(&ext->st.faults, 1, __ATOMIC_RELAXED);
+	uint64_t n = __atomic_add_fetch(&ext->st.faults, 1, __ATOMIC_RELAXED);
+	if (n <= NX_FAULT_REPORTS || n % NX_FAULT_REPORT_EVERY == 0) {   /* a cold path */
+		char line[128], full[160];
+		nx_fault_text(ext, f, func, insn, line, sizeof line);
+		fmt_snprintf(full, sizeof full, "%s (extension %s, owner %u, fault %llu)", line,
+			     ext->name, ext->owner, (unsigned long long)n);
+		nx_host_report(full);
+	}
 	if (f == NX_FAULT_FUEL)
 		__atomic_fetch_add(&ext->st.aborted_fuel, 1, __ATOMIC_RELAXED);
 	ext->st.last_fault = f;

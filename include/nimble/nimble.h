@@ -97,6 +97,15 @@ enum nx_trust nx_ext_trust(const struct nx_ext *ext);
 uint32_t nx_ext_owner(const struct nx_ext *ext);
 int nx_ext_func(const struct nx_ext *ext, const char *name);   /* index or -NX_ENOENT */
 void nx_ext_stats(const struct nx_ext *ext, struct nx_stats *st);
+/* Where a fault was, for people: "file.ext:LINE: fault OOB_LOAD in f" from
+ * the object's SOURCE and LINES sections (the extension's name and "?"
+ * without them).  Writes at most size bytes, NUL-terminated. */
+void nx_fault_text(const struct nx_ext *ext, enum nx_fault f, uint32_t func, uint32_t insn,
+		   char *buf, size_t size);
+/* Faults of one extension the engine reports through nx_host_print: the
+ * first NX_FAULT_REPORTS, then every NX_FAULT_REPORT_EVERY-th. */
+#define NX_FAULT_REPORTS      3
+#define NX_FAULT_REPORT_EVERY 1000
 
 /* Run function func of ext.  Never faults the caller: the outcome is in res. */
 int nx_run(struct nx_ext *ext, uint32_t func, struct nx_env *env,
@@ -211,6 +220,9 @@ enum nx_hook_id nx_hook_by_name(const char *name);   /* NX_HOOK_NONE if unknown 
 void *nx_host_alloc(size_t size);
 void nx_host_free(void *p, size_t size);
 void nx_host_print(const char *line);
+/* An extension's fault, as nx_fault_text words it (rate-limited by the
+ * engine): the kernel's console; the host's stderr while tracing. */
+void nx_host_report(const char *line);
 extern const nx_helper_fn nx_helper_impl[NX_HELPER_COUNT];
 
 #endif /* NIMBLE_NIMBLE_H */

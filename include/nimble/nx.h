@@ -25,6 +25,9 @@
  *            imm indexes this table.
  *   LINES    struct nx_line[count], sorted by insn: source line of each
  *            instruction range (optional, for fault reports).
+ *   SOURCE   the source file's name, count bytes of printable ASCII, at
+ *            most NX_SOURCE_MAX, no NUL (optional, for fault reports:
+ *            "file.ext:LINE: fault ...").
  *
  * A loader must reject, naming the field: a bad magic or major version, a
  * section outside the file or overlapping the header or another section,
@@ -39,7 +42,8 @@
 
 #define NX_MAGIC          0x4f584e7fu  /* "\x7fNXO" read as a LE uint32 */
 #define NX_VERSION_MAJOR  1
-#define NX_VERSION_MINOR  0
+#define NX_VERSION_MINOR  1   /* 1: the optional SOURCE section */
+#define NX_SOURCE_MAX     63
 #define NX_NAME_MAX       31           /* extension/function name chars  */
 #define NX_MAX_OBJECT     (1u << 20)   /* largest object a loader takes  */
 
@@ -70,7 +74,8 @@ enum nx_sect_kind {
 	NX_SECT_HELPERS  = 7,
 	NX_SECT_XIMPORTS = 8,
 	NX_SECT_LINES    = 9,
-	NX_SECT_KIND_MAX = 9,
+	NX_SECT_SOURCE   = 10,
+	NX_SECT_KIND_MAX = 10,
 };
 
 struct nx_section {

@@ -44,6 +44,7 @@ static uint64_t trace_budget = 1000;   /* traces printed before going quiet */
 void *nx_host_alloc(size_t size) { return kmem_alloc(size); }
 void nx_host_free(void *p, size_t size) { (void)size; kmem_free(p); }
 void nx_host_print(const char *line) { printk("nimble: %s\n", line); }
+void nx_host_report(const char *line) { printk("nimble: %s\n", line); }
 
 static uint64_t h_trace(struct nx_run *run, const uint64_t *a)
 {

@@ -35,6 +35,12 @@ void nx_host_free(void *p, size_t size)
 	free(p);
 }
 
+void nx_host_report(const char *line)
+{
+	if (nx_host_trace)
+		fprintf(stderr, "%s\n", line);
+}
+
 void nx_host_print(const char *line)
 {
 	if (nx_host_trace)

@@ -19,6 +19,9 @@ $(EXTC_T)/run-examples: tests/extc/run.sh tests/extc/rules.mk $(EXAMPLES_EXT)
 $(EXTC_T)/run-constructs: tests/extc/run.sh tests/extc/rules.mk $(EXTC_RUN_EXT)
 	$(call extc_wrapper,tests/extc/run.sh $(EXTC) $(B)/nxrun $(EXTC_T)/work-run $(EXTC_RUN_EXT))
 
+$(EXTC_T)/fault-line: tests/extc/fault-line.sh tests/extc/rules.mk
+	$(call extc_wrapper,tests/extc/fault-line.sh $(EXTC) $(B)/nxrun $(EXTC_T)/work-fault-line)
+
 $(EXTC_T)/diagnostics: tests/extc/diag.sh tests/extc/rules.mk $(EXTC_DIAG_EXT)
 	$(call extc_wrapper,tests/extc/diag.sh $(abspath $(EXTC)) tests/extc/diag)
 
@@ -69,7 +72,7 @@ $(EXTC_T)/gen/exprs.ext: $(EXTC_T)/exprgen
 $(EXTC_T)/run-exprs: tests/extc/run.sh tests/extc/rules.mk $(EXTC_T)/gen/exprs.ext
 	$(call extc_wrapper,tests/extc/run.sh $(EXTC) $(B)/nxrun $(EXTC_T)/work-exprs $(EXTC_T)/gen/exprs.ext)
 
-EXTC_TESTS := $(EXTC_T)/run-exprs $(EXTC_T)/xcall-run $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
+EXTC_TESTS := $(EXTC_T)/fault-line $(EXTC_T)/run-exprs $(EXTC_T)/xcall-run $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
               $(EXTC_T)/docs
 TESTS     += $(EXTC_TESTS)
 TEST_DEPS += $(EXTC_TESTS) $(EXTC) $(B)/nxrun

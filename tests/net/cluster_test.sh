@@ -16,7 +16,7 @@
 #
 #   tests/net/cluster_test.sh ISO LOGDIR INJECT [NODES]
 iso=$1 logs=$2 inject=$3 n=${4:-4}
-echo "1..$((9 * n))"
+echo "1..$((10 * n))"
 t=0
 field() { # log name: the number after "name " in the node's totals line
 	sed -n "s/^allreduce: node [0-9]*: totals: .*$2 \([0-9][0-9]*\).*/\1/p" "$1"
@@ -50,6 +50,13 @@ while [ "$i" -lt "$n" ]; do
 		echo "ok $t - clean: node $i: receive was interrupt-driven"
 	else
 		echo "not ok $t - clean: node $i: no NIC interrupts taken"
+	fi
+	t=$((t + 1))
+	rep=$(grep -c "^nimble: irq_fault.ext:[0-9]*: fault DIV_ZERO in nic (extension irq_fault" "$log")
+	if [ "$rep" = 3 ]; then
+		echo "ok $t - clean: node $i: the faulting irq extension named its source line, 3 times of 8"
+	else
+		echo "not ok $t - clean: node $i: console fault reports of irq_fault: $rep, not 3"
 	fi
 	i=$((i + 1))
 done
