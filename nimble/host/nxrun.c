@@ -38,7 +38,7 @@ struct opts {
 };
 
 #define USAGE \
-	"usage: nxrun [--trusted] [--arg V]... [--ctx NAME=V]... [--task TID:PRIO[:OWNER]]...\n" \
+	"usage: nxrun [--trusted] [--arg V]... [--ctx NAME=V]... [--task TID:PRIO[:OWNER[:FLAGS[:RUNTIME[:WAITED]]]]]...\n" \
 	"             [--buf0 SPEC] [--buf1 SPEC] [--fuel N] [--repeat N] [--dump-buf0] [--dump-buf1] [-q]\n" \
 	"             [--mode unchecked|checked|counting|ref]\n" \
 	"             FILE.nx [ENTRY]\n" \
@@ -58,7 +58,8 @@ static void help(void)
 	       "  --trusted         insert as the PCT would: a trusted object runs unchecked\n"
 	       "  --arg V           an argument of the entry (up to %d)\n"
 	       "  --ctx NAME=V      a context field of the entry's hook, e.g. endpoint=2, arg[1]=5\n"
-	       "  --task T:P[:O]    a task in the sched_pick view: tid, prio, owner\n"
+	       "  --task T:P[:O[:F[:R[:W]]]]  a task in the sched_pick view: tid, prio, owner,\n"
+	       "                    flags, runtime and waited (ns); unset fields are 0\n"
 	       "  --buf0/--buf1 SPEC  the hook's buffers: i64:1,2,3 | u8:1,2,3 | hex:0a0b.. | @file\n"
 	       "  --fuel N          the untrusted fuel budget\n"
 	       "  --repeat N        run N times (N > 1: the extension's own handler set, for timing)\n"
@@ -127,18 +128,25 @@ static void parse_buf(struct buf *b, const char *spec, const char *what)
 	free(list);
 }
 
+/* --task TID:PRIO[:OWNER[:FLAGS[:RUNTIME[:WAITED]]]]: every field of a
+ * struct nx_task_view, so any sched_pick policy can be tried on the host. */
 static void parse_task(struct opts *o, const char *spec)
 {
 	if (o->ntasks == 256)
 		usage("more than 256 --task");
-	char *s = strdup(spec), *save = NULL;
-	char *tid = strtok_r(s, ":", &save), *prio = strtok_r(NULL, ":", &save), *own = strtok_r(NULL, ":", &save);
-	if (!tid || !prio)
-		usage("--task wants TID:PRIO[:OWNER]");
+	char *s = strdup(spec), *save = NULL, *f[7] = { 0 };
+	int n = 0;
+	for (char *t = strtok_r(s, ":", &save); t && n < 7; t = strtok_r(NULL, ":", &save))
+		f[n++] = t;
+	if (n < 2 || n > 6)
+		usage("--task wants TID:PRIO[:OWNER[:FLAGS[:RUNTIME[:WAITED]]]]");
 	struct nx_task_view *t = &o->tasks[o->ntasks++];
-	t->tid = (uint32_t)num(tid, "--task");
-	t->prio = (int32_t)num(prio, "--task");
-	t->owner = own ? (uint32_t)num(own, "--task") : 0;
+	t->tid = (uint32_t)num(f[0], "--task");
+	t->prio = (int32_t)num(f[1], "--task");
+	t->owner = f[2] ? (uint32_t)num(f[2], "--task") : 0;
+	t->flags = f[3] ? (uint32_t)num(f[3], "--task") : 0;
+	t->runtime = f[4] ? num(f[4], "--task") : 0;
+	t->waited = f[5] ? num(f[5], "--task") : 0;
 	free(s);
 }
 
