@@ -13,7 +13,7 @@
  * is the loop that will also answer requests.
  */
 #include "ulib.h"
-#include "pct_abi.h"
+#include <uapi/pct_abi.h>
 
 #define MAX_APPS 8
 

@@ -10,6 +10,7 @@
 #
 # usage: tools/cluster.sh [-n N] [-i ISO] [-t SECONDS] [-o LOGDIR] [-m MEM] [-a PARAMS] [-x CMD] [-c]
 #   -n N       nodes, 1..16 (default 4)   -t SECONDS  per-node timeout (90)
+#   -s CPUS    CPUs per node (default 1)
 #   -i ISO     the image (default $B/net/cluster.iso)   -m MEM  per node (256M)
 #   -o LOGDIR  where the logs go (default a new temporary directory)
 #   -a PARAMS  more boot parameters for every node (e.g. net_drop=7)
@@ -20,8 +21,8 @@
 #              output goes to LOGDIR/extra.log; it is ended with the nodes
 #   -h         this text
 # Exit status 0 if every node powered off with "pass", else 1 (2: usage).
-n=4 iso=${B:-build}/net/cluster.iso tmo=90 logs="" mem=256M params="" extra="" icount=""
-while getopts n:i:t:o:m:a:x:ch opt; do
+n=4 iso=${B:-build}/net/cluster.iso tmo=90 logs="" mem=256M params="" extra="" icount="" cpus=1
+while getopts n:i:t:o:m:a:x:s:ch opt; do
 	case $opt in
 	h) sed -n '2,/^n=4/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	n) n=$OPTARG ;;
@@ -32,6 +33,7 @@ while getopts n:i:t:o:m:a:x:ch opt; do
 	a) params=$OPTARG ;;
 	x) extra=$OPTARG ;;
 	c) icount=-c ;;
+	s) cpus=$OPTARG ;;
 	*) echo "usage: $0 [-n nodes] [-i iso] [-t secs] [-o logdir] [-m mem] [-a params] [-x cmd] [-c]" >&2; exit 2 ;;
 	esac
 done
@@ -46,13 +48,13 @@ rm -f "$logs"/node*.log "$logs"/node*.rc
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Inside the namespace: every node in the background, then wait for all.
-unshare -n sh -s "$n" "$iso" "$tmo" "$logs" "$mem" "$here" "$params" "$extra" "$icount" <<'INNER'
-n=$1 iso=$2 tmo=$3 logs=$4 mem=$5 here=$6 params=$7 extra=$8 icount=$9
+unshare -n sh -s "$n" "$iso" "$tmo" "$logs" "$mem" "$here" "$params" "$extra" "$icount" "$cpus" <<'INNER'
+n=$1 iso=$2 tmo=$3 logs=$4 mem=$5 here=$6 params=$7 extra=$8 icount=$9 cpus=${10}
 ip link set lo up || exit 2
 pids="" i=0
 while [ "$i" -lt "$n" ]; do
 	mac=$(printf '52:54:00:00:00:%02x' $((i + 1)))
-	( "$here/node.sh" $icount -i "$iso" -s 1 -m "$mem" -t "$tmo" -a "rank=$i nnodes=$n${params:+ $params}" \
+	( "$here/node.sh" $icount -i "$iso" -s "$cpus" -m "$mem" -t "$tmo" -a "rank=$i nnodes=$n${params:+ $params}" \
 		-q "-netdev socket,id=n0,mcast=239.255.0.1:5555,localaddr=127.0.0.1 -device virtio-net-pci,netdev=n0,mac=$mac,romfile=,disable-modern=on" \
 		>"$logs/node$i.log" 2>&1; echo $? >"$logs/node$i.rc" ) &
 	pids="$pids $!"

@@ -11,7 +11,7 @@ ULIB_OBJS := $(patsubst user/%,$(B)/user/%.o,$(ULIB_SRCS)) \
 USER_CRT0 := $(B)/user/lib/start.S.o
 ULIB      := $(B)/user/libu.a
 USER_LDFLAGS := -static -nostdlib -Wl,--build-id=none -Wl,-z,noexecstack
-USER_HDRS := $(wildcard user/include/*.h) include/uapi/lwk.h $(wildcard include/lwk/*.h)
+USER_HDRS := $(wildcard user/include/*.h) include/uapi/lwk.h include/uapi/pct_abi.h $(wildcard include/lwk/*.h)
 
 $(B)/user/%.c.o: user/%.c $(USER_HDRS)
 	@mkdir -p $(@D)
@@ -30,7 +30,7 @@ ALL += $(ULIB) $(USER_CRT0)
 
 # The demo application (module name app-prio: the PCT starts every app*).
 DEMO_APP := $(B)/user/app-prio
-$(DEMO_APP): user/demo/prio_demo.c pct/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
+$(DEMO_APP): user/demo/prio_demo.c include/uapi/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Ipct $(USER_LDFLAGS) -o $@ $(USER_CRT0) user/demo/prio_demo.c $(ULIB)
+	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) user/demo/prio_demo.c $(ULIB)
 ALL += $(DEMO_APP)

@@ -12,7 +12,7 @@
  * node; the exit status is 0 only if every check passed.
  */
 #include "ulib.h"
-#include "pct_abi.h"
+#include <uapi/pct_abi.h>
 #include "net.h"
 
 #define K        16              /* elements per vector        */

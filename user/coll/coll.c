@@ -24,7 +24,7 @@
  * progress outside a net call, and every wait is for a state, not a time.
  */
 #include "ulib.h"
-#include "pct_abi.h"
+#include <uapi/pct_abi.h>
 #include "../allreduce/net.h"
 
 #define NI       24                 /* instances per collective and mode     */

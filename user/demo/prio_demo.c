@@ -10,7 +10,7 @@
  * interleave; under the extension the higher priority finishes first.
  */
 #include "ulib.h"
-#include "pct_abi.h"
+#include <uapi/pct_abi.h>
 
 #define NWORK 3
 #define ROUNDS 5

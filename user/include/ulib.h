@@ -66,6 +66,12 @@ long cpu_count(void);
 /* ---- Nimble calls */
 long nx_insert(const void *obj, size_t len, struct lwk_nx_error *err);
 long nx_remove(long handle);
+/* The extension object NAME (e.g. "count.nx") the PCT handed this
+ * application (at the bottom of its heap: call before growing it), its
+ * bytes in *len, or NULL; and nx_insert of it (-LWK_ENOENT, err->msg set,
+ * if there is none). */
+const void *pct_object(const char *name, size_t *len);
+long nx_insert_named(const char *name, struct lwk_nx_error *err);
 long nimble_call(long a0, long a1, void *buf, size_t buf_len, void *aux, size_t aux_len);
 long nx_stats(long handle, struct lwk_nx_stats *st);
 

@@ -1,0 +1,26 @@
+# tests/yod: tools/yod as a user runs it (tests/yod/yod_test.sh): the demo
+# on one node, the allreduce on four, a faulting application, a broken
+# extension, the image cache, --help.  docs/jobs.md.
+YOD_T     := $(B)/tests/yod
+YOD_CRASH := $(YOD_T)/crash
+
+$(YOD_CRASH): tests/yod/crash.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+
+$(YOD_T)/yod: tests/yod/yod_test.sh tests/yod/rules.mk
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec tests/yod/yod_test.sh %s %s\n' $(abspath $(B)) $(abspath $(YOD_CRASH)) > $@
+	chmod +x $@
+
+TEST_DEPS += $(YOD_T)/yod $(YOD_CRASH) $(KERNEL_ELF) $(PCT) $(DEMO_APP) $(NET_APP) $(EXTC)
+TESTS     += $(YOD_T)/yod
+
+# docs/jobs.md followed verbatim.
+$(YOD_T)/jobs-doc: tests/yod/jobs_doc.sh tests/yod/rules.mk
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec tests/yod/jobs_doc.sh %s\n' $(abspath $(B)) > $@
+	chmod +x $@
+
+TEST_DEPS += $(YOD_T)/jobs-doc $(B)/nxrun $(ULIB) $(USER_CRT0)
+TESTS     += $(YOD_T)/jobs-doc

@@ -1,0 +1,53 @@
+#!/bin/sh
+# tools/yod as a user runs it (TAP): the demo application with its
+# extension on one node; the allreduce application with its extensions on
+# four; an application that faults; an extension that does not compile;
+# a second launch of the same job uses the cached image; --help.
+#
+#   tests/yod/yod_test.sh B CRASH_APP
+B=$1 crash=$2
+export B
+out=$(mktemp -d) || exit 2
+trap 'rm -rf "$out"' EXIT
+echo "1..9"
+t=0
+ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; sed 's/^/#   /' "$3" | tail -n 25; fi; }
+
+tools/yod --ext ext-examples/prio_sched.ext "$B/user/app-prio" >"$out/demo" 2>&1
+rc=$?
+grep -q '^\[0\] demo: prio_sched extension: *run order by priority: 555553333311111$' "$out/demo"
+ok $(( rc != 0 || $? != 0 )) "demo on 1 node: status 0, the extension decided the order" "$out/demo"
+grep -q '^0 *| exited with status 0 ' "$out/demo"
+ok $? "demo: the summary says rank 0 exited with status 0" "$out/demo"
+
+tools/yod --ext ext-examples/prio_sched.ext "$B/user/app-prio" >"$out/again" 2>&1
+grep -q '^yod: image .* (cached)$' "$out/again"
+ok $? "the same job again: the image is not rebuilt" "$out/again"
+
+tools/yod -n 4 --ext ext-examples/allreduce.ext --ext ext-examples/irq_count.ext \
+	--ext tests/net/net_fault.ext --ext tests/net/net_spin.ext --ext tests/net/irq_fault.ext \
+	--ext tests/net/irq_empty.ext "$B/user/app-allreduce" >"$out/ar" 2>&1
+rc=$?
+ranks=$(grep -c '^[0-3] *| exited with status 0 ' "$out/ar")
+ok $(( rc != 0 || ranks != 4 )) "allreduce on 4 nodes: status 0, every rank exited 0 ($ranks)" "$out/ar"
+tagged=$(grep -c '^\[[0-3]\] allreduce: node [0-3]: [0-9]* checks, 0 failed$' "$out/ar")
+ok $(( tagged != 4 )) "allreduce: each rank's output tagged [rank] ($tagged of 4)" "$out/ar"
+
+tools/yod "$crash" >"$out/crash" 2>&1
+rc=$?
+grep -q '^\[0\] crash: about to write' "$out/crash" && grep -q '^0 *| faulted: vector 14 ' "$out/crash"
+ok $(( rc != 139 || $? != 0 )) "a faulting application: status 139 (got $rc), the fault in the summary" "$out/crash"
+
+tools/yod --ext tests/yod/broken.ext "$B/user/app-prio" >"$out/broken" 2>&1
+rc=$?
+grep -q "broken.ext:6:.*undefined_name" "$out/broken" && ! grep -q '^\[0\]' "$out/broken"
+ok $(( rc == 0 || $? != 0 )) "a broken extension: extc's diagnostic, status $rc, nothing booted" "$out/broken"
+
+tools/yod --help >"$out/help" 2>&1
+rc=$?
+grep -q -- '--ext FILE' "$out/help" && grep -q -- '--timeout S' "$out/help"
+ok $(( rc != 0 || $? != 0 )) "--help: every option, status 0" "$out/help"
+tools/yod -n 99 "$B/user/app-prio" >"$out/bad" 2>&1
+rc=$?
+grep -q 'yod: -n: 1..16 nodes' "$out/bad"
+ok $(( rc != 2 || $? != 0 )) "-n 99: a clear error, status 2" "$out/bad"
