@@ -44,6 +44,7 @@
 #define SYS_cpu_count        512  /* () -> CPUs online                                 */
 #define SYS_pmem_free        513  /* (start, end): allocated UMEM no aspace maps       */
 #define SYS_aspace_del_region 514 /* (id, start, extent): exactly one region            */
+#define SYS_module_args      515  /* (index, char *buf, len) -> strlen: after the name  */
 
 /* ---- Nimble calls */
 #define SYS_nx_insert        520  /* (const void *obj, len, struct lwk_nx_error *err) -> handle */
@@ -68,6 +69,7 @@
 #define LWK_ENOENT   2
 #define LWK_ESRCH    3
 #define LWK_EINTR    4
+#define LWK_E2BIG    7
 #define LWK_EAGAIN  11
 #define LWK_ENOMEM  12
 #define LWK_EFAULT  14

@@ -404,6 +404,13 @@ static void test_lwk(void)
 	char name[64];
 	ok(module_get(999, NULL, 0, name) == -LWK_ENOENT, "module_get of module 999: ENOENT");
 	ok(module_get(0, (void *)8, 1 << 20, name) == -LWK_EFAULT, "module_get into a bad buffer: EFAULT");
+	char args[8];
+	long alen = module_args(0, NULL, 0);
+	ok(module_args(999, NULL, 0) == -LWK_ENOENT && alen >= 0 &&
+	   module_args(0, args, (size_t)alen) == -LWK_EINVAL &&
+	   (alen >= (long)sizeof args || (module_args(0, args, sizeof args) == alen &&
+					  strlen(args) == (size_t)alen)),
+	   "module_args: ENOENT past the last, EINVAL with no room for the NUL, the line otherwise");
 }
 
 /* Is [start, end) one free UMEM region, as pmem_query sees it? */
