@@ -29,8 +29,16 @@ long sys_write(long fd, long buf, long len)
 	return len;
 }
 
+/* A thread that gave set_tid_address (or clone CLONE_CHILD_CLEARTID) an
+ * address has 0 stored there and one futex waiter woken as it ends:
+ * that is how pthread_join learns of it.  A bad address is ignored, as
+ * Linux does. */
 long sys_exit(long code)
 {
+	struct task *t = task_current();
+	uint32_t zero = 0;
+	if (t->clear_child_tid && !copy_to_user(t->clear_child_tid, &zero, sizeof zero))
+		futex_wake(t->clear_child_tid, 1);
 	task_exit((int)code);
 }
 

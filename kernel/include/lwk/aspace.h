@@ -18,6 +18,7 @@
 #define ASPACE_MAX          64   /* aspaces alive at once (static table) */
 #define ASPACE_MAX_REGIONS  32   /* regions per aspace                   */
 #define ASPACE_NAME         32
+#define ASPACE_ENOSYS_BITS  512
 
 /* Page-table entry bits (Intel SDM vol. 3, 4.5). */
 #define PTE_P    0x001ull
@@ -47,6 +48,9 @@ struct aspace {
 	 * [mmap_lo, heap_end), where a page is mapped iff its leaf is present;
 	 * mmap_holes counts the bytes of absent pages there.  All 0: no heap. */
 	uint64_t brk_lo, brk, mmap_lo, heap_end, heap_pagesz, mmap_holes;
+	/* System call numbers already reported as missing (syscall.c), one
+	 * bit each; numbers from ASPACE_ENOSYS_BITS - 1 up share the last. */
+	uint64_t enosys_seen[ASPACE_ENOSYS_BITS / 64];
 	int nregions;
 	struct aspace_region region[ASPACE_MAX_REGIONS];
 	char name[ASPACE_NAME];

@@ -54,6 +54,10 @@ struct task {
 	struct task *sleep_next;  /* the CPU's sleeper list, by wake_at  */
 	uint64_t wake_at;         /* nanosleep / futex timeout deadline  */
 
+	/* Linux thread bookkeeping (set_tid_address, set_robust_list) */
+	uint64_t clear_child_tid; /* user address zeroed and woken at exit */
+	uint64_t robust_list;
+
 	/* exit */
 	struct lwk_task_status status;
 	struct task *all_next;    /* the global task list                */

@@ -1,0 +1,19 @@
+/*
+ * The Linux personality (kernel/syscall/linux*.c): what the Linux system
+ * calls share, and the names the console uses for calls the kernel lacks.
+ */
+#ifndef LWK_LINUX_H
+#define LWK_LINUX_H
+
+#include <stdint.h>
+
+/* "read" .. "set_mempolicy_home_node" by x86-64 number; "unknown" else. */
+const char *linux_syscall_name(uint64_t nr);
+
+/* Linux errno values the Linux calls return besides uapi/lwk.h's. */
+#define LINUX_EBADF    9
+#define LINUX_EACCES  13
+#define LINUX_ENOTTY  25
+#define LINUX_ERANGE  34
+
+#endif /* LWK_LINUX_H */
