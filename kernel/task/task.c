@@ -164,6 +164,12 @@ int task_create_user(const struct lwk_start_state *st, uint32_t parent, uint32_t
 		kerr("task_create: no kmem for a task");
 		return -LWK_ENOMEM;
 	}
+	/* The x87 and SSE state after FNINIT and at reset: every exception
+	 * masked (FCW 0x37f, MXCSR 0x1f80). */
+	uint16_t fcw = 0x37f;
+	uint32_t mxcsr = 0x1f80;
+	memcpy(t->fpu, &fcw, sizeof fcw);
+	memcpy(t->fpu + 24, &mxcsr, sizeof mxcsr);
 	/* user_body gets the task itself as its argument (r13 slot). */
 	((uint64_t *)t->ksp)[2] = (uint64_t)t;
 	t->as = as;
@@ -310,8 +316,12 @@ void schedule(void)
 	uint64_t cr3 = next->as ? next->as->cr3 : kernel_cr3;
 	if (cr3 != read_cr3())
 		write_cr3(cr3);
-	if (next->as)
+	if (prev->as)
+		fxsave(prev->fpu);
+	if (next->as) {
 		wrmsr(MSR_FS_BASE, next->fs_base);
+		fxrstor(next->fpu);
+	}
 	switch_stacks(&prev->ksp, next->ksp);
 	finish_switch(this_cpu());
 }

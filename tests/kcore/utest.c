@@ -139,6 +139,41 @@ static void hop(uint64_t to)
 	thread_exit(0);
 }
 
+/* Holds v in xmm0 across 200 sched_yields to a task doing the same with
+ * another value on the same CPU, all in one asm block so that nothing
+ * else touches xmm0: the kernel must keep each task's SSE registers. */
+static void sse_keeper(uint64_t v)
+{
+	uint64_t got;
+	__asm__ volatile("movq %[v], %%xmm0\n"
+			 "mov $200, %%r12d\n"
+			 "1: mov %[yield], %%eax\n"
+			 "syscall\n"
+			 "dec %%r12d\n"
+			 "jnz 1b\n"
+			 "movq %%xmm0, %[got]\n"
+			 : [got] "=r"(got)
+			 : [v] "r"(v), [yield] "i"(SYS_sched_yield)
+			 : "rax", "rcx", "r11", "r12", "xmm0", "memory");
+	thread_exit(got == v ? 0 : 1);
+}
+
+static void test_sse(void)
+{
+	uint32_t cpu = cpu_count() > 1 ? 1 : 0;
+	long a = thread(sse_keeper, 0x1111111111111111ull, cpu);
+	uint8_t *sa = last_stack;
+	long b = thread(sse_keeper, 0x2222222222222222ull, cpu);
+	int good = 0;
+	for (int i = 0; i < 2; i++) {
+		struct lwk_task_status s = wait_one();
+		good += (s.tid == a || s.tid == b) && s.kind == LWK_EXIT_NORMAL && s.code == 0;
+	}
+	munmap(sa, 16384);
+	munmap(last_stack, 16384);
+	ok(a > 0 && b > 0 && good == 2, "two tasks on one CPU keep their own xmm0 across 200 switches");
+}
+
 static void test_tasks(void)
 {
 	struct lwk_start_state st = { .aspace_id = (uint32_t)getpid(), .cpu_id = 0,
@@ -652,6 +687,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	test_futex();
 	test_faults();
 	test_tasks();
+	test_sse();
 	test_lwk();
 	test_teardown();
 	test_nimble();

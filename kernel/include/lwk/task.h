@@ -44,6 +44,9 @@ struct task {
 	uint64_t ksp;             /* saved kernel stack pointer          */
 	void *kstack;             /* base of the kernel stack            */
 	uint64_t fs_base;
+	/* A user task's x87/SSE registers while another runs (the kernel
+	 * itself uses none: -mno-sse), saved and restored at each switch. */
+	uint8_t fpu[512] __attribute__((aligned(16)));
 	struct aspace *as;
 	uint64_t entry, ustack;   /* first user rip and rsp              */
 	uint64_t start_arg[4];    /* rdi, rsi, rdx, rcx at the first entry */
