@@ -22,12 +22,16 @@
 #define SYS_mprotect          10
 #define SYS_munmap            11
 #define SYS_brk               12
+#define SYS_rt_sigaction      13
+#define SYS_rt_sigprocmask    14
 #define SYS_ioctl             16
 #define SYS_writev            20
 #define SYS_access            21
 #define SYS_sched_yield       24
+#define SYS_madvise           28
 #define SYS_nanosleep         35
 #define SYS_getpid            39
+#define SYS_clone             56
 #define SYS_exit              60
 #define SYS_uname             63
 #define SYS_readlink          89
@@ -49,8 +53,10 @@
 #define SYS_readlinkat       267
 #define SYS_set_robust_list  273
 #define SYS_prlimit64        302
+#define SYS_getcpu           309
 #define SYS_getrandom        318
 #define SYS_rseq             334
+#define SYS_clone3           435
 
 /* ---- LWK calls (seed 002's pmem/aspace/task APIs) */
 #define SYS_pmem_alloc       500  /* (size, align, struct lwk_pmem_region *out)        */

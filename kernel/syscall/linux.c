@@ -59,7 +59,8 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 {
 	uint64_t at;
 	(void)prot;
-	if (!(flags & LWK_MAP_ANONYMOUS) || (flags & LWK_MAP_FIXED) || fd != -1 || off || addr)
+	(void)fd;   /* ignored for anonymous memory, as Linux does (glibc passes it as an int) */
+	if (!(flags & LWK_MAP_ANONYMOUS) || (flags & LWK_MAP_FIXED) || off || addr)
 		return -LWK_EINVAL;    /* only fresh anonymous memory, placed by us */
 	if (len <= 0)
 		return -LWK_EINVAL;
@@ -127,19 +128,55 @@ long sys_uname(long buf)
 	return copy_to_user(buf, &u, sizeof u);
 }
 
-long sys_futex(long uaddr, long op, long val, long timeout)
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+/* A timeout as a relative time in ns for futex_wait (0: none; at least 1
+ * when given); absolute ones are on our one clock, the time since boot
+ * (clock_gettime's CLOCK_REALTIME and CLOCK_MONOTONIC alike). */
+static long futex_timeout(long timeout, int absolute, uint64_t *ns)
 {
-	switch (op & ~LWK_FUTEX_PRIVATE) {
-	case LWK_FUTEX_WAIT: {
-		struct lwk_timespec t = { 0, 0 };
-		if (timeout && copy_from_user(&t, timeout, sizeof t))
-			return -LWK_EFAULT;
-		if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+	struct lwk_timespec t = { 0, 0 };
+	*ns = 0;
+	if (!timeout)
+		return 0;
+	if (copy_from_user(&t, timeout, sizeof t))
+		return -LWK_EFAULT;
+	if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+		return -LWK_EINVAL;
+	uint64_t v = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec, now = time_now_ns();
+	if (absolute)
+		v = v > now ? v - now : 0;
+	*ns = v ? v : 1;
+	return 0;
+}
+
+/* The bitset ops with FUTEX_BITSET_MATCH_ANY are plain waits and wakes
+ * (glibc waits with FUTEX_WAIT_BITSET and an absolute timeout); other
+ * bitsets are not kept apart: ENOSYS. */
+long sys_futex(long uaddr, long op, long val, long timeout, long uaddr2, long val3)
+{
+	uint64_t ns;
+	long rc, cmd = op & ~(long)(LWK_FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
+	(void)uaddr2;
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET && cmd != LWK_FUTEX_WAIT)
+		return -LWK_ENOSYS;   /* Linux's answer for the clock flag elsewhere */
+	if (cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET) {
+		if ((uint32_t)val3 == 0)
 			return -LWK_EINVAL;
-		uint64_t ns = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-		return futex_wait(uaddr, (uint32_t)val, timeout ? (ns ? ns : 1) : 0);
+		if ((uint32_t)val3 != FUTEX_BITSET_MATCH_ANY)
+			return -LWK_ENOSYS;
 	}
+	switch (cmd) {
+	case LWK_FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET:
+		if ((rc = futex_timeout(timeout, cmd == FUTEX_WAIT_BITSET, &ns)))
+			return rc;
+		return futex_wait(uaddr, (uint32_t)val, ns);
 	case LWK_FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
 		return futex_wake(uaddr, (uint32_t)val);
 	default:
 		return -LWK_ENOSYS;

@@ -31,7 +31,7 @@ long sys_nanosleep(long, long);
 long sys_sched_yield(void);
 long sys_sched_getaffinity(long, long, long);
 long sys_uname(long);
-long sys_futex(long, long, long, long);
+long sys_futex(long, long, long, long, long, long);
 long sys_arch_prctl(long, long);
 long sys_read(long, long, long);
 long sys_writev(long, long, long);
@@ -53,6 +53,12 @@ long sys_getuid(void);
 long sys_prctl(long, long);
 long sys_mprotect(long, long, long);
 long sys_getrandom(long, long, long);
+long sys_clone(long, long, long, long, long);
+long sys_clone3(void);
+long sys_rt_sigprocmask(long, long, long, long);
+long sys_rt_sigaction(long, long, long, long);
+long sys_madvise(long, long, long);
+long sys_getcpu(long, long);
 long sys_pmem_alloc(long, long, long);
 long sys_pmem_query(long, long);
 long sys_aspace_create(long);
@@ -141,6 +147,12 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_prctl, sys_prctl),
 	S(SYS_mprotect, sys_mprotect),
 	S(SYS_getrandom, sys_getrandom),
+	S(SYS_clone, sys_clone),
+	S(SYS_clone3, sys_clone3),
+	S(SYS_rt_sigprocmask, sys_rt_sigprocmask),
+	S(SYS_rt_sigaction, sys_rt_sigaction),
+	S(SYS_madvise, sys_madvise),
+	S(SYS_getcpu, sys_getcpu),
 	S(SYS_pmem_alloc, sys_pmem_alloc),
 	S(SYS_pmem_query, sys_pmem_query),
 	S(SYS_aspace_create, sys_aspace_create),

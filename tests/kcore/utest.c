@@ -100,7 +100,14 @@ static void test_futex(void)
 	ok(futex_wait((uint32_t *)((uint64_t)&fword + 1), 0) == -LWK_EFAULT,
 	   "futex on an unaligned address: EFAULT");
 	ok(futex_wait(&fword, 1) == -LWK_EAGAIN, "futex_wait on a changed value: EAGAIN");
-	ok(syscall3(SYS_futex, (long)&fword, 9, 0) == -LWK_ENOSYS, "futex op 9: ENOSYS");
+	ok(syscall6(SYS_futex, (long)&fword, 6, 0, 0, 0, 0) == -LWK_ENOSYS, "futex op 6 (LOCK_PI): ENOSYS");
+	uint32_t fv = fword;
+	struct lwk_timespec past = { 0, 1 };
+	ok(syscall6(SYS_futex, (long)&fword, 9 | 128, fv + 1, 0, 0, -1) == -LWK_EAGAIN &&
+	   syscall6(SYS_futex, (long)&fword, 9, fv, 0, 0, 0) == -LWK_EINVAL &&
+	   syscall6(SYS_futex, (long)&fword, 9, fv, 0, 0, 1) == -LWK_ENOSYS &&
+	   syscall6(SYS_futex, (long)&fword, 9 | 256, fv, (long)&past, 0, 0xffffffff) == -LWK_ETIMEDOUT,
+	   "FUTEX_WAIT_BITSET: changed value EAGAIN, bitset 0 EINVAL, others than all ENOSYS, past deadline ETIMEDOUT");
 	struct lwk_timespec ts = { 0, 2000000 };
 	uint64_t t0, t1;
 	clock_gettime_ns(&t0);

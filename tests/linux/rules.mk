@@ -12,6 +12,12 @@ $(LINUX_T)/hello-glibc: tests/linux/hello.c
 $(LINUX_T)/nosys: tests/linux/nosys.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -o $@ $<
+$(LINUX_T)/pthreads-glibc: tests/linux/pthreads.c
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -pthread -o $@ $<
+$(LINUX_T)/pthreads-musl: tests/linux/pthreads.c | deps-test
+	@mkdir -p $(@D)
+	musl-gcc -static -O2 -pthread -o $@ $<
 $(LINUX_T)/hello-musl: tests/linux/hello.c | deps-test
 	@mkdir -p $(@D)
 	musl-gcc -static -O2 -o $@ $<
@@ -23,7 +29,8 @@ $(LINUX_T)/runner: tests/linux/runner.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) tests/linux/runner.c $(ULIB)
 
 $(LINUX_ISO): tests/linux/run.sh tests/linux/cases $(KERNEL_ELF) $(LINUX_T)/runner \
-		$(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/nosys | deps-test
+		$(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/nosys \
+		$(LINUX_T)/pthreads-glibc $(LINUX_T)/pthreads-musl | deps-test
 	tests/linux/run.sh iso $@ $(KERNEL_ELF) $(LINUX_T)/runner $(LINUX_T) tests/linux/cases
 
 $(LINUX_T)/linux-binaries: tests/linux/run.sh $(LINUX_ISO) $(LINUX_T)/execas

@@ -48,7 +48,7 @@ fi
 iso=$1 bindir=$2 list=$3
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-tools/node.sh -i "$iso" -t 300 > "$tmp/console.raw" 2>&1
+tools/node.sh -i "$iso" -s 2 -t 300 > "$tmp/console.raw" 2>&1
 node=$?
 tr -d '\r' < "$tmp/console.raw" > "$tmp/console"
 
@@ -84,7 +84,7 @@ while read -r name file rest; do
 	section "$name"
 	got=$(cat "$tmp/end" 2>/dev/null)
 	# the kernel's reports of missing calls, apart from the program's bytes
-	grep '^linux: ' "$tmp/act" | sed 's/(task [0-9]*)/(task N)/' > "$tmp/reports"
+	grep '^linux: ' "$tmp/act" | sed 's/(task [0-9]*)/(task N)/g' > "$tmp/reports"
 	grep -v '^linux: ' "$tmp/act" > "$tmp/out"
 	want_reports=tests/linux/$name.reports
 	[ -f "$want_reports" ] || want_reports=/dev/null

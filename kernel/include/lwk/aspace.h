@@ -51,6 +51,7 @@ struct aspace {
 	/* System call numbers already reported as missing (syscall.c), one
 	 * bit each; numbers from ASPACE_ENOSYS_BITS - 1 up share the last. */
 	uint64_t enosys_seen[ASPACE_ENOSYS_BITS / 64];
+	uint32_t clones;          /* Linux clone: CPUs are handed out in turn */
 	int nregions;
 	struct aspace_region region[ASPACE_MAX_REGIONS];
 	char name[ASPACE_NAME];
