@@ -47,6 +47,11 @@ static void initstack_checks(void)
 	   !strcmp(envp[1], "B=2") && !envp[2] && !strcmp(argv[0], "prog") &&
 	   !strcmp(argv[1], "x=y") && !strcmp(argv[2], "-v") && !argv[3],
 	   "initstack_split: leading K=V words are the environment, the rest argv");
+	char grub[] = "\"X=a b\" hello \"a b\" c\\\\d e\\'f g\\\"h \"\" end";
+	ok(initstack_split(grub, argv, 8, envp, 8) == 7 && !strcmp(envp[0], "X=a b") &&
+	   !strcmp(argv[1], "a b") && !strcmp(argv[2], "c\\d") && !strcmp(argv[3], "e'f") &&
+	   !strcmp(argv[4], "g\"h") && !strcmp(argv[5], "") && !strcmp(argv[6], "end"),
+	   "initstack_split: GRUB's quoting undone (spaces in quotes, backslash escapes, \"\")");
 	char many[] = "a b c d";
 	ok(initstack_split(many, argv, 4, envp, 8) == -LWK_E2BIG, "initstack_split: too many words E2BIG");
 
@@ -80,7 +85,7 @@ static void initstack_checks(void)
 
 int main(void)
 {
-	printf("1..29\n");
+	printf("1..30\n");
 	initstack_checks();
 	ok(fmt_is("-42 42 4294967254", "%d %u %u", -42, 42u, (unsigned)-42), "%d and %u");
 	ok(fmt_is("ff FF 0x1f", "%x %X %p", 255u, 255u, (void *)0x1f), "%x %X %p");

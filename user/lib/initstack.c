@@ -105,22 +105,40 @@ long initstack_build(uint8_t *win, uint64_t top, uint64_t room, const struct elf
 	return 0;
 }
 
+/* One word of a GRUB command line, unquoted in place from *pp: GRUB
+ * writes a word holding a space inside double quotes and puts a
+ * backslash before every backslash and quote; unquoted spaces end it.
+ * Returns the word, *pp past it. */
+static char *word_next(char **pp)
+{
+	char *r = *pp, *w = *pp;
+	int quoted = 0;
+	for (; *r && (quoted || *r != ' '); r++) {
+		if (*r == '\\' && r[1])
+			*w++ = *++r;
+		else if (*r == '"')
+			quoted = !quoted;
+		else
+			*w++ = *r;
+	}
+	char *word = *pp;
+	*pp = *r ? r + 1 : r;
+	*w = 0;
+	return word;
+}
+
 /* The env(1) convention: leading words with '=' are the environment, the
- * rest are argv.  Words are split at spaces, in place. */
+ * rest are argv.  Words are GRUB's (word_next), unquoted in place. */
 int initstack_split(char *line, const char **argv, size_t nargv, const char **envp, size_t nenv)
 {
 	size_t argc = 0, envc = 0;
-	char *w = line;
-	while (*w) {
-		if (*w == ' ') {
-			w++;
+	char *p = line;
+	while (*p) {
+		if (*p == ' ') {
+			p++;
 			continue;
 		}
-		char *end = w;
-		while (*end && *end != ' ')
-			end++;
-		int more = *end != 0;
-		*end = 0;
+		char *w = word_next(&p);
 		int env = argc == 0 && strchr(w, '=');
 		if (env ? envc + 1 >= nenv : argc + 1 >= nargv)
 			return -LWK_E2BIG;
@@ -128,7 +146,6 @@ int initstack_split(char *line, const char **argv, size_t nargv, const char **en
 			envp[envc++] = w;
 		else
 			argv[argc++] = w;
-		w = more ? end + 1 : end;
 	}
 	argv[argc] = NULL;
 	envp[envc] = NULL;
