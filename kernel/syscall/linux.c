@@ -11,6 +11,7 @@
 #include <lwk/heap.h>
 #include <lwk/apic.h>
 #include <lwk/printk.h>
+#include <lwk/linux.h>
 #include <lwk/string.h>
 #include <arch/cpu.h>
 
@@ -19,7 +20,7 @@
 
 long sys_write(long fd, long buf, long len)
 {
-	if (fd != 1 && fd != 2)
+	if ((fd != 1 && fd != 2) || !linux_fd_open(fd))
 		return -EBADF;
 	if (len < 0 || len > WRITE_MAX)
 		return -LWK_EINVAL;
@@ -39,15 +40,23 @@ long sys_exit(long code)
 	uint32_t zero = 0;
 	if (t->clear_child_tid && !copy_to_user(t->clear_child_tid, &zero, sizeof zero))
 		futex_wake(t->clear_child_tid, 1);
-	task_exit((int)code);
+	task_exit((int)(code & 0xff));   /* a Linux exit status has 8 bits */
 }
 
 long sys_exit_group(long code)
 {
-	task_exit_group((int)code);
+	task_exit_group((int)(code & 0xff));
 }
 
 long sys_getpid(void) { return task_current()->pid; }
+
+/* The pid (aspace) of the task that started us: the PCT for an
+ * application and its threads; 0 once it is gone. */
+long sys_getppid(void)
+{
+	struct task *p = task_lookup(task_current()->parent);
+	return p ? p->pid : 0;
+}
 long sys_gettid(void) { return task_current()->tid; }
 
 long sys_brk(long addr)
@@ -86,6 +95,45 @@ long sys_clock_gettime(long clk, long ts)
 	uint64_t ns = time_now_ns();
 	struct lwk_timespec t = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull) };
 	return copy_to_user(ts, &t, sizeof t);
+}
+
+/* Relative or (TIMER_ABSTIME) absolute on clocks 0 and 1, both the time
+ * since boot; never interrupted, so rem is never written. */
+long sys_clock_nanosleep(long clk, long flags, long req, long rem)
+{
+	struct lwk_timespec t;
+	(void)rem;
+	if (clk != 0 && clk != 1)
+		return -LWK_EINVAL;
+	if (copy_from_user(&t, req, sizeof t))
+		return -LWK_EFAULT;
+	if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+		return -LWK_EINVAL;
+	uint64_t ns = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec, now = time_now_ns();
+	if (flags & 1)   /* TIMER_ABSTIME */
+		ns = ns > now ? ns - now : 0;
+	if (ns)
+		task_sleep_ns(ns);
+	return 0;
+}
+
+/* Seconds since boot (CLOCK_REALTIME is the time since boot here). */
+long sys_time(long out)
+{
+	int64_t s = (int64_t)(time_now_ns() / 1000000000ull);
+	if (out && copy_to_user(out, &s, sizeof s))
+		return -LWK_EFAULT;
+	return s;
+}
+
+long sys_gettimeofday(long tv, long tz)
+{
+	uint64_t ns = time_now_ns();
+	int64_t v[2] = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000) };
+	int32_t zone[2] = { 0, 0 };   /* UTC, no DST */
+	if (tv && copy_to_user(tv, v, sizeof v))
+		return -LWK_EFAULT;
+	return tz ? copy_to_user(tz, zone, sizeof zone) : 0;
 }
 
 long sys_nanosleep(long req, long rem)

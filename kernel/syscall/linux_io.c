@@ -10,13 +10,71 @@
 #include <lwk/linux.h>
 #include <lwk/printk.h>
 #include <lwk/string.h>
+#include <lwk/task.h>
+#include <lwk/aspace.h>
 
 #define IOV_MAX 1024
 #define WRITE_MAX (1u << 20)
 #define AT_EMPTY_PATH 0x1000
 #define S_IFCHR 0020000
 
-static int fd_console(long fd) { return fd >= 0 && fd <= 2; }
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define O_RDWR 02
+#define O_LARGEFILE 0100000
+
+int linux_fd_open(long fd)
+{
+	struct aspace *as = task_current()->as;
+	return fd >= 0 && fd <= 2 && as && !(as->fds_closed & (1u << fd));
+}
+
+static int fd_console(long fd) { return linux_fd_open(fd); }
+
+/* A closed console descriptor stays closed (EBADF from then on): there
+ * is nothing to open again. */
+long sys_close(long fd)
+{
+	if (!fd_console(fd))
+		return -LINUX_EBADF;
+	__atomic_fetch_or(&task_current()->as->fds_closed, 1u << fd, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* The console descriptors are read-write (O_RDWR, as a terminal's); flag
+ * changes are accepted and mean nothing for the console; no descriptor
+ * can be added (EMFILE). */
+long sys_fcntl(long fd, long cmd, long arg)
+{
+	(void)arg;
+	if (!fd_console(fd))
+		return -LINUX_EBADF;
+	switch (cmd) {
+	case F_GETFD:
+	case F_SETFD:
+	case F_SETFL:
+		return 0;
+	case F_GETFL:
+		return O_RDWR | O_LARGEFILE;
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		return -LINUX_EMFILE;
+	default:
+		return -LWK_EINVAL;
+	}
+}
+
+/* No file system, but a working directory: "/", the root of nothing. */
+long sys_getcwd(long buf, long size)
+{
+	if (size < 2)
+		return -LINUX_ERANGE;
+	return copy_to_user(buf, "/", 2) ? -LWK_EFAULT : 2;
+}
 
 /* A path argument must be readable even though it names nothing:
  * EFAULT for a bad pointer (before ENOENT, as Linux checks it). */
@@ -30,7 +88,7 @@ static long path_check(long path)
  * are not open for reading (EBADF, as for a write-only descriptor). */
 long sys_read(long fd, long buf, long len)
 {
-	if (fd != 0)
+	if (fd != 0 || !fd_console(fd))
 		return -LINUX_EBADF;
 	if (len < 0)
 		return -LWK_EINVAL;
@@ -45,7 +103,7 @@ long sys_writev(long fd, long iov, long cnt)
 {
 	struct iovec_user v[16];
 	uint64_t total = 0;
-	if (fd != 1 && fd != 2)
+	if ((fd != 1 && fd != 2) || !fd_console(fd))
 		return -LINUX_EBADF;
 	if (cnt < 0 || cnt > IOV_MAX)
 		return -LWK_EINVAL;

@@ -59,6 +59,13 @@ long sys_rt_sigprocmask(long, long, long, long);
 long sys_rt_sigaction(long, long, long, long);
 long sys_madvise(long, long, long);
 long sys_getcpu(long, long);
+long sys_close(long);
+long sys_fcntl(long, long, long);
+long sys_getcwd(long, long);
+long sys_getppid(void);
+long sys_clock_nanosleep(long, long, long, long);
+long sys_time(long);
+long sys_gettimeofday(long, long);
 long sys_pmem_alloc(long, long, long);
 long sys_pmem_query(long, long);
 long sys_aspace_create(long);
@@ -153,6 +160,13 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_rt_sigaction, sys_rt_sigaction),
 	S(SYS_madvise, sys_madvise),
 	S(SYS_getcpu, sys_getcpu),
+	S(SYS_close, sys_close),
+	S(SYS_fcntl, sys_fcntl),
+	S(SYS_getcwd, sys_getcwd),
+	S(SYS_getppid, sys_getppid),
+	S(SYS_clock_nanosleep, sys_clock_nanosleep),
+	S(SYS_time, sys_time),
+	S(SYS_gettimeofday, sys_gettimeofday),
 	S(SYS_pmem_alloc, sys_pmem_alloc),
 	S(SYS_pmem_query, sys_pmem_query),
 	S(SYS_aspace_create, sys_aspace_create),

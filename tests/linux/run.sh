@@ -68,7 +68,7 @@ ncases=$(cases "$list" | wc -l)
 echo "1..$((ncases + 2))"
 check() {   # check NAME STATUS
 	n=$((n + 1))
-	if [ "$2" -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; failed=$((failed + 1)); fi
+	if [ "$2" -eq 0 ]; then printf 'ok %d - %s\n' $n "$1"; else printf 'not ok %d - %s\n' $n "$1"; failed=$((failed + 1)); fi
 }
 
 cases "$list" > "$tmp/list"

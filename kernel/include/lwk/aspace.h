@@ -52,6 +52,7 @@ struct aspace {
 	 * bit each; numbers from ASPACE_ENOSYS_BITS - 1 up share the last. */
 	uint64_t enosys_seen[ASPACE_ENOSYS_BITS / 64];
 	uint32_t clones;          /* Linux clone: CPUs are handed out in turn */
+	uint32_t fds_closed;      /* Linux close: bit n, console descriptor n */
 	int nregions;
 	struct aspace_region region[ASPACE_MAX_REGIONS];
 	char name[ASPACE_NAME];

@@ -10,7 +10,7 @@
 
 #define BOOT_CMDLINE_MAX  1024
 #define BOOT_MAX_MMAP     64
-#define BOOT_MAX_MODULES  16
+#define BOOT_MAX_MODULES  32
 #define BOOT_MODNAME_MAX  64
 #define BOOT_MODARGS_MAX  512
 
