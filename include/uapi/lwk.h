@@ -109,6 +109,7 @@
 #define LWK_E2BIG    7
 #define LWK_EAGAIN  11
 #define LWK_ENOMEM  12
+#define LWK_EACCES  13
 #define LWK_EFAULT  14
 #define LWK_EBUSY   16
 #define LWK_EEXIST  17

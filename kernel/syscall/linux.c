@@ -67,14 +67,25 @@ long sys_brk(long addr)
 long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 {
 	uint64_t at;
-	(void)prot;
 	(void)fd;   /* ignored for anonymous memory, as Linux does (glibc passes it as an int) */
 	if (!(flags & LWK_MAP_ANONYMOUS) || (flags & LWK_MAP_FIXED) || off || addr)
 		return -LWK_EINVAL;    /* only fresh anonymous memory, placed by us */
-	if (len <= 0)
+	if (len <= 0 || (prot & ~(long)7))
 		return -LWK_EINVAL;
-	int rc = heap_mmap(task_current()->as, (uint64_t)len, &at);
-	return rc ? rc : (long)at;
+	if (prot & LWK_PROT_EXEC)
+		return -LWK_EACCES;   /* the heap is never executable */
+	struct aspace *as = task_current()->as;
+	int rc = heap_mmap(as, (uint64_t)len, &at);
+	if (rc)
+		return rc;
+	if (prot != (LWK_PROT_READ | LWK_PROT_WRITE)) {
+		/* handed out read-write and zeroed; now as asked (a fresh
+		 * mapping of whole heap pages: aspace_protect cannot fail) */
+		aspace_protect(as, at, (len + as->heap_pagesz - 1) & ~(as->heap_pagesz - 1),
+			       linux_prot_vm(prot));
+		aspace_md_flush(as->cr3);
+	}
+	return (long)at;
 }
 
 /* Linux's EINVAL for a misaligned address, len 0 and a range beyond user

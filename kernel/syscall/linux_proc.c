@@ -93,10 +93,15 @@ long sys_prctl(long op, long arg)
 	}
 }
 
-/* The arguments are checked as Linux checks them, and the range must be
- * mapped (ENOMEM); the pages keep their region's permissions (a region
- * is mapped as its ELF segment or the PCT says; stricter ones are not
- * applied), which is what a correct program cannot tell apart. */
+/* PROT_READ, PROT_WRITE, PROT_EXEC as region flags. */
+uint32_t linux_prot_vm(long prot)
+{
+	return (prot & LWK_PROT_READ ? LWK_VM_READ : 0) | (prot & LWK_PROT_WRITE ? LWK_VM_WRITE : 0) |
+	       (prot & LWK_PROT_EXEC ? LWK_VM_EXEC : 0);
+}
+
+/* The pages get prot, within what their region allows (EACCES: e.g.
+ * writing text, executing the heap); aspace_protect says the rest. */
 long sys_mprotect(long addr, long len, long prot)
 {
 	struct task *t = task_current();
@@ -105,9 +110,12 @@ long sys_mprotect(long addr, long len, long prot)
 		return -LWK_EINVAL;
 	if (n == 0)
 		return 0;
-	if (a >= LWK_USER_TOP || n > LWK_USER_TOP - a || !aspace_user_ok(t->as, a, n, 0))
+	if (a >= LWK_USER_TOP || n > LWK_USER_TOP - a)
 		return -LWK_ENOMEM;
-	return 0;
+	int rc = aspace_protect(t->as, a, n, linux_prot_vm(prot));
+	if (!rc)
+		aspace_md_flush(t->as->cr3);   /* every CPU running the aspace */
+	return rc;
 }
 
 /* Not cryptographic: the time stamp counter and the time since boot

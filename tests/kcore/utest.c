@@ -375,6 +375,56 @@ static void test_heap_faults(void)
 	munmap(p + 2 * PG, PG);
 }
 
+static void byte_writer(uint64_t p) { *(volatile uint8_t *)p = 1; thread_exit(0); }
+static void byte_reader(uint64_t p) { (void)*(volatile uint8_t *)p; thread_exit(0); }
+
+/* Run fn(p) in a thread: 1 if it page-faulted at p (want_fault) or
+ * ended normally (!want_fault). */
+static int touch_ends(void (*fn)(uint64_t), uint8_t *p, int want_fault)
+{
+	long tid = thread(fn, (uint64_t)p, 0);
+	struct lwk_task_status s = wait_one();
+	munmap(last_stack, 16384);
+	if (tid <= 0 || s.tid != (uint32_t)tid)
+		return 0;
+	return want_fault ? s.kind == LWK_EXIT_FAULT && s.code == 14 && s.addr == (uint64_t)p
+			  : s.kind == LWK_EXIT_NORMAL && s.code == 0;
+}
+
+static long mprotect(void *p, uint64_t len, long prot)
+{
+	return syscall3(SYS_mprotect, (long)p, (long)len, prot);
+}
+
+static void test_mprotect(void)
+{
+	uint8_t *p = mmap_anon(2 * PG);
+	fill(p, 2 * PG, 5);
+	ok(mprotect(p, PG, LWK_PROT_READ) == 0 && holds(p, PG, 5) && touch_ends(byte_writer, p, 1) &&
+	   touch_ends(byte_writer, p + PG, 0), "mprotect PROT_READ: a write faults, the next page stays writable");
+	ok(mprotect(p, PG, 0) == 0 && touch_ends(byte_reader, p, 1) &&
+	   syscall3(SYS_write, 1, (long)p, 1) == -LWK_EFAULT,
+	   "PROT_NONE: a read faults and the kernel refuses the page too (EFAULT)");
+	ok(mprotect(p, PG, LWK_PROT_READ | LWK_PROT_WRITE) == 0 && touch_ends(byte_writer, p, 0),
+	   "back to read-write");
+	ok(mprotect((void *)((uint64_t)test_mprotect & ~(PG - 1)), PG, 7) == -LWK_EACCES &&
+	   mprotect(p, PG, LWK_PROT_READ | LWK_PROT_EXEC) == -LWK_EACCES,
+	   "more than the region allows (writable text, executable heap): EACCES");
+	ok(mprotect(p + 1, PG, 1) == -LWK_EINVAL && mprotect(p, PG, 8) == -LWK_EINVAL,
+	   "unaligned address, unknown prot bits: EINVAL");
+	ok(munmap(p + PG, PG) == 0 && mprotect(p, 2 * PG, 1) == -LWK_ENOMEM &&
+	   touch_ends(byte_writer, p, 0), "a range with an unmapped page: ENOMEM, nothing changed");
+	ok(mprotect(p, PG, 0) == 0 && munmap(p, PG) == 0 && mmap_anon(2 * PG) == p &&
+	   holds(p, 2 * PG, 0) && touch_ends(byte_writer, p, 0),
+	   "a PROT_NONE page munmap'd and mmap'd again is read-write, zeroed");
+	munmap(p, 2 * PG);
+	uint8_t *q = (uint8_t *)syscall6(SYS_mmap, 0, PG, 0, LWK_MAP_PRIVATE | LWK_MAP_ANONYMOUS, -1, 0);
+	ok((uint64_t)q < LWK_USER_TOP && touch_ends(byte_reader, q, 1) &&
+	   syscall6(SYS_mmap, 0, PG, 7, 0x22, -1, 0) == -LWK_EACCES,
+	   "mmap PROT_NONE gives a page a read faults on; PROT_EXEC: EACCES");
+	munmap(q, PG);
+}
+
 static void test_heap(void)
 {
 	uint64_t lowest, lowest2;
@@ -695,6 +745,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	test_faults();
 	test_tasks();
 	test_sse();
+	test_mprotect();
 	test_lwk();
 	test_teardown();
 	test_nimble();

@@ -71,6 +71,15 @@ void aspace_put(struct aspace *as);
 uint64_t aspace_translate(struct aspace *as, uint64_t v, uint64_t *pte);
 /* Is [v, v+len) mapped user-accessible (and writable if write)? */
 int aspace_user_ok(struct aspace *as, uint64_t v, uint64_t len, int write);
+/* mprotect: the pages of [start, start+len) (len a multiple of 4 KiB)
+ * get the access vm (LWK_VM_READ, _WRITE, _EXEC; 0 = none: the user bit
+ * is cleared, so user accesses and aspace_user_ok fail; x86 reads
+ * whatever it may write or execute), never more than their region allows
+ * (-LWK_EACCES).  Every page must lie in a region that is not a SMARTMAP
+ * and be present (-LWK_ENOMEM, Linux's answer for unmapped memory); a
+ * range that splits a 2 MiB page is -LWK_EINVAL.  Nothing changes unless
+ * all of it can; the caller flushes the TLBs (aspace_md_flush). */
+int aspace_protect(struct aspace *as, uint64_t start, uint64_t len, uint32_t vm);
 /* The region holding v, or NULL. */
 const struct aspace_region *aspace_region_of(struct aspace *as, uint64_t v);
 int aspace_count(void);                    /* live aspaces (tests)  */

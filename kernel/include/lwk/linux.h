@@ -10,6 +10,9 @@
 /* "read" .. "set_mempolicy_home_node" by x86-64 number; "unknown" else. */
 const char *linux_syscall_name(uint64_t nr);
 
+/* PROT_* bits as LWK_VM_* region flags (mmap, mprotect). */
+uint32_t linux_prot_vm(long prot);
+
 /* Is fd one of the console descriptors 0, 1, 2, not closed? */
 int linux_fd_open(long fd);
 
