@@ -34,6 +34,7 @@
 #define SYS_getpid            39
 #define SYS_clone             56
 #define SYS_exit              60
+#define SYS_kill              62
 #define SYS_uname             63
 #define SYS_fcntl             72
 #define SYS_getcwd            79
@@ -48,6 +49,7 @@
 #define SYS_prctl            157
 #define SYS_arch_prctl       158
 #define SYS_gettid           186
+#define SYS_tkill            200
 #define SYS_time             201
 #define SYS_futex            202
 #define SYS_sched_getaffinity 204
@@ -55,6 +57,7 @@
 #define SYS_clock_gettime    228
 #define SYS_clock_nanosleep  230
 #define SYS_exit_group       231
+#define SYS_tgkill           234
 #define SYS_openat           257
 #define SYS_newfstatat       262
 #define SYS_readlinkat       267

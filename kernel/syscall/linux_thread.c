@@ -2,8 +2,9 @@
  * Linux threads (what glibc's and musl's pthread_create, pthread_join and
  * thread exit ask for): clone of a thread into the caller's aspace, the
  * signal mask and actions that C libraries set around it, madvise on a
- * dead thread's stack, getcpu.  No signal is ever delivered on a node,
- * so masks and actions are recorded or accepted but never consulted.
+ * dead thread's stack, getcpu, and signals to oneself (abort, raise).
+ * No handler is kept, so a signal takes its default action: nothing, or
+ * the end of the application.
  * Numbers and semantics from Linux x86-64.
  */
 #include <lwk/syscall.h>
@@ -91,6 +92,8 @@ long sys_clone(long flags, long newsp, long ptid, long ctid, long tls)
 /* clone3 is left to clone: glibc tries it first and falls back on ENOSYS. */
 long sys_clone3(void) { return -LWK_ENOSYS; }
 
+static void signal_end(long sig) __attribute__((noreturn));
+
 long sys_rt_sigprocmask(long how, long set, long old, long size)
 {
 	struct task *t = task_current();
@@ -107,14 +110,17 @@ long sys_rt_sigprocmask(long how, long set, long old, long size)
 		return -LWK_EFAULT;
 	if (set)
 		t->sigmask = (how == 0 ? prev | m : how == 1 ? prev & ~m : m) & ~SIG_UNBLOCKABLE;
+	uint64_t now = t->sigpending & ~t->sigmask;
+	if (now)   /* a signal sent while blocked (signal_self) takes effect */
+		signal_end(__builtin_ctzll(now) + 1);
 	return 0;
 }
 
 /* The kernel's struct sigaction on x86-64. */
 struct linux_sigaction { uint64_t handler, flags, restorer, mask; };
 
-/* Checked and accepted, stored nowhere: no signal is sent on a node, so
- * no handler ever runs; the old action reads as SIG_DFL. */
+/* Checked and accepted, stored nowhere: no handler ever runs (a signal
+ * takes its default action, signal_self); the old action reads SIG_DFL. */
 long sys_rt_sigaction(long sig, long act, long old, long size)
 {
 	struct linux_sigaction a;
@@ -159,4 +165,72 @@ long sys_getcpu(long cpu, long node)
 	if (cpu && copy_to_user(cpu, &c, sizeof c))
 		return -LWK_EFAULT;
 	return node ? copy_to_user(node, &zero, sizeof zero) : 0;
+}
+
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+
+static void signal_end(long sig)
+{
+	struct task *t = task_current();
+	printk("linux: %s (task %u): signal %ld ends the application (status %ld)\n",
+	       t->as->name, t->tid, sig, 128 + sig);
+	task_exit_group((int)(128 + sig));
+}
+
+/*
+ * A signal to the caller's own application.  No handler ever runs (none
+ * is kept, see rt_sigaction), so the default action is what happens: the
+ * ones Linux ignores by default, and the stop signals (a node has no job
+ * control), change nothing, nor does a signal the caller blocks (it would
+ * stay pending); any other ends the application like exit_group with
+ * status 128 + sig, what a shell reports for a process a signal killed
+ * (abort() ends with 134), with a line on the console.
+ */
+static long signal_self(long sig)
+{
+	struct task *t = task_current();
+	if (sig < 0 || sig > 64)
+		return -LWK_EINVAL;
+	if (sig == 0 || sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
+	    sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+		return 0;
+	if (sig != SIGKILL && (t->sigmask & (1ull << (sig - 1)))) {
+		t->sigpending |= 1ull << (sig - 1);   /* until rt_sigprocmask unblocks it */
+		return 0;
+	}
+	signal_end(sig);
+}
+
+/* Is tid a live task of the caller's aspace? */
+static int tid_ours(long tid)
+{
+	struct task *t = tid > 0 ? task_lookup((uint32_t)tid) : NULL;
+	return t && t->pid == task_current()->pid;
+}
+
+/* pid 0 (our group) and -1 (every process we may signal) reach only
+ * ourselves: a node's applications cannot signal each other. */
+long sys_kill(long pid, long sig)
+{
+	if (pid != 0 && pid != -1 && (uint64_t)pid != task_current()->pid)
+		return -LWK_ESRCH;
+	return signal_self(sig);
+}
+
+long sys_tkill(long tid, long sig)
+{
+	return tid_ours(tid) ? signal_self(sig) : -LWK_ESRCH;
+}
+
+long sys_tgkill(long tgid, long tid, long sig)
+{
+	if ((uint64_t)tgid != task_current()->pid || !tid_ours(tid))
+		return -LWK_ESRCH;
+	return signal_self(sig);
 }

@@ -66,6 +66,9 @@ long sys_getppid(void);
 long sys_clock_nanosleep(long, long, long, long);
 long sys_time(long);
 long sys_gettimeofday(long, long);
+long sys_kill(long, long);
+long sys_tkill(long, long);
+long sys_tgkill(long, long, long);
 long sys_pmem_alloc(long, long, long);
 long sys_pmem_query(long, long);
 long sys_aspace_create(long);
@@ -167,6 +170,9 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_clock_nanosleep, sys_clock_nanosleep),
 	S(SYS_time, sys_time),
 	S(SYS_gettimeofday, sys_gettimeofday),
+	S(SYS_kill, sys_kill),
+	S(SYS_tkill, sys_tkill),
+	S(SYS_tgkill, sys_tgkill),
 	S(SYS_pmem_alloc, sys_pmem_alloc),
 	S(SYS_pmem_query, sys_pmem_query),
 	S(SYS_aspace_create, sys_aspace_create),

@@ -12,6 +12,9 @@ $(LINUX_T)/hello-glibc: tests/linux/hello.c
 $(LINUX_T)/nosys: tests/linux/nosys.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -o $@ $<
+$(LINUX_T)/abort: tests/linux/abort.c
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -o $@ $<
 $(LINUX_T)/pthreads-glibc: tests/linux/pthreads.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -pthread -o $@ $<
@@ -29,7 +32,7 @@ $(LINUX_T)/runner: tests/linux/runner.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) tests/linux/runner.c $(ULIB)
 
 $(LINUX_ISO): tests/linux/run.sh tests/linux/cases $(KERNEL_ELF) $(LINUX_T)/runner \
-		$(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/nosys \
+		$(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/nosys $(LINUX_T)/abort \
 		$(LINUX_T)/pthreads-glibc $(LINUX_T)/pthreads-musl | deps-test
 	tests/linux/run.sh iso $@ $(KERNEL_ELF) $(LINUX_T)/runner $(LINUX_T) tests/linux/cases
 

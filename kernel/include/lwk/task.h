@@ -59,10 +59,11 @@ struct task {
 	struct task *sleep_next;  /* the CPU's sleeper list, by wake_at  */
 	uint64_t wake_at;         /* nanosleep / futex timeout deadline  */
 
-	/* Linux thread bookkeeping (set_tid_address, set_robust_list) */
+	/* Linux thread bookkeeping (set_tid_address, set_robust_list, signals) */
 	uint64_t clear_child_tid; /* user address zeroed and woken at exit */
 	uint64_t robust_list;
-	uint64_t sigmask;         /* rt_sigprocmask's (no signal is ever sent) */
+	uint64_t sigmask;         /* rt_sigprocmask's                    */
+	uint64_t sigpending;      /* sent while blocked (linux_thread.c) */
 
 	/* exit */
 	struct lwk_task_status status;
