@@ -18,6 +18,11 @@ $(LINUX_T)/abort: tests/linux/abort.c
 $(LINUX_T)/pthreads-glibc: tests/linux/pthreads.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -pthread -o $@ $<
+# gcc whatever CC is: clang's -fopenmp needs libomp, which Debian's clang
+# lacks (libgomp warns that static programs cannot dlopen; harmless).
+$(LINUX_T)/openmp: tests/linux/openmp.c
+	@mkdir -p $(@D)
+	gcc -static -O2 -fopenmp -o $@ $< 2>$@.log || { cat $@.log; exit 1; }
 $(LINUX_T)/pthreads-musl: tests/linux/pthreads.c | deps-test
 	@mkdir -p $(@D)
 	musl-gcc -static -O2 -pthread -o $@ $<
@@ -33,7 +38,7 @@ $(LINUX_T)/runner: tests/linux/runner.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 
 $(LINUX_ISO): tests/linux/run.sh tests/linux/cases $(KERNEL_ELF) $(LINUX_T)/runner \
 		$(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/nosys $(LINUX_T)/abort \
-		$(LINUX_T)/pthreads-glibc $(LINUX_T)/pthreads-musl | deps-test
+		$(LINUX_T)/pthreads-glibc $(LINUX_T)/pthreads-musl $(LINUX_T)/openmp | deps-test
 	tests/linux/run.sh iso $@ $(KERNEL_ELF) $(LINUX_T)/runner $(LINUX_T) tests/linux/cases
 
 $(LINUX_T)/linux-binaries: tests/linux/run.sh $(LINUX_ISO) $(LINUX_T)/execas
