@@ -52,6 +52,7 @@
 #define SYS_tkill            200
 #define SYS_time             201
 #define SYS_futex            202
+#define SYS_sched_setaffinity 203
 #define SYS_sched_getaffinity 204
 #define SYS_set_tid_address  218
 #define SYS_clock_gettime    228

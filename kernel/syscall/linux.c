@@ -12,6 +12,7 @@
 #include <lwk/apic.h>
 #include <lwk/printk.h>
 #include <lwk/linux.h>
+#include <lwk/smp.h>
 #include <lwk/string.h>
 #include <arch/cpu.h>
 
@@ -179,6 +180,29 @@ long sys_sched_getaffinity(long pid, long len, long mask)
 	memset((void *)mask, 0, len);
 	memcpy((void *)mask, &bits, sizeof bits);
 	return 8;
+}
+
+/* A task runs on one CPU: it stays if the mask holds that CPU, else it
+ * moves to the mask's lowest online CPU (no online CPU: EINVAL).  Only
+ * the caller can be moved (another task: EPERM); words of the mask past
+ * the first (CPUs 64 and up) are not read. */
+long sys_sched_setaffinity(long pid, long len, long mask)
+{
+	struct task *t = task_current();
+	uint64_t bits = 0;
+	if (pid != 0 && (uint64_t)pid != t->tid)
+		return task_lookup((uint32_t)pid) ? -LWK_EPERM : -LWK_ESRCH;
+	if (len < 8)
+		return -LWK_EINVAL;
+	if (copy_from_user(&bits, mask, sizeof bits))
+		return -LWK_EFAULT;
+	if (ncpus < 64)
+		bits &= (1ull << ncpus) - 1;
+	if (!bits)
+		return -LWK_EINVAL;
+	if (bits & (1ull << t->cpu))
+		return 0;
+	return task_switch_cpus((unsigned)__builtin_ctzll(bits));
 }
 
 long sys_uname(long buf)

@@ -30,6 +30,7 @@ long sys_clock_gettime(long, long);
 long sys_nanosleep(long, long);
 long sys_sched_yield(void);
 long sys_sched_getaffinity(long, long, long);
+long sys_sched_setaffinity(long, long, long);
 long sys_uname(long);
 long sys_futex(long, long, long, long, long, long);
 long sys_arch_prctl(long, long);
@@ -131,6 +132,7 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_gettid, sys_gettid),
 	S(SYS_futex, sys_futex),
 	S(SYS_sched_getaffinity, sys_sched_getaffinity),
+	S(SYS_sched_setaffinity, sys_sched_setaffinity),
 	S(SYS_clock_gettime, sys_clock_gettime),
 	S(SYS_exit_group, sys_exit_group),
 	S(SYS_read, sys_read),

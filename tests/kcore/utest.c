@@ -181,6 +181,24 @@ static void test_sse(void)
 	ok(a > 0 && b > 0 && good == 2, "two tasks on one CPU keep their own xmm0 across 200 switches");
 }
 
+/* sched_setaffinity moves the caller to its mask's lowest CPU, or keeps it. */
+static void test_affinity(void)
+{
+	uint64_t to1 = 2, both = 3, none = 0, got = 0;
+	if (cpu_count() < 2)
+		return;
+	ok(syscall3(SYS_sched_setaffinity, 0, 8, (long)&to1) == 0 &&
+	   syscall3(SYS_sched_getaffinity, 0, 8, (long)&got) == 8 && got == 2 &&
+	   syscall3(SYS_sched_setaffinity, 0, 8, (long)&both) == 0 &&
+	   syscall3(SYS_sched_getaffinity, 0, 8, (long)&got) == 8 && got == 2,
+	   "sched_setaffinity {1} moves us to CPU 1; {0, 1} keeps us there");
+	ok(syscall3(SYS_sched_setaffinity, 0, 8, (long)&none) == -LWK_EINVAL &&
+	   syscall3(SYS_sched_setaffinity, 999999, 8, (long)&both) == -LWK_ESRCH &&
+	   syscall3(SYS_sched_setaffinity, 0, 8, 8) == -LWK_EFAULT,
+	   "sched_setaffinity: no CPU EINVAL, no such task ESRCH, bad mask EFAULT");
+	task_switch_cpus(0);
+}
+
 static void test_tasks(void)
 {
 	struct lwk_start_state st = { .aspace_id = (uint32_t)getpid(), .cpu_id = 0,
@@ -745,6 +763,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	test_faults();
 	test_tasks();
 	test_sse();
+	test_affinity();
 	test_mprotect();
 	test_lwk();
 	test_teardown();
