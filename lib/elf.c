@@ -13,6 +13,7 @@
 #define ELF_EXEC      2
 #define ELF_X86_64    62
 #define PT_LOAD       1
+#define PT_PHDR       6
 #define PF_X          1
 #define PF_W          2
 #define PAGE          0x1000ull
@@ -65,5 +66,20 @@ int elf_segment_next(const struct elf_image *im, unsigned *i, uint64_t limit,
 				(p->flags & PF_X ? LWK_VM_EXEC : 0);
 		return 1;
 	}
+	return 0;
+}
+
+uint64_t elf_phdr_vaddr(const struct elf_image *im)
+{
+	const struct elf64_phdr *ph = (const void *)(im->img + im->h->phoff);
+	uint64_t off = im->h->phoff, len = (uint64_t)im->h->phnum * sizeof *ph;
+
+	for (unsigned i = 0; i < im->h->phnum; i++)
+		if (ph[i].type == PT_PHDR)
+			return ph[i].vaddr;
+	for (unsigned i = 0; i < im->h->phnum; i++)
+		if (ph[i].type == PT_LOAD && ph[i].offset <= off && ph[i].filesz >= len &&
+		    off - ph[i].offset <= ph[i].filesz - len)
+			return ph[i].vaddr + (off - ph[i].offset);
 	return 0;
 }

@@ -31,7 +31,8 @@ USER_CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iuser/includ
 DEPS_BUILD := gcc make re2c grub-pc-bin grub-common xorriso mtools
 DEPS_RUN   := $(DEPS_BUILD) qemu-system-x86 iproute2
 DEPS_TEST  := $(DEPS_RUN) clang libclang-rt-14-dev valgrind \
-              liblua5.4-dev libluajit-5.1-dev gforth libpcap-dev gnuplot-nox
+              liblua5.4-dev libluajit-5.1-dev gforth libpcap-dev gnuplot-nox \
+              musl-tools busybox-static
 
 deps:
 	@tools/deps.sh $(DEPS_BUILD)

@@ -81,8 +81,12 @@ static int apps_load(void)
 			continue;
 		}
 		strncpy(a->name, name, sizeof a->name - 1);
-		long rc = elf_load(img, sz, name, (unsigned)(napps + 1), 0, 0, PCT_ARG_APP,
-				   4ull << 20, &a->sp);
+		char line[512];
+		const char *argv[64], *envp[64];
+		long rc = module_argv(i, name, line, sizeof line, argv, 64, envp, 64);
+		if (!rc)
+			rc = elf_load_args(img, sz, name, (unsigned)(napps + 1), 0, 0, PCT_ARG_APP,
+					   4ull << 20, argv, envp, &a->sp);
 		module_unload(img, sz);
 		if (rc == 0) {
 			hand_objects(a);   /* before it runs: it reads them first thing */

@@ -53,4 +53,30 @@ const char *elf_check(const void *img, uint64_t size, struct elf_image *im);
 int elf_segment_next(const struct elf_image *im, unsigned *i, uint64_t limit,
 		     struct elf_segment *seg);
 
+/* Where the program headers lie in the loaded program's memory: PT_PHDR's
+ * address, else inside the PT_LOAD segment whose file bytes hold them;
+ * 0 if no segment loads them (what AT_PHDR tells a C library). */
+uint64_t elf_phdr_vaddr(const struct elf_image *im);
+
+/* Auxiliary vector types (the System V x86-64 ABI, Linux's numbers): the
+ * pairs after envp on a program's initial stack. */
+#define AT_NULL     0
+#define AT_PHDR     3
+#define AT_PHENT    4
+#define AT_PHNUM    5
+#define AT_PAGESZ   6
+#define AT_BASE     7
+#define AT_FLAGS    8
+#define AT_ENTRY    9
+#define AT_UID     11
+#define AT_EUID    12
+#define AT_GID     13
+#define AT_EGID    14
+#define AT_PLATFORM 15
+#define AT_HWCAP   16
+#define AT_CLKTCK  17
+#define AT_SECURE  23
+#define AT_RANDOM  25
+#define AT_EXECFN  31
+
 #endif /* LWK_ELF_H */

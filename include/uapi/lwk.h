@@ -12,21 +12,62 @@
 #define UAPI_LWK_H
 
 /* ---- Linux subset (numbers from arch/x86/entry/syscalls/syscall_64.tbl) */
+#define SYS_read               0
 #define SYS_write              1
+#define SYS_open               2
+#define SYS_close              3
+#define SYS_stat               4
+#define SYS_fstat              5
+#define SYS_lstat              6
 #define SYS_mmap               9
+#define SYS_mprotect          10
 #define SYS_munmap            11
 #define SYS_brk               12
+#define SYS_rt_sigaction      13
+#define SYS_rt_sigprocmask    14
+#define SYS_ioctl             16
+#define SYS_writev            20
+#define SYS_access            21
 #define SYS_sched_yield       24
+#define SYS_madvise           28
 #define SYS_nanosleep         35
 #define SYS_getpid            39
+#define SYS_clone             56
 #define SYS_exit              60
+#define SYS_kill              62
 #define SYS_uname             63
+#define SYS_fcntl             72
+#define SYS_getcwd            79
+#define SYS_readlink          89
+#define SYS_gettimeofday      96
+#define SYS_getrlimit         97
+#define SYS_getuid           102
+#define SYS_getgid           104
+#define SYS_geteuid          107
+#define SYS_getegid          108
+#define SYS_getppid          110
+#define SYS_prctl            157
 #define SYS_arch_prctl       158
 #define SYS_gettid           186
+#define SYS_tkill            200
+#define SYS_time             201
 #define SYS_futex            202
+#define SYS_sched_setaffinity 203
 #define SYS_sched_getaffinity 204
+#define SYS_set_tid_address  218
 #define SYS_clock_gettime    228
+#define SYS_clock_nanosleep  230
 #define SYS_exit_group       231
+#define SYS_tgkill           234
+#define SYS_openat           257
+#define SYS_newfstatat       262
+#define SYS_readlinkat       267
+#define SYS_set_robust_list  273
+#define SYS_prlimit64        302
+#define SYS_getcpu           309
+#define SYS_getrandom        318
+#define SYS_rseq             334
+#define SYS_clone3           435
 
 /* ---- LWK calls (seed 002's pmem/aspace/task APIs) */
 #define SYS_pmem_alloc       500  /* (size, align, struct lwk_pmem_region *out)        */
@@ -44,6 +85,7 @@
 #define SYS_cpu_count        512  /* () -> CPUs online                                 */
 #define SYS_pmem_free        513  /* (start, end): allocated UMEM no aspace maps       */
 #define SYS_aspace_del_region 514 /* (id, start, extent): exactly one region            */
+#define SYS_module_args      515  /* (index, char *buf, len) -> strlen: after the name  */
 
 /* ---- Nimble calls */
 #define SYS_nx_insert        520  /* (const void *obj, len, struct lwk_nx_error *err) -> handle */
@@ -69,8 +111,10 @@
 #define LWK_ENOENT   2
 #define LWK_ESRCH    3
 #define LWK_EINTR    4
+#define LWK_E2BIG    7
 #define LWK_EAGAIN  11
 #define LWK_ENOMEM  12
+#define LWK_EACCES  13
 #define LWK_EFAULT  14
 #define LWK_EBUSY   16
 #define LWK_EEXIST  17

@@ -349,6 +349,44 @@ static uint64_t leaf_bits(const struct aspace_region *r)
 	return b;
 }
 
+/* Is [start, start+len) all in regions of as that may get vm, with a
+ * present leaf for each page, whole pages of their region? 0 or
+ * -errno as aspace_protect says; with apply, also give them vm. */
+static int protect_locked(struct aspace *as, uint64_t start, uint64_t len, uint32_t vm,
+			  int apply)
+{
+	for (uint64_t v = start; v - start < len;) {
+		const struct aspace_region *r = region_holding(as, v, v + 1);
+		if (!r || (r->flags & LWK_VM_SMARTMAP))
+			return -LWK_ENOMEM;
+		if ((v & (r->pagesz - 1)) || len - (v - start) < r->pagesz)
+			return -LWK_EINVAL;   /* part of a 2 MiB page */
+		if (((vm & LWK_VM_WRITE) && !(r->flags & LWK_VM_WRITE)) ||
+		    ((vm & LWK_VM_EXEC) && !(r->flags & LWK_VM_EXEC)))
+			return -LWK_EACCES;
+		uint64_t *e = leaf(as, v, r->pagesz, 0);
+		if (!e || !(*e & PTE_P))
+			return -LWK_ENOMEM;   /* munmap'd heap pages */
+		if (apply) {
+			uint64_t b = (vm ? PTE_U : 0) | (vm & LWK_VM_WRITE ? PTE_W : 0) |
+				     (vm & LWK_VM_EXEC ? 0 : PTE_NX);
+			*e = (*e & ~(PTE_U | PTE_W | PTE_NX)) | b;
+		}
+		v += r->pagesz;
+	}
+	return 0;
+}
+
+int aspace_protect(struct aspace *as, uint64_t start, uint64_t len, uint32_t vm)
+{
+	aspace_md_lock();
+	int rc = protect_locked(as, start, len, vm, 0);
+	if (!rc)
+		protect_locked(as, start, len, vm, 1);
+	aspace_md_unlock();
+	return rc;
+}
+
 static int map_checked_locked(struct aspace *as, struct aspace_region *r, uint64_t paddr,
 			      uint64_t start, uint64_t extent)
 {

@@ -24,6 +24,10 @@
 #include <lwk/aspace.h>
 #include <lwk/string.h>
 
+/* A heap page's leaf bits when it is handed out: the heap region is
+ * readable and writable, not executable (aspace.c leaf_bits). */
+#define HEAP_BITS (PTE_P | PTE_U | PTE_W | PTE_NX)
+
 static uint64_t up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
 /* The leaf of heap page v; NULL when the PCT never backed it. */
@@ -47,7 +51,7 @@ static int pages_present(struct aspace *as, uint64_t lo, uint64_t hi)
 		if (!page_leaf(as, v))
 			return -LWK_ENOMEM;
 	for (uint64_t v = lo; v < hi; v += as->heap_pagesz)
-		*page_leaf(as, v) |= PTE_P;
+		*page_leaf(as, v) |= HEAP_BITS;   /* fresh memory: mprotect's changes end */
 	return 0;
 }
 
@@ -56,8 +60,13 @@ uint64_t heap_brk(struct aspace *as, uint64_t addr)
 	aspace_md_lock();
 	if (as->heap_end && addr >= as->brk_lo && addr <= as->mmap_lo) {
 		uint64_t old = as->brk;
-		if (addr <= old || !pages_present(as, up(old, as->heap_pagesz),
-						   up(addr, as->heap_pagesz))) {
+		/* the page holding the old break must still be writable to zero
+		 * its tail: an mprotect of it stops brk from growing */
+		if (addr > old && (old & (as->heap_pagesz - 1)) &&
+		    !aspace_user_ok(as, old, 1, 1)) {
+			/* keep the old break */
+		} else if (addr <= old || !pages_present(as, up(old, as->heap_pagesz),
+							    up(addr, as->heap_pagesz))) {
 			if (addr > old)
 				memset((void *)old, 0, addr - old);
 			as->brk = addr;

@@ -212,6 +212,26 @@ long sys_module_get(long index, long buf, long len, long name)
 	return (long)size;
 }
 
+/* The module's command line after its name (bootinfo.h), NUL-terminated
+ * into buf; returns its length without the NUL (buf NULL: length only). */
+long sys_module_args(long index, long buf, long len)
+{
+	int rc = need_pct("module_args");
+	if (rc)
+		return rc;
+	if (index < 0 || (unsigned long)index >= bootinfo.nmodules)
+		return -LWK_ENOENT;
+	const char *a = bootinfo.module[index].args;
+	size_t n = strlen(a);
+	if (buf) {
+		if (len < 0 || (size_t)len <= n)
+			return -LWK_EINVAL;
+		if (copy_to_user(buf, a, n + 1))
+			return -LWK_EFAULT;
+	}
+	return (long)n;
+}
+
 long sys_task_setprio(long tid, long prio)
 {
 	struct task *t = task_lookup(tid);

@@ -10,6 +10,8 @@
 #include <lwk/smp.h>
 #include <lwk/aspace.h>
 #include <lwk/string.h>
+#include <lwk/printk.h>
+#include <lwk/linux.h>
 
 /* Handlers declare only the arguments they use.  Calling them through the
  * six-argument type is what the entry code does anyway: in the SysV ABI
@@ -28,9 +30,46 @@ long sys_clock_gettime(long, long);
 long sys_nanosleep(long, long);
 long sys_sched_yield(void);
 long sys_sched_getaffinity(long, long, long);
+long sys_sched_setaffinity(long, long, long);
 long sys_uname(long);
-long sys_futex(long, long, long, long);
+long sys_futex(long, long, long, long, long, long);
 long sys_arch_prctl(long, long);
+long sys_read(long, long, long);
+long sys_writev(long, long, long);
+long sys_ioctl(long, long, long);
+long sys_fstat(long, long);
+long sys_newfstatat(long, long, long, long);
+long sys_stat(long, long);
+long sys_open(long, long, long);
+long sys_openat(long, long, long, long);
+long sys_readlink(long, long, long);
+long sys_readlinkat(long, long, long, long);
+long sys_access(long, long);
+long sys_set_tid_address(long);
+long sys_set_robust_list(long, long);
+long sys_rseq(void);
+long sys_prlimit64(long, long, long, long);
+long sys_getrlimit(long, long);
+long sys_getuid(void);
+long sys_prctl(long, long);
+long sys_mprotect(long, long, long);
+long sys_getrandom(long, long, long);
+long sys_clone(long, long, long, long, long);
+long sys_clone3(void);
+long sys_rt_sigprocmask(long, long, long, long);
+long sys_rt_sigaction(long, long, long, long);
+long sys_madvise(long, long, long);
+long sys_getcpu(long, long);
+long sys_close(long);
+long sys_fcntl(long, long, long);
+long sys_getcwd(long, long);
+long sys_getppid(void);
+long sys_clock_nanosleep(long, long, long, long);
+long sys_time(long);
+long sys_gettimeofday(long, long);
+long sys_kill(long, long);
+long sys_tkill(long, long);
+long sys_tgkill(long, long, long);
 long sys_pmem_alloc(long, long, long);
 long sys_pmem_query(long, long);
 long sys_aspace_create(long);
@@ -43,6 +82,7 @@ long sys_task_switch_cpus(long);
 long sys_task_wait(long);
 long sys_module_get(long, long, long, long);
 long sys_task_setprio(long, long);
+long sys_module_args(long, long, long);
 long sys_cpu_count(void);
 long sys_pmem_free(long, long);
 long sys_aspace_del_region(long, long, long);
@@ -55,10 +95,28 @@ long sys_net_close(long);
 
 int syscall_filter_on;
 
+/* A call the kernel lacks: one console line per aspace and number, so a
+ * program's missing calls are seen without flooding the console. */
+static long enosys_report(uint64_t nr)
+{
+	struct task *t = task_current();
+	struct aspace *as = t->as;
+	unsigned bit = nr < ASPACE_ENOSYS_BITS ? (unsigned)nr : ASPACE_ENOSYS_BITS - 1;
+	uint64_t m = 1ull << (bit % 64);
+	if (as && !(__atomic_fetch_or(&as->enosys_seen[bit / 64], m, __ATOMIC_RELAXED) & m))
+		printk("linux: %s (task %u): system call %lu (%s) is not implemented: ENOSYS\n",
+		       as->name, t->tid, (unsigned long)nr, linux_syscall_name(nr));
+	return -LWK_ENOSYS;
+}
+
+/* Every empty slot of the table: the entry code left the frame, and the
+ * number in it, just below the kernel stack's top. */
 long sys_enosys(long a, long b, long c, long d, long e, long f)
 {
 	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
-	return -LWK_ENOSYS;
+	const struct syscall_frame *fr =
+		(const void *)(task_kstack_top(task_current()) - sizeof(struct syscall_frame));
+	return enosys_report(fr->nr);
 }
 
 syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
@@ -75,8 +133,49 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_gettid, sys_gettid),
 	S(SYS_futex, sys_futex),
 	S(SYS_sched_getaffinity, sys_sched_getaffinity),
+	S(SYS_sched_setaffinity, sys_sched_setaffinity),
 	S(SYS_clock_gettime, sys_clock_gettime),
 	S(SYS_exit_group, sys_exit_group),
+	S(SYS_read, sys_read),
+	S(SYS_writev, sys_writev),
+	S(SYS_ioctl, sys_ioctl),
+	S(SYS_fstat, sys_fstat),
+	S(SYS_newfstatat, sys_newfstatat),
+	S(SYS_stat, sys_stat),
+	S(SYS_lstat, sys_stat),
+	S(SYS_open, sys_open),
+	S(SYS_openat, sys_openat),
+	S(SYS_readlink, sys_readlink),
+	S(SYS_readlinkat, sys_readlinkat),
+	S(SYS_access, sys_access),
+	S(SYS_set_tid_address, sys_set_tid_address),
+	S(SYS_set_robust_list, sys_set_robust_list),
+	S(SYS_rseq, sys_rseq),
+	S(SYS_prlimit64, sys_prlimit64),
+	S(SYS_getrlimit, sys_getrlimit),
+	S(SYS_getuid, sys_getuid),
+	S(SYS_getgid, sys_getuid),
+	S(SYS_geteuid, sys_getuid),
+	S(SYS_getegid, sys_getuid),
+	S(SYS_prctl, sys_prctl),
+	S(SYS_mprotect, sys_mprotect),
+	S(SYS_getrandom, sys_getrandom),
+	S(SYS_clone, sys_clone),
+	S(SYS_clone3, sys_clone3),
+	S(SYS_rt_sigprocmask, sys_rt_sigprocmask),
+	S(SYS_rt_sigaction, sys_rt_sigaction),
+	S(SYS_madvise, sys_madvise),
+	S(SYS_getcpu, sys_getcpu),
+	S(SYS_close, sys_close),
+	S(SYS_fcntl, sys_fcntl),
+	S(SYS_getcwd, sys_getcwd),
+	S(SYS_getppid, sys_getppid),
+	S(SYS_clock_nanosleep, sys_clock_nanosleep),
+	S(SYS_time, sys_time),
+	S(SYS_gettimeofday, sys_gettimeofday),
+	S(SYS_kill, sys_kill),
+	S(SYS_tkill, sys_tkill),
+	S(SYS_tgkill, sys_tgkill),
 	S(SYS_pmem_alloc, sys_pmem_alloc),
 	S(SYS_pmem_query, sys_pmem_query),
 	S(SYS_aspace_create, sys_aspace_create),
@@ -92,6 +191,7 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_cpu_count, sys_cpu_count),
 	S(SYS_pmem_free, sys_pmem_free),
 	S(SYS_aspace_del_region, sys_aspace_del_region),
+	S(SYS_module_args, sys_module_args),
 	S(SYS_nx_insert, nxk_insert),
 	S(SYS_nx_remove, nxk_remove),
 	S(SYS_nimble_call, nxk_call),
@@ -117,7 +217,7 @@ long syscall_slow(struct syscall_frame *f)
 	if (syscall_filter_on && nxk_trap_filter(f, &ret))
 		return ret;
 	if (f->nr >= LWK_SYSCALL_MAX)
-		return -LWK_ENOSYS;
+		return enosys_report(f->nr);
 	return syscall_table[f->nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
 }
 

@@ -21,6 +21,7 @@
 #include <lwk/string.h>
 #include <lwk/printk.h>
 #include <lwk/panic.h>
+#include <lwk/syscall.h>
 #include <arch/cpu.h>
 #include <arch/page.h>
 #include <lwk/params.h>
@@ -30,9 +31,10 @@
 uint64_t sched_quantum_ms = 10;
 BOOT_PARAM_UINT(sched_quantum_ms, sched_quantum_ms, 1, 10000);
 
-struct user_start { uint64_t rip, rsp, a0, a1, a2, a3; };
+struct user_start { uint64_t rip, rsp, a[TASK_START_REGS]; };
 
 _Static_assert(__builtin_offsetof(struct task, killed) == 0, "syscall_entry.S: TASK_KILLED");
+_Static_assert(sizeof(struct user_start) == 9 * 8, "syscall_entry.S: user_iret's offsets");
 
 void switch_stacks(uint64_t *save_ksp, uint64_t next_ksp);
 void task_start(void);
@@ -124,14 +126,20 @@ struct task *kthread_create(const char *name, void (*fn)(void *), void *arg, uns
 static void user_body(void *arg)
 {
 	struct task *t = arg;
-	struct user_start u = { t->entry, t->ustack, t->start_arg[0], t->start_arg[1],
-				t->start_arg[2], t->start_arg[3] };
+	struct user_start u = { t->entry, t->ustack, { 0 } };
+	memcpy(u.a, t->start_arg, sizeof u.a);
 	task_check_killed();   /* its aspace's exit_group came before its first run */
 	user_iret(&u);
 }
 
 int task_create_user(const struct lwk_start_state *st, uint32_t parent, uint32_t flags,
 		     struct task **out)
+{
+	return task_create_clone(st, parent, flags, NULL, out);
+}
+
+int task_create_clone(const struct lwk_start_state *st, uint32_t parent, uint32_t flags,
+		      const struct task_clone *cl, struct task **out)
 {
 	if (st->cpu_id >= ncpus) {
 		kerr("task_create: cpu_id %u, but only %u CPUs are online", st->cpu_id, ncpus);
@@ -165,6 +173,12 @@ int task_create_user(const struct lwk_start_state *st, uint32_t parent, uint32_t
 		kerr("task_create: no kmem for a task");
 		return -LWK_ENOMEM;
 	}
+	/* The x87 and SSE state after FNINIT and at reset: every exception
+	 * masked (FCW 0x37f, MXCSR 0x1f80). */
+	uint16_t fcw = 0x37f;
+	uint32_t mxcsr = 0x1f80;
+	memcpy(t->fpu, &fcw, sizeof fcw);
+	memcpy(t->fpu + 24, &mxcsr, sizeof mxcsr);
 	/* user_body gets the task itself as its argument (r13 slot). */
 	((uint64_t *)t->ksp)[2] = (uint64_t)t;
 	t->as = as;
@@ -177,6 +191,16 @@ int task_create_user(const struct lwk_start_state *st, uint32_t parent, uint32_t
 	t->ustack = st->stack_ptr;
 	for (int i = 0; i < 4; i++)
 		t->start_arg[i] = st->use_args ? st->arg[i] : 0;
+	if (cl) {   /* before enqueue: another CPU may run it at once */
+		memcpy(&t->start_arg[4], cl->r8_r9_r10, sizeof cl->r8_r9_r10);
+		t->fs_base = cl->fs_base;
+		t->clear_child_tid = cl->clear_child_tid;
+		t->sigmask = cl->sigmask;
+		uint32_t tid = t->tid;   /* same aspace, loaded: the caller checked both */
+		for (int i = 0; i < 2; i++)
+			if (cl->set_tid[i])
+				copy_to_user(cl->set_tid[i], &tid, sizeof tid);
+	}
 	if (out)
 		*out = t;
 	enqueue(t);
@@ -313,8 +337,12 @@ void schedule(void)
 	uint64_t cr3 = next->as ? next->as->cr3 : kernel_cr3;
 	if (cr3 != read_cr3())
 		write_cr3(cr3);
-	if (next->as)
+	if (prev->as)
+		fxsave(prev->fpu);
+	if (next->as) {
 		wrmsr(MSR_FS_BASE, next->fs_base);
+		fxrstor(next->fpu);
+	}
 	switch_stacks(&prev->ksp, next->ksp);
 	finish_switch(this_cpu());
 }

@@ -137,6 +137,18 @@ static void test_mapping(void)
 	   !aspace_user_ok(as, LWK_USER_TOP - 8, 16, 0), "user_ok: wrapping and kernel addresses");
 	ok(aspace_user_ok(as, 0x900000, 0x100000, 1), "user_ok: heap writable");
 	ok(aspace_translate(as, 0x404000, NULL) == 0, "nothing mapped past text");
+	ok(aspace_protect(as, 0x400000, 0x1000, LWK_VM_READ | LWK_VM_WRITE) == -LWK_EACCES,
+	   "protect: writable text is more than the region allows: EACCES");
+	ok(aspace_protect(as, 0x800000, 0x1000, LWK_VM_READ) == -LWK_EINVAL,
+	   "protect: part of a 2 MiB page: EINVAL");
+	ok(aspace_protect(as, 0x800000, 0x200000, LWK_VM_READ) == 0 &&
+	   aspace_user_ok(as, 0x800000, 8, 0) && !aspace_user_ok(as, 0x800000, 8, 1) &&
+	   aspace_user_ok(as, 0xa00000, 8, 1), "protect: one 2 MiB page read-only, its neighbour not");
+	ok(aspace_protect(as, 0x400000, 0x1000, 0) == 0 && !aspace_user_ok(as, 0x400000, 1, 0) &&
+	   aspace_user_ok(as, 0x401000, 1, 0) &&
+	   aspace_protect(as, 0x3ff000, 0x2000, LWK_VM_READ) == -LWK_ENOMEM &&
+	   !aspace_user_ok(as, 0x400000, 1, 0),
+	   "protect: no access; a range reaching outside the regions ENOMEM, nothing changed");
 	aspace_destroy(id);
 	ok(pages_live == 0, "destroy frees every page-table page");
 }
@@ -240,7 +252,7 @@ int main(void)
 {
 	for (int i = 256; i < 512; i++)
 		kpml4[i] = 0x1000ull * i | PTE_P;
-	printf("1..60\n");
+	printf("1..64\n");
 	test_regions();
 	test_mapping();
 	test_smartmap();

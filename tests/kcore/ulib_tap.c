@@ -4,6 +4,7 @@
  * strings and the Linux-numbered wrappers against Linux itself, and that
  * an LWK-only call reaches the kernel as an unknown number (ENOSYS).
  */
+#include <lwk/elf.h>
 #include "ulib.h"
 
 static int n;
@@ -26,9 +27,66 @@ static int fmt_is(const char *want, const char *fmt, ...)
 	return 1;
 }
 
+/* The auxv value of type, or ~0 when absent. */
+static uint64_t aux_get(const uint64_t *aux, uint64_t type)
+{
+	for (; aux[0] != AT_NULL; aux += 2)
+		if (aux[0] == type)
+			return aux[1];
+	return ~0ull;
+}
+
+/* initstack_split and initstack_build into a buffer whose offsets stand
+ * for the program's addresses (win = buf): a fake image of one PT_LOAD
+ * segment that holds its program headers at 0x400040. */
+static void initstack_checks(void)
+{
+	char line[] = "A=1  B=2 prog x=y -v ";
+	const char *argv[8], *envp[8];
+	ok(initstack_split(line, argv, 8, envp, 8) == 3 && !strcmp(envp[0], "A=1") &&
+	   !strcmp(envp[1], "B=2") && !envp[2] && !strcmp(argv[0], "prog") &&
+	   !strcmp(argv[1], "x=y") && !strcmp(argv[2], "-v") && !argv[3],
+	   "initstack_split: leading K=V words are the environment, the rest argv");
+	char grub[] = "\"X=a b\" hello \"a b\" c\\\\d e\\'f g\\\"h \"\" end";
+	ok(initstack_split(grub, argv, 8, envp, 8) == 7 && !strcmp(envp[0], "X=a b") &&
+	   !strcmp(argv[1], "a b") && !strcmp(argv[2], "c\\d") && !strcmp(argv[3], "e'f") &&
+	   !strcmp(argv[4], "g\"h") && !strcmp(argv[5], "") && !strcmp(argv[6], "end"),
+	   "initstack_split: GRUB's quoting undone (spaces in quotes, backslash escapes, \"\")");
+	char many[] = "a b c d";
+	ok(initstack_split(many, argv, 4, envp, 8) == -LWK_E2BIG, "initstack_split: too many words E2BIG");
+
+	static uint64_t buf[1024];
+	struct { struct elf64_ehdr h; struct elf64_phdr p; } img = {
+		.h = { .entry = 0x401000, .phoff = sizeof(struct elf64_ehdr), .phnum = 1,
+		       .phentsize = sizeof(struct elf64_phdr) },
+		.p = { .type = 1, .offset = 0, .vaddr = 0x400000, .filesz = 4096, .memsz = 4096 },
+	};
+	struct elf_image im = { (const uint8_t *)&img, sizeof img, &img.h };
+	const char *av[] = { "prog", "one", NULL }, *ev[] = { "K=V", NULL };
+	uint64_t top = sizeof buf - 8, rsp = 0;
+	uint8_t *win = (uint8_t *)buf;
+	ok(initstack_build(win, top, 4096, &im, av, ev, &rsp) == 0 && rsp % 16 == 0 && rsp < top,
+	   "initstack_build: rsp 16-byte aligned below the top");
+	const uint64_t *v = (const uint64_t *)(win + rsp);
+	ok(v[0] == 2 && !strcmp((char *)win + v[1], "prog") && !strcmp((char *)win + v[2], "one") &&
+	   v[3] == 0 && !strcmp((char *)win + v[4], "K=V") && v[5] == 0,
+	   "initstack_build: argc, argv, NULL, envp, NULL");
+	const uint64_t *aux = v + 6;
+	uint64_t rnd = aux_get(aux, AT_RANDOM);
+	ok(aux_get(aux, AT_PHDR) == 0x400040 && aux_get(aux, AT_PHNUM) == 1 &&
+	   aux_get(aux, AT_PHENT) == sizeof(struct elf64_phdr) && aux_get(aux, AT_PAGESZ) == 4096 &&
+	   aux_get(aux, AT_ENTRY) == 0x401000 && aux_get(aux, AT_UID) == 0 &&
+	   aux_get(aux, AT_SECURE) == 0 && aux_get(aux, AT_CLKTCK) == 100 &&
+	   rnd + 16 == top && !strcmp((char *)win + aux_get(aux, AT_EXECFN), "prog"),
+	   "initstack_build: the auxiliary vector (PHDR, PHNUM, PAGESZ, ENTRY, RANDOM, EXECFN)");
+	ok(initstack_build(win, top, 64, &im, av, ev, &rsp) == -LWK_E2BIG,
+	   "initstack_build: more than the room E2BIG");
+}
+
 int main(void)
 {
-	printf("1..23\n");
+	printf("1..30\n");
+	initstack_checks();
 	ok(fmt_is("-42 42 4294967254", "%d %u %u", -42, 42u, (unsigned)-42), "%d and %u");
 	ok(fmt_is("ff FF 0x1f", "%x %X %p", 255u, 255u, (void *)0x1f), "%x %X %p");
 	ok(fmt_is("18446744073709551615 -9223372036854775808", "%llu %lld",

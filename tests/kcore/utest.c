@@ -100,7 +100,14 @@ static void test_futex(void)
 	ok(futex_wait((uint32_t *)((uint64_t)&fword + 1), 0) == -LWK_EFAULT,
 	   "futex on an unaligned address: EFAULT");
 	ok(futex_wait(&fword, 1) == -LWK_EAGAIN, "futex_wait on a changed value: EAGAIN");
-	ok(syscall3(SYS_futex, (long)&fword, 9, 0) == -LWK_ENOSYS, "futex op 9: ENOSYS");
+	ok(syscall6(SYS_futex, (long)&fword, 6, 0, 0, 0, 0) == -LWK_ENOSYS, "futex op 6 (LOCK_PI): ENOSYS");
+	uint32_t fv = fword;
+	struct lwk_timespec past = { 0, 1 };
+	ok(syscall6(SYS_futex, (long)&fword, 9 | 128, fv + 1, 0, 0, -1) == -LWK_EAGAIN &&
+	   syscall6(SYS_futex, (long)&fword, 9, fv, 0, 0, 0) == -LWK_EINVAL &&
+	   syscall6(SYS_futex, (long)&fword, 9, fv, 0, 0, 1) == -LWK_ENOSYS &&
+	   syscall6(SYS_futex, (long)&fword, 9 | 256, fv, (long)&past, 0, 0xffffffff) == -LWK_ETIMEDOUT,
+	   "FUTEX_WAIT_BITSET: changed value EAGAIN, bitset 0 EINVAL, others than all ENOSYS, past deadline ETIMEDOUT");
 	struct lwk_timespec ts = { 0, 2000000 };
 	uint64_t t0, t1;
 	clock_gettime_ns(&t0);
@@ -137,6 +144,59 @@ static void hop(uint64_t to)
 	syscall3(SYS_sched_getaffinity, 0, 8, (long)&mask);
 	where[2] = (uint32_t)mask;
 	thread_exit(0);
+}
+
+/* Holds v in xmm0 across 200 sched_yields to a task doing the same with
+ * another value on the same CPU, all in one asm block so that nothing
+ * else touches xmm0: the kernel must keep each task's SSE registers. */
+static void sse_keeper(uint64_t v)
+{
+	uint64_t got;
+	__asm__ volatile("movq %[v], %%xmm0\n"
+			 "mov $200, %%r12d\n"
+			 "1: mov %[yield], %%eax\n"
+			 "syscall\n"
+			 "dec %%r12d\n"
+			 "jnz 1b\n"
+			 "movq %%xmm0, %[got]\n"
+			 : [got] "=r"(got)
+			 : [v] "r"(v), [yield] "i"(SYS_sched_yield)
+			 : "rax", "rcx", "r11", "r12", "xmm0", "memory");
+	thread_exit(got == v ? 0 : 1);
+}
+
+static void test_sse(void)
+{
+	uint32_t cpu = cpu_count() > 1 ? 1 : 0;
+	long a = thread(sse_keeper, 0x1111111111111111ull, cpu);
+	uint8_t *sa = last_stack;
+	long b = thread(sse_keeper, 0x2222222222222222ull, cpu);
+	int good = 0;
+	for (int i = 0; i < 2; i++) {
+		struct lwk_task_status s = wait_one();
+		good += (s.tid == a || s.tid == b) && s.kind == LWK_EXIT_NORMAL && s.code == 0;
+	}
+	munmap(sa, 16384);
+	munmap(last_stack, 16384);
+	ok(a > 0 && b > 0 && good == 2, "two tasks on one CPU keep their own xmm0 across 200 switches");
+}
+
+/* sched_setaffinity moves the caller to its mask's lowest CPU, or keeps it. */
+static void test_affinity(void)
+{
+	uint64_t to1 = 2, both = 3, none = 0, got = 0;
+	if (cpu_count() < 2)
+		return;
+	ok(syscall3(SYS_sched_setaffinity, 0, 8, (long)&to1) == 0 &&
+	   syscall3(SYS_sched_getaffinity, 0, 8, (long)&got) == 8 && got == 2 &&
+	   syscall3(SYS_sched_setaffinity, 0, 8, (long)&both) == 0 &&
+	   syscall3(SYS_sched_getaffinity, 0, 8, (long)&got) == 8 && got == 2,
+	   "sched_setaffinity {1} moves us to CPU 1; {0, 1} keeps us there");
+	ok(syscall3(SYS_sched_setaffinity, 0, 8, (long)&none) == -LWK_EINVAL &&
+	   syscall3(SYS_sched_setaffinity, 999999, 8, (long)&both) == -LWK_ESRCH &&
+	   syscall3(SYS_sched_setaffinity, 0, 8, 8) == -LWK_EFAULT,
+	   "sched_setaffinity: no CPU EINVAL, no such task ESRCH, bad mask EFAULT");
+	task_switch_cpus(0);
 }
 
 static void test_tasks(void)
@@ -333,6 +393,56 @@ static void test_heap_faults(void)
 	munmap(p + 2 * PG, PG);
 }
 
+static void byte_writer(uint64_t p) { *(volatile uint8_t *)p = 1; thread_exit(0); }
+static void byte_reader(uint64_t p) { (void)*(volatile uint8_t *)p; thread_exit(0); }
+
+/* Run fn(p) in a thread: 1 if it page-faulted at p (want_fault) or
+ * ended normally (!want_fault). */
+static int touch_ends(void (*fn)(uint64_t), uint8_t *p, int want_fault)
+{
+	long tid = thread(fn, (uint64_t)p, 0);
+	struct lwk_task_status s = wait_one();
+	munmap(last_stack, 16384);
+	if (tid <= 0 || s.tid != (uint32_t)tid)
+		return 0;
+	return want_fault ? s.kind == LWK_EXIT_FAULT && s.code == 14 && s.addr == (uint64_t)p
+			  : s.kind == LWK_EXIT_NORMAL && s.code == 0;
+}
+
+static long mprotect(void *p, uint64_t len, long prot)
+{
+	return syscall3(SYS_mprotect, (long)p, (long)len, prot);
+}
+
+static void test_mprotect(void)
+{
+	uint8_t *p = mmap_anon(2 * PG);
+	fill(p, 2 * PG, 5);
+	ok(mprotect(p, PG, LWK_PROT_READ) == 0 && holds(p, PG, 5) && touch_ends(byte_writer, p, 1) &&
+	   touch_ends(byte_writer, p + PG, 0), "mprotect PROT_READ: a write faults, the next page stays writable");
+	ok(mprotect(p, PG, 0) == 0 && touch_ends(byte_reader, p, 1) &&
+	   syscall3(SYS_write, 1, (long)p, 1) == -LWK_EFAULT,
+	   "PROT_NONE: a read faults and the kernel refuses the page too (EFAULT)");
+	ok(mprotect(p, PG, LWK_PROT_READ | LWK_PROT_WRITE) == 0 && touch_ends(byte_writer, p, 0),
+	   "back to read-write");
+	ok(mprotect((void *)((uint64_t)test_mprotect & ~(PG - 1)), PG, 7) == -LWK_EACCES &&
+	   mprotect(p, PG, LWK_PROT_READ | LWK_PROT_EXEC) == -LWK_EACCES,
+	   "more than the region allows (writable text, executable heap): EACCES");
+	ok(mprotect(p + 1, PG, 1) == -LWK_EINVAL && mprotect(p, PG, 8) == -LWK_EINVAL,
+	   "unaligned address, unknown prot bits: EINVAL");
+	ok(munmap(p + PG, PG) == 0 && mprotect(p, 2 * PG, 1) == -LWK_ENOMEM &&
+	   touch_ends(byte_writer, p, 0), "a range with an unmapped page: ENOMEM, nothing changed");
+	ok(mprotect(p, PG, 0) == 0 && munmap(p, PG) == 0 && mmap_anon(2 * PG) == p &&
+	   holds(p, 2 * PG, 0) && touch_ends(byte_writer, p, 0),
+	   "a PROT_NONE page munmap'd and mmap'd again is read-write, zeroed");
+	munmap(p, 2 * PG);
+	uint8_t *q = (uint8_t *)syscall6(SYS_mmap, 0, PG, 0, LWK_MAP_PRIVATE | LWK_MAP_ANONYMOUS, -1, 0);
+	ok((uint64_t)q < LWK_USER_TOP && touch_ends(byte_reader, q, 1) &&
+	   syscall6(SYS_mmap, 0, PG, 7, 0x22, -1, 0) == -LWK_EACCES,
+	   "mmap PROT_NONE gives a page a read faults on; PROT_EXEC: EACCES");
+	munmap(q, PG);
+}
+
 static void test_heap(void)
 {
 	uint64_t lowest, lowest2;
@@ -404,6 +514,13 @@ static void test_lwk(void)
 	char name[64];
 	ok(module_get(999, NULL, 0, name) == -LWK_ENOENT, "module_get of module 999: ENOENT");
 	ok(module_get(0, (void *)8, 1 << 20, name) == -LWK_EFAULT, "module_get into a bad buffer: EFAULT");
+	char args[8];
+	long alen = module_args(0, NULL, 0);
+	ok(module_args(999, NULL, 0) == -LWK_ENOENT && alen >= 0 &&
+	   module_args(0, args, (size_t)alen) == -LWK_EINVAL &&
+	   (alen >= (long)sizeof args || (module_args(0, args, sizeof args) == alen &&
+					  strlen(args) == (size_t)alen)),
+	   "module_args: ENOENT past the last, EINVAL with no room for the NUL, the line otherwise");
 }
 
 /* Is [start, end) one free UMEM region, as pmem_query sees it? */
@@ -645,6 +762,9 @@ int main(int argc, char **argv, uint64_t arg0)
 	test_futex();
 	test_faults();
 	test_tasks();
+	test_sse();
+	test_affinity();
+	test_mprotect();
 	test_lwk();
 	test_teardown();
 	test_nimble();

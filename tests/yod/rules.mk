@@ -10,10 +10,12 @@ $(YOD_CRASH): tests/yod/crash.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 
 $(YOD_T)/yod: tests/yod/yod_test.sh tests/yod/rules.mk
 	@mkdir -p $(@D)
-	printf '#!/bin/sh\nexec tests/yod/yod_test.sh %s %s\n' $(abspath $(B)) $(abspath $(YOD_CRASH)) > $@
+	printf '#!/bin/sh\nexec tests/yod/yod_test.sh %s %s %s\n' $(abspath $(B)) $(abspath $(YOD_CRASH)) \
+		$(abspath $(LINUX_T)) > $@
 	chmod +x $@
 
-TEST_DEPS += $(YOD_T)/yod $(YOD_CRASH) $(KERNEL_ELF) $(PCT) $(DEMO_APP) $(NET_APP) $(EXTC)
+TEST_DEPS += $(YOD_T)/yod $(YOD_CRASH) $(KERNEL_ELF) $(PCT) $(DEMO_APP) $(NET_APP) $(EXTC) \
+             $(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/execas
 TESTS     += $(YOD_T)/yod
 
 # docs/jobs.md followed verbatim.

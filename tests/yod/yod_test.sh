@@ -2,14 +2,17 @@
 # tools/yod as a user runs it (TAP): the demo application with its
 # extension on one node; the allreduce application with its extensions on
 # four; an application that faults; an extension that does not compile;
-# a second launch of the same job uses the cached image; --help.
+# a second launch of the same job uses the cached image; --help; and
+# unmodified static Linux binaries (glibc and musl hello worlds with
+# arguments and environment, busybox applets) whose output and exit status
+# must equal the host's (run with execas: the same argv[0], env -i).
 #
-#   tests/yod/yod_test.sh B CRASH_APP
-B=$1 crash=$2
+#   tests/yod/yod_test.sh B CRASH_APP LINUX_DIR
+B=$1 crash=$2 linux=$3
 export B
 out=$(mktemp -d) || exit 2
 trap 'rm -rf "$out"' EXIT
-echo "1..9"
+echo "1..13"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; sed 's/^/#   /' "$3" | tail -n 25; fi; }
 
@@ -51,3 +54,33 @@ tools/yod -n 99 "$B/user/app-prio" >"$out/bad" 2>&1
 rc=$?
 grep -q 'yod: -n: 1..16 nodes' "$out/bad"
 ok $(( rc != 2 || $? != 0 )) "-n 99: a clear error, status 2" "$out/bad"
+
+# app BINARY ARGV...: the application's own lines from yod's stream (the
+# console between the PCT's start and end lines, kernel lines dropped).
+app_lines() {
+	sed -n 's/^\[0\] //p' "$1" | awk '/^pct: started app/ { on = 1; next } /^pct: app.* (exited|FAULTED)/ { on = 0 } on' |
+		grep -v '^\(linux\|nimble\|pct\|task [0-9]*\): '
+}
+linux_case() { # name env-words binary args...
+	name=$1 envw=$2 bin=$3
+	shift 3
+	yenv=""
+	for e in $envw; do yenv="$yenv --env $e"; done
+	# shellcheck disable=SC2086  # the --env words
+	tools/yod $yenv "$bin" "$@" >"$out/$name.yod" 2>&1
+	yrc=$?
+	# shellcheck disable=SC2086
+	env -i $envw "$linux/execas" "$bin" "$(basename "$bin")" "$@" >"$out/$name.host" 2>&1
+	hrc=$?
+	app_lines "$out/$name.yod" >"$out/$name.node"
+	if cmp -s "$out/$name.node" "$out/$name.host" && [ "$yrc" = "$hrc" ]; then
+		echo "ok $((t = t + 1)) - $name under yod: output and exit status ($yrc) equal the host's"
+	else
+		echo "not ok $((t = t + 1)) - $name under yod: status $yrc (host $hrc)"
+		diff "$out/$name.host" "$out/$name.node" | sed 's/^/#   /' | head -n 20
+	fi
+}
+linux_case glibc "HOME=/ LANG=C" "$linux/hello-glibc" one "two words"
+linux_case musl "TERM=dumb" "$linux/hello-musl" three
+linux_case busybox-seq "" "$(command -v busybox)" seq 1 3 10
+linux_case busybox-false "" "$(command -v busybox)" false

@@ -58,9 +58,17 @@ long task_switch_cpus(uint32_t cpu);
 long task_wait(struct lwk_task_status *st);
 long task_setprio(uint32_t tid, int32_t prio);
 long module_get(uint32_t index, void *buf, size_t len, char name[64]);
+/* What follows the name on the module's command line, into buf[len]
+ * (NUL-terminated); its length, or -errno. */
+long module_args(uint32_t index, char *buf, size_t len);
 /* The module named name, copied into fresh memory at *buf; its size or
  * -errno (module_get's error once past the last module). */
 long module_find(const char *name, uint8_t **buf);
+/* An application's argv and envp from module i's command line "NAME
+ * [K=V]... [ARGV0 ARG...]" (NAME alone: argv { name }), split into line
+ * (len bytes: module_args' limit is 512); 0 or -errno. */
+int module_argv(uint32_t i, const char *name, char *line, size_t len, const char **argv,
+		size_t nargv, const char **envp, size_t nenv);
 long cpu_count(void);
 
 /* ---- Nimble calls */
@@ -97,12 +105,30 @@ struct spawn {
  * or -errno, with a line on stdout naming the step that failed. */
 long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
 	       int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *out);
-/* elf_spawn in two steps, for a caller that fills the new application's
- * memory (through out->window) before it runs: elf_load builds all but
- * the task (spawn_free undoes it), spawn_start starts it. */
-long elf_load(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
-	      int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *out);
+/* elf_spawn with the program's argv (argv[0] first, NULL-terminated;
+ * elf_spawn passes { name }) and envp (NULL-terminated), which it finds
+ * on its initial stack with the auxiliary vector (initstack_build). */
+long elf_spawn_args(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
+		    int32_t prio, uint64_t arg0, uint64_t heap_size, const char *const *argv,
+		    const char *const *envp, struct spawn *out);
+/* elf_spawn_args in two steps, for a caller that fills the new
+ * application's memory (through out->window) before it runs: elf_load_args
+ * builds all but the task (spawn_free undoes it), spawn_start starts it. */
+long elf_load_args(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
+		   int32_t prio, uint64_t arg0, uint64_t heap_size, const char *const *argv,
+		   const char *const *envp, struct spawn *out);
 long spawn_start(struct spawn *sp);
+struct elf_image;
+/* The System V initial stack below top (at most room bytes of it),
+ * written through the loader's view win of the program's memory: argc,
+ * argv, envp, the auxiliary vector for im, the strings, AT_RANDOM's 16
+ * bytes.  0 and *rsp (16-byte aligned), or -E2BIG (or no argv[0]). */
+long initstack_build(uint8_t *win, uint64_t top, uint64_t room, const struct elf_image *im,
+		     const char *const *argv, const char *const *envp, uint64_t *rsp);
+/* Split a module's arguments (module_args) in place, as env(1) reads its
+ * words: the leading NAME=VALUE words into envp, the rest into argv, both
+ * NULL-terminated, at most nargv-1 and nenv-1; argc, or -E2BIG. */
+int initstack_split(char *line, const char **argv, size_t nargv, const char **envp, size_t nenv);
 /* Undo elf_spawn once the application's tasks have ended: destroy its
  * aspace, remove the caller's views of it (the SMARTMAP window and the
  * staging regions) and free its memory.  Returns the bytes freed, or

@@ -14,6 +14,7 @@
 
 #define PAGE 4096ull
 #define STACK_SIZE (256ull << 10)
+#define ARGS_ROOM (64ull << 10)      /* of the stack, for argv, envp and auxv */
 #define STAGE 0x600000000000ull      /* + slot * 8 GiB: the loader's staging views */
 
 static uint64_t up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
@@ -89,7 +90,8 @@ static long load_segments(struct spawn *sp, unsigned slot, const struct elf_imag
 
 /* Everything elf_spawn built after the aspace was made. */
 static long spawn_build(struct spawn *sp, const struct elf_image *im, const char *name,
-			unsigned slot, uint32_t cpu, int32_t prio, uint64_t arg0, uint64_t heap_size)
+			unsigned slot, uint32_t cpu, int32_t prio, uint64_t arg0, uint64_t heap_size,
+			const char *const *argv, const char *const *envp)
 {
 	long rc;
 	if ((rc = aspace_smartmap(sp->aspace, (uint32_t)getpid(), slot * LWK_SMARTMAP_SLOT,
@@ -108,11 +110,15 @@ static long spawn_build(struct spawn *sp, const struct elf_image *im, const char
 	    (rc = region(sp, sp->stack_top - STACK_SIZE, STACK_SIZE, LWK_VM_READ | LWK_VM_WRITE,
 			 "stack")))
 		return rc;
-	memset(sp->window + sp->stack_top - 64, 0, 64);   /* argc 0, argv NULL */
+	uint64_t rsp;
+	if ((rc = initstack_build(sp->window, sp->stack_top, ARGS_ROOM, im, argv, envp, &rsp))) {
+		printf("elf_spawn: %s: arguments and environment: %s\n", name, strerror(rc));
+		return rc;
+	}
+	/* rdx 0: no function for atexit (what the ABI says rdx holds at entry) */
 	sp->start = (struct lwk_start_state){ .aspace_id = sp->aspace, .cpu_id = cpu,
-					      .entry_point = im->h->entry,
-					      .stack_ptr = sp->stack_top - 32, .use_args = 1,
-					      .arg = { arg0 }, .prio = prio };
+					      .entry_point = im->h->entry, .stack_ptr = rsp,
+					      .use_args = 1, .arg = { arg0 }, .prio = prio };
 	strncpy(sp->start.task_name, name, sizeof sp->start.task_name - 1);
 	return 0;
 }
@@ -131,14 +137,23 @@ long spawn_start(struct spawn *sp)
 long elf_spawn(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
 	       int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *sp)
 {
-	long rc = elf_load(img, len, name, slot, cpu, prio, arg0, heap_size, sp);
+	const char *argv[] = { name, NULL }, *envp[] = { NULL };
+	return elf_spawn_args(img, len, name, slot, cpu, prio, arg0, heap_size, argv, envp, sp);
+}
+
+long elf_spawn_args(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
+		    int32_t prio, uint64_t arg0, uint64_t heap_size, const char *const *argv,
+		    const char *const *envp, struct spawn *sp)
+{
+	long rc = elf_load_args(img, len, name, slot, cpu, prio, arg0, heap_size, argv, envp, sp);
 	if (rc == 0 && (rc = spawn_start(sp)))
 		spawn_free(sp);   /* no task started: nothing can be busy */
 	return rc;
 }
 
-long elf_load(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
-	      int32_t prio, uint64_t arg0, uint64_t heap_size, struct spawn *sp)
+long elf_load_args(const void *img, size_t len, const char *name, unsigned slot, uint32_t cpu,
+		   int32_t prio, uint64_t arg0, uint64_t heap_size, const char *const *argv,
+		   const char *const *envp, struct spawn *sp)
 {
 	struct elf_image im;
 	const char *bad = elf_check(img, len, &im);
@@ -153,7 +168,7 @@ long elf_load(const void *img, size_t len, const char *name, unsigned slot, uint
 		return rc;
 	}
 	sp->aspace = (uint32_t)rc;
-	rc = spawn_build(sp, &im, name, slot, cpu, prio, arg0, heap_size);
+	rc = spawn_build(sp, &im, name, slot, cpu, prio, arg0, heap_size, argv, envp);
 	if (rc)
 		spawn_free(sp);   /* no task started: nothing can be busy */
 	return rc;

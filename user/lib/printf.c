@@ -39,6 +39,7 @@ const char *strerror(long err)
 	case LWK_EPERM: return "EPERM";
 	case LWK_ENOENT: return "ENOENT";
 	case LWK_ESRCH: return "ESRCH";
+	case LWK_E2BIG: return "E2BIG";
 	case LWK_EAGAIN: return "EAGAIN";
 	case LWK_ENOMEM: return "ENOMEM";
 	case LWK_EFAULT: return "EFAULT";

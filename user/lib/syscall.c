@@ -124,6 +124,11 @@ long module_get(uint32_t index, void *buf, size_t len, char name[64])
 	return syscall4(SYS_module_get, index, (long)buf, len, (long)name);
 }
 
+long module_args(uint32_t index, char *buf, size_t len)
+{
+	return syscall3(SYS_module_args, index, (long)buf, len);
+}
+
 long cpu_count(void) { return syscall0(SYS_cpu_count); }
 
 long nx_insert(const void *obj, size_t len, struct lwk_nx_error *err)

@@ -48,7 +48,16 @@ static void mb2_module(const struct mb2_tag_module *t)
 	m = &bootinfo.module[bootinfo.nmodules++];
 	m->start = t->mod_start;
 	m->end = t->mod_end;
-	strlcpy(m->name, t->string, sizeof(m->name));
+	size_t n = 0;
+	while (t->string[n] && t->string[n] != ' ')
+		n++;
+	strlcpy(m->name, t->string, n + 1 < sizeof(m->name) ? n + 1 : sizeof(m->name));
+	const char *rest = t->string + n;
+	while (*rest == ' ')
+		rest++;
+	if (strlcpy(m->args, rest, sizeof(m->args)) >= sizeof(m->args))
+		printk("boot: module %s: arguments longer than %u bytes cut\n", m->name,
+		       (unsigned)sizeof(m->args) - 1);
 }
 
 /* The RSDP copy that follows the tag header; the newest one wins (GRUB

@@ -66,9 +66,10 @@ syscall_return:
 
 /*
  * void user_iret(const struct user_start *u): enter ring 3 for the first
- * time at u->rip with u->rsp and the four start arguments in rdi, rsi,
- * rdx, rcx; every other register zero.  Interrupts are enabled by the
- * popped rflags.
+ * time at u->rip with u->rsp and the seven start registers in rdi, rsi,
+ * rdx, rcx, r8, r9, r10 (task_create_user gives r8-r10 zero, a clone
+ * child its parent's); every other register zero.  Interrupts are
+ * enabled by the popped rflags.
  */
 	.globl user_iret
 	.type user_iret, @function
@@ -83,12 +84,12 @@ user_iret:
 	movq 24(%rax), %rsi
 	movq 32(%rax), %rdx
 	movq 40(%rax), %rcx
+	movq 48(%rax), %r8
+	movq 56(%rax), %r9
+	movq 64(%rax), %r10
 	xorl %eax, %eax
 	xorl %ebx, %ebx
 	xorl %ebp, %ebp
-	xorl %r8d, %r8d
-	xorl %r9d, %r9d
-	xorl %r10d, %r10d
 	xorl %r11d, %r11d
 	xorl %r12d, %r12d
 	xorl %r13d, %r13d

@@ -32,7 +32,7 @@ tramp32:
 	movw %ax, %es
 	movw %ax, %ss
 	movl %cr4, %eax
-	orl $0x20, %eax                 /* PAE */
+	orl $0x620, %eax                /* PAE, OSFXSR, OSXMMEXCPT: as boot.S, user code may use SSE */
 	movl %eax, %cr4
 	movl REL(tramp_cr3), %eax
 	movl %eax, %cr3

@@ -58,5 +58,8 @@ static inline uint64_t read_rflags(void)
 static inline void irq_enable(void)  { __asm__ volatile("sti" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void cpu_pause(void)   { __asm__ volatile("pause"); }
+/* x87 and SSE state to and from a 512-byte, 16-byte aligned area. */
+static inline void fxsave(void *area)  { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
+static inline void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
 
 #endif /* ARCH_CPU_H */

@@ -18,6 +18,7 @@
 #define ASPACE_MAX          64   /* aspaces alive at once (static table) */
 #define ASPACE_MAX_REGIONS  32   /* regions per aspace                   */
 #define ASPACE_NAME         32
+#define ASPACE_ENOSYS_BITS  512
 
 /* Page-table entry bits (Intel SDM vol. 3, 4.5). */
 #define PTE_P    0x001ull
@@ -48,6 +49,11 @@ struct aspace {
 	 * [mmap_lo, heap_end), where a page is mapped iff its leaf is present;
 	 * mmap_holes counts the bytes of absent pages there.  All 0: no heap. */
 	uint64_t brk_lo, brk, mmap_lo, heap_end, heap_pagesz, mmap_holes;
+	/* System call numbers already reported as missing (syscall.c), one
+	 * bit each; numbers from ASPACE_ENOSYS_BITS - 1 up share the last. */
+	uint64_t enosys_seen[ASPACE_ENOSYS_BITS / 64];
+	uint32_t clones;          /* Linux clone: CPUs are handed out in turn */
+	uint32_t fds_closed;      /* Linux close: bit n, console descriptor n */
 	int nregions;
 	struct aspace_region region[ASPACE_MAX_REGIONS];
 	char name[ASPACE_NAME];
@@ -66,6 +72,15 @@ void aspace_put(struct aspace *as);
 uint64_t aspace_translate(struct aspace *as, uint64_t v, uint64_t *pte);
 /* Is [v, v+len) mapped user-accessible (and writable if write)? */
 int aspace_user_ok(struct aspace *as, uint64_t v, uint64_t len, int write);
+/* mprotect: the pages of [start, start+len) (len a multiple of 4 KiB)
+ * get the access vm (LWK_VM_READ, _WRITE, _EXEC; 0 = none: the user bit
+ * is cleared, so user accesses and aspace_user_ok fail; x86 reads
+ * whatever it may write or execute), never more than their region allows
+ * (-LWK_EACCES).  Every page must lie in a region that is not a SMARTMAP
+ * and be present (-LWK_ENOMEM, Linux's answer for unmapped memory); a
+ * range that splits a 2 MiB page is -LWK_EINVAL.  Nothing changes unless
+ * all of it can; the caller flushes the TLBs (aspace_md_flush). */
+int aspace_protect(struct aspace *as, uint64_t start, uint64_t len, uint32_t vm);
 /* The region holding v, or NULL. */
 const struct aspace_region *aspace_region_of(struct aspace *as, uint64_t v);
 int aspace_count(void);                    /* live aspaces (tests)  */

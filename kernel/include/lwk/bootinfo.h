@@ -10,8 +10,9 @@
 
 #define BOOT_CMDLINE_MAX  1024
 #define BOOT_MAX_MMAP     64
-#define BOOT_MAX_MODULES  16
+#define BOOT_MAX_MODULES  32
 #define BOOT_MODNAME_MAX  64
+#define BOOT_MODARGS_MAX  512
 
 struct boot_mmap {
 	uint64_t start, end;      /* [start, end) as the firmware gave it */
@@ -20,7 +21,11 @@ struct boot_mmap {
 
 struct boot_module {
 	uint64_t start, end;      /* physical [start, end)                */
-	char name[BOOT_MODNAME_MAX];  /* the module's command line       */
+	/* GRUB's module command line "NAME ARGS...": its first word, and
+	 * the rest after the spaces that follow it (the PCT's arguments for
+	 * an application: docs/syscalls.md, module_args) */
+	char name[BOOT_MODNAME_MAX];
+	char args[BOOT_MODARGS_MAX];
 };
 
 struct bootinfo {

@@ -21,6 +21,8 @@ enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_EXITED };
 
 struct aspace;
 
+#define TASK_START_REGS 7        /* user_iret loads rdi rsi rdx rcx r8 r9 r10 */
+
 struct task {
 	volatile int32_t killed;  /* exit_group: end with this code + 1 (0 = alive);
 	                           * first field: the syscall exit path tests it */
@@ -44,15 +46,24 @@ struct task {
 	uint64_t ksp;             /* saved kernel stack pointer          */
 	void *kstack;             /* base of the kernel stack            */
 	uint64_t fs_base;
+	/* A user task's x87/SSE registers while another runs (the kernel
+	 * itself uses none: -mno-sse), saved and restored at each switch. */
+	uint8_t fpu[512] __attribute__((aligned(16)));
 	struct aspace *as;
 	uint64_t entry, ustack;   /* first user rip and rsp              */
-	uint64_t start_arg[4];    /* rdi, rsi, rdx, rcx at the first entry */
+	uint64_t start_arg[TASK_START_REGS]; /* rdi rsi rdx rcx r8 r9 r10 at the first entry */
 
 	/* blocking */
 	struct task *wait_next;   /* futex bucket link                   */
 	uint64_t wait_key;        /* futex: user address; 0 otherwise    */
 	struct task *sleep_next;  /* the CPU's sleeper list, by wake_at  */
 	uint64_t wake_at;         /* nanosleep / futex timeout deadline  */
+
+	/* Linux thread bookkeeping (set_tid_address, set_robust_list, signals) */
+	uint64_t clear_child_tid; /* user address zeroed and woken at exit */
+	uint64_t robust_list;
+	uint64_t sigmask;         /* rt_sigprocmask's                    */
+	uint64_t sigpending;      /* sent while blocked (linux_thread.c) */
 
 	/* exit */
 	struct lwk_task_status status;
@@ -71,6 +82,18 @@ struct task *task_current(void);
 /* A user task from a seed-002 start state; flags TASK_F_PRIVILEGED for the PCT. */
 int task_create_user(const struct lwk_start_state *st, uint32_t parent, uint32_t flags,
 		     struct task **out);
+/* What a Linux clone child starts with besides task_create_user's state:
+ * r8, r9 and r10 (musl's clone keeps the function in r9), its TLS base,
+ * its clear-tid address and signal mask, all set before it can run, and
+ * up to two user addresses (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID) of
+ * the caller's aspace that get its tid first, as on Linux. */
+struct task_clone {
+	uint64_t r8_r9_r10[3];
+	uint64_t fs_base, clear_child_tid, sigmask;
+	uint64_t set_tid[2];
+};
+int task_create_clone(const struct lwk_start_state *st, uint32_t parent, uint32_t flags,
+		      const struct task_clone *cl, struct task **out);
 /* A kernel thread running fn(arg) on cpu; it ends by returning. */
 struct task *kthread_create(const char *name, void (*fn)(void *), void *arg, unsigned cpu);
 struct task *task_lookup(uint32_t tid);   /* NULL if gone; no reference taken */
