@@ -24,17 +24,7 @@ $(COLL_APP): user/coll/coll.c user/allreduce/net.h include/uapi/pct_abi.h $(ULIB
 	$(CC) $(USER_CFLAGS) -DCOLL_LOOP=$(COLL_LOOP)ull $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 
 $(COLL_ISO): $(KERNEL_ELF) $(COLL_MODULES) | deps
-	rm -rf $(B)/coll/iso
-	mkdir -p $(B)/coll/iso/boot/grub $(B)/coll/iso/boot/modules
-	cp $(KERNEL_ELF) $(B)/coll/iso/boot/kernel.elf
-	cp $(COLL_MODULES) $(B)/coll/iso/boot/modules/
-	{ printf 'set timeout=0\nset default=0\nmenuentry "Nimble LWK node" {\n'; \
-	  printf '\tmultiboot2 /boot/kernel.elf\n'; \
-	  for m in $(COLL_MODULES); do \
-	    printf '\tmodule2 /boot/modules/%s %s\n' "$$(basename $$m)" "$$(basename $$m)"; done; \
-	  printf '\tboot\n}\n'; } > $(B)/coll/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(B)/coll/iso >$(B)/coll/grub-mkrescue.log 2>&1 || \
-		{ cat $(B)/coll/grub-mkrescue.log; exit 1; }
+	$(call pct_iso,$(B)/coll/iso,Nimble LWK node,$(PCT),$(filter-out $(PCT),$(COLL_MODULES)))
 
 .PHONY: coll-cluster
 coll-cluster: deps-run $(COLL_ISO)

@@ -34,7 +34,7 @@ $(B)/tests/kcore/utest: tests/kcore/utest.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 
 # $(call pct_iso,TREE,TITLE,PCT,MODULES), the recipe of an ISO ($@) that
 # boots the kernel with PCT as the module "pct" and MODULES beside it,
-# built in the directory TREE.
+# built in the directory TREE (tests/net and tests/coll use it too).
 define pct_iso
 	@rm -rf $(1) && mkdir -p $(1)/boot/grub $(1)/boot/modules
 	cp $(KERNEL_ELF) $(1)/boot/kernel.elf

@@ -21,6 +21,10 @@ t=0
 field() { # log name: the number after "name " in the node's totals line
 	sed -n "s/^allreduce: node [0-9]*: totals: .*$2 \([0-9][0-9]*\).*/\1/p" "$1"
 }
+verdict() { # 1|0 text-if-ok text-if-not: one TAP line
+	t=$((t + 1))
+	if [ "$1" = 1 ]; then echo "ok $t - $2"; else echo "not ok $t - $3"; fi
+}
 passed() { # dir i what
 	t=$((t + 1))
 	if [ "$(cat "$1/node$2.rc" 2>/dev/null)" = 0 ]; then
@@ -36,28 +40,16 @@ i=0
 while [ "$i" -lt "$n" ]; do
 	log=$logs/clean/node$i.log
 	passed "$logs/clean" "$i" clean
-	t=$((t + 1))
 	plain=$(sed -n "s/^allreduce: node $i: plain: .* \([0-9][0-9]*\) user wake-ups.*/\1/p" "$log")
 	off=$(sed -n "s/^allreduce: node $i: offload: .* \([0-9][0-9]*\) user wake-ups.*/\1/p" "$log")
-	if [ -n "$plain" ] && [ -n "$off" ] && [ "$off" -lt "$plain" ]; then
-		echo "ok $t - clean: node $i: offload woke the user $off times, plain $plain"
-	else
-		echo "not ok $t - clean: node $i: user wake-ups offload '$off' vs plain '$plain'"
-	fi
+	verdict $(( ${off:-999} < ${plain:-0} )) "clean: node $i: offload woke the user $off times, plain $plain" \
+		"clean: node $i: user wake-ups offload '$off' vs plain '$plain'"
 	grep "^allreduce: node $i: \(plain\|offload\|time\|receive\|irq_count\)" "$log" | sed 's/^/# /'
-	t=$((t + 1))
-	if grep -q "^allreduce: node $i: receive interrupt-driven: [1-9]" "$log"; then
-		echo "ok $t - clean: node $i: receive was interrupt-driven"
-	else
-		echo "not ok $t - clean: node $i: no NIC interrupts taken"
-	fi
-	t=$((t + 1))
+	irqs=$(grep -c "^allreduce: node $i: receive interrupt-driven: [1-9]" "$log")
+	verdict "$irqs" "clean: node $i: receive was interrupt-driven" "clean: node $i: no NIC interrupts taken"
 	rep=$(grep -c "^nimble: irq_fault.ext:[0-9]*: fault DIV_ZERO in nic (extension irq_fault" "$log")
-	if [ "$rep" = 3 ]; then
-		echo "ok $t - clean: node $i: the faulting irq extension named its source line, 3 times of 8"
-	else
-		echo "not ok $t - clean: node $i: console fault reports of irq_fault: $rep, not 3"
-	fi
+	verdict $(( rep == 3 )) "clean: node $i: the faulting irq extension named its source line, 3 times of 8" \
+		"clean: node $i: console fault reports of irq_fault: $rep, not 3"
 	i=$((i + 1))
 done
 
@@ -68,21 +60,13 @@ i=0
 while [ "$i" -lt "$n" ]; do
 	log=$logs/lossy/node$i.log
 	passed "$logs/lossy" "$i" "hostile (net_drop=4, injected frames)"
-	t=$((t + 1))
 	drops=$(field "$log" "injected drops")
 	rex=$(field "$log" "retransmits")
-	if [ "${drops:-0}" -gt 0 ] && [ "${rex:-0}" -gt 0 ]; then
-		echo "ok $t - lossy: node $i: $drops frames dropped, $rex retransmitted"
-	else
-		echo "not ok $t - lossy: node $i: drops '$drops', retransmits '$rex'"
-	fi
-	t=$((t + 1))
+	verdict $(( ${drops:-0} > 0 && ${rex:-0} > 0 )) "lossy: node $i: $drops frames dropped, $rex retransmitted" \
+		"lossy: node $i: drops '$drops', retransmits '$rex'"
 	bad=$(field "$log" "malformed")
-	if [ "${bad:-0}" -gt 0 ]; then
-		echo "ok $t - hostile: node $i: $bad malformed frames dropped and counted"
-	else
-		echo "not ok $t - hostile: node $i: malformed count '$bad'"
-	fi
+	verdict $(( ${bad:-0} > 0 )) "hostile: node $i: $bad malformed frames dropped and counted" \
+		"hostile: node $i: malformed count '$bad'"
 	i=$((i + 1))
 done
 
@@ -100,14 +84,10 @@ i=0
 while [ "$i" -lt "$n" ]; do
 	log=$logs/storm/node$i.log
 	passed "$logs/storm" "$i" "interrupt storm"
-	t=$((t + 1))
 	recv=$(grep "^allreduce: node $i: receive " "$log")
 	cut=$(echo "$recv" | sed -n 's/.* \([0-9][0-9]*\) drains cut at the budget.*/\1/p')
-	if [ "${cut:-0}" -gt 0 ]; then
-		echo "ok $t - storm: node $i: it ran through it; $cut drains were cut at the budget"
-	else
-		echo "not ok $t - storm: node $i: no drain was cut at the budget ('$recv')"
-	fi
+	verdict $(( ${cut:-0} > 0 )) "storm: node $i: it ran through it; $cut drains were cut at the budget" \
+		"storm: node $i: no drain was cut at the budget ('$recv')"
 	grep "^allreduce: node $i: \(compute\|receive\)" "$log" | sed 's/^/# /'
 	i=$((i + 1))
 done

@@ -24,17 +24,7 @@ $(NET_APP): user/allreduce/allreduce.c user/allreduce/net.h include/uapi/pct_abi
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 
 $(NET_ISO): $(KERNEL_ELF) $(NET_MODULES) | deps
-	rm -rf $(B)/net/iso
-	mkdir -p $(B)/net/iso/boot/grub $(B)/net/iso/boot/modules
-	cp $(KERNEL_ELF) $(B)/net/iso/boot/kernel.elf
-	cp $(NET_MODULES) $(B)/net/iso/boot/modules/
-	{ printf 'set timeout=0\nset default=0\nmenuentry "Nimble LWK node" {\n'; \
-	  printf '\tmultiboot2 /boot/kernel.elf\n'; \
-	  for m in $(NET_MODULES); do \
-	    printf '\tmodule2 /boot/modules/%s %s\n' "$$(basename $$m)" "$$(basename $$m)"; done; \
-	  printf '\tboot\n}\n'; } > $(B)/net/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(B)/net/iso >$(B)/net/grub-mkrescue.log 2>&1 || \
-		{ cat $(B)/net/grub-mkrescue.log; exit 1; }
+	$(call pct_iso,$(B)/net/iso,Nimble LWK node,$(PCT),$(filter-out $(PCT),$(NET_MODULES)))
 
 $(NET_T)/test_frame: tests/net/test_frame.c kernel/net/frame.c kernel/net/frame.h
 	@mkdir -p $(@D)
