@@ -1,16 +1,19 @@
 /*
  * The PCT: the first user task and the node's policy maker (seed 000).
- * This one does the minimum: it loads each application (a GRUB module
- * named app*), hands it the extension objects on the ISO (the .nx
- * modules) through its heap, starts it, reports how every task of it
- * ended, and then takes it apart: its aspace destroyed and its memory
- * back in the free UMEM (spawn_free), so that free UMEM ends where it
- * began.  The node powers off when the PCT returns.
+ * It reads the job (the module "job" tools/yod writes: the CPU mode and
+ * the node's trusted extensions), inserts the trusted extensions, loads
+ * each application (a GRUB module named app*, its argv and envp on the
+ * module's command line), hands it the extension objects on the ISO (the
+ * .nx modules) through its heap, starts it on the CPU its mode says,
+ * reports how every task of it ended, and then takes it apart: its
+ * aspace destroyed and its memory back in the free UMEM (spawn_free), so
+ * that free UMEM ends where it began; last it removes the trusted
+ * extensions.  The node powers off when the PCT returns.
  *
- * The steps are separate functions so that policy (which CPUs an
- * application gets, CPU modes), a name server and fault handling can
- * grow in their own places: apps_load() decides placement, pct_serve()
- * is the loop that will also answer requests.
+ * The steps are separate functions so that policy (more CPU modes), a
+ * name server and fault handling can grow in their own places:
+ * job_read() and app_cpu() decide placement, pct_serve() is the loop
+ * that will also answer requests.
  */
 #include "ulib.h"
 #include <uapi/pct_abi.h>
@@ -65,8 +68,108 @@ static void hand_objects(struct app *a)
 	}
 }
 
-/* Placement policy: every application starts on CPU 0; it moves its
- * own tasks where it wants them (task_switch_cpus). */
+/*
+ * The job (tools/yod writes it as the module "job": words mode=MODE and
+ * trusted=NAME.nx): Puma's CPU mode, which places the application, and
+ * the node's trusted extensions, which the PCT inserts before the
+ * applications start and removes after they end.  No job module: heater,
+ * no extensions.
+ */
+#define JOB_TRUSTED 8
+static struct {
+	char words[512];
+	const char *mode;
+	const char *trusted[JOB_TRUSTED];
+	long handle[JOB_TRUSTED];
+	int ntrusted;
+} job = { .mode = "heater" };
+
+static const char *const modes[] = { "heater", "message-coprocessor" };
+
+static int job_read(void)
+{
+	char name[64];
+	for (uint32_t i = 0; module_get(i, NULL, 0, name) >= 0; i++) {
+		if (strcmp(name, "job") || module_args(i, job.words, sizeof job.words) < 0)
+			continue;
+		for (char *w = job.words, *end; *w; w = end) {
+			while (*w == ' ')
+				w++;
+			for (end = w; *end && *end != ' '; end++)
+				;
+			if (*end)
+				*end++ = 0;
+			if (!strncmp(w, "mode=", 5))
+				job.mode = w + 5;
+			else if (!strncmp(w, "trusted=", 8) && job.ntrusted < JOB_TRUSTED)
+				job.trusted[job.ntrusted++] = w + 8;
+			else if (*w) {
+				printf("pct: job: '%s' is neither mode=MODE nor trusted=NAME.nx\n", w);
+				return -1;
+			}
+		}
+	}
+	for (unsigned m = 0; m < sizeof modes / sizeof modes[0]; m++)
+		if (!strcmp(job.mode, modes[m]))
+			return 0;
+	printf("pct: job: unknown mode '%s' (heater, message-coprocessor)\n", job.mode);
+	return -1;
+}
+
+/*
+ * Where the application runs.  heater: on the system CPU (0) with the
+ * kernel.  message-coprocessor: the kernel, the NIC's interrupts
+ * (net_irq_cpu, 0) and the node's extensions on CPU 0, the application
+ * alone on CPU 1 (tickless: a task alone takes no timer interrupt).
+ */
+static uint32_t app_cpu(void)
+{
+	if (strcmp(job.mode, "message-coprocessor"))
+		return 0;
+	if (cpu_count() < 2) {
+		printf("pct: message-coprocessor mode wants 2 CPUs, the node has 1: the application runs on CPU 0\n");
+		return 0;
+	}
+	return 1;
+}
+
+/* The job's trusted extensions: inserted by the PCT, so trusted if they
+ * ask for it; the node's policy for every application. */
+static int trusted_insert(void)
+{
+	for (int i = 0; i < job.ntrusted; i++) {
+		uint8_t *buf;
+		struct lwk_nx_error err;
+		long sz = module_find(job.trusted[i], &buf);
+		long h = sz > 0 ? nx_insert(buf, (size_t)sz, &err) : sz;
+		if (sz > 0)
+			module_unload(buf, sz);
+		if (h < 0) {
+			printf("pct: trusted extension %s refused: %s%s%s\n", job.trusted[i], strerror(h),
+			       sz > 0 ? ": " : "", sz > 0 ? err.msg : "");
+			return -1;
+		}
+		job.handle[i] = h;
+		printf("pct: inserted trusted extension %s (handle %ld)\n", job.trusted[i], h);
+	}
+	return 0;
+}
+
+static void trusted_remove(void)
+{
+	for (int i = 0; i < job.ntrusted; i++) {
+		struct lwk_nx_stats st;
+		if (job.handle[i] <= 0)
+			continue;
+		long rc = nx_stats(job.handle[i], &st);
+		printf("pct: removed trusted extension %s: %llu runs, %llu faults\n", job.trusted[i],
+		       rc ? 0ull : (unsigned long long)st.runs, rc ? 0ull : (unsigned long long)st.faults);
+		nx_remove(job.handle[i]);
+	}
+}
+
+/* Placement policy: the job's CPU mode (app_cpu); the application may
+ * move its own tasks later (task_switch_cpus). */
 static int apps_load(void)
 {
 	char name[64];
@@ -85,8 +188,8 @@ static int apps_load(void)
 		const char *argv[64], *envp[64];
 		long rc = module_argv(i, name, line, sizeof line, argv, 64, envp, 64);
 		if (!rc)
-			rc = elf_load_args(img, sz, name, (unsigned)(napps + 1), 0, 0, PCT_ARG_APP,
-					   4ull << 20, argv, envp, &a->sp);
+			rc = elf_load_args(img, sz, name, (unsigned)(napps + 1), app_cpu(), 0,
+					   PCT_ARG_APP, 4ull << 20, argv, envp, &a->sp);
 		module_unload(img, sz);
 		if (rc == 0) {
 			hand_objects(a);   /* before it runs: it reads them first thing */
@@ -98,7 +201,8 @@ static int apps_load(void)
 			continue;
 		}
 		a->tasks_alive = 1;
-		printf("pct: started %s: aspace %u, task %u\n", name, a->sp.aspace, a->sp.tid);
+		printf("pct: started %s: aspace %u, task %u on CPU %u (mode %s)\n", name, a->sp.aspace,
+		       a->sp.tid, app_cpu(), job.mode);
 		napps++;
 	}
 	return napps;
@@ -156,11 +260,14 @@ int main(void)
 {
 	printf("pct: node has %ld CPUs\n", cpu_count());
 	long umem = pmem_umem_free();
+	if (job_read() || trusted_insert())
+		return 1;
 	if (apps_load() == 0) {
 		printf("pct: no application modules (app*)\n");
 		return 1;
 	}
 	int bad = pct_serve();
+	trusted_remove();
 	long after = pmem_umem_free();
 	printf("pct: free UMEM: %ld bytes before the applications, %ld after\n", umem, after);
 	bad += after != umem;

@@ -3,18 +3,19 @@
 # extension, the image cache, --help.  docs/jobs.md.
 YOD_T     := $(B)/tests/yod
 YOD_CRASH := $(YOD_T)/crash
+YOD_WHERE := $(YOD_T)/where
 
-$(YOD_CRASH): tests/yod/crash.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
+$(YOD_T)/%: tests/yod/%.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 
 $(YOD_T)/yod: tests/yod/yod_test.sh tests/yod/rules.mk
 	@mkdir -p $(@D)
-	printf '#!/bin/sh\nexec tests/yod/yod_test.sh %s %s %s\n' $(abspath $(B)) $(abspath $(YOD_CRASH)) \
-		$(abspath $(LINUX_T)) > $@
+	printf '#!/bin/sh\nexec tests/yod/yod_test.sh %s %s %s %s\n' $(abspath $(B)) $(abspath $(YOD_CRASH)) \
+		$(abspath $(LINUX_T)) $(abspath $(YOD_WHERE)) > $@
 	chmod +x $@
 
-TEST_DEPS += $(YOD_T)/yod $(YOD_CRASH) $(KERNEL_ELF) $(PCT) $(DEMO_APP) $(NET_APP) $(EXTC) \
+TEST_DEPS += $(YOD_T)/yod $(YOD_CRASH) $(YOD_WHERE) $(KERNEL_ELF) $(PCT) $(DEMO_APP) $(NET_APP) $(EXTC) \
              $(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/execas
 TESTS     += $(YOD_T)/yod
 

@@ -7,12 +7,17 @@
 # arguments and environment, busybox applets) whose output and exit status
 # must equal the host's (run with execas: the same argv[0], env -i).
 #
-#   tests/yod/yod_test.sh B CRASH_APP LINUX_DIR
-B=$1 crash=$2 linux=$3
+# Then the PCT's policy: each CPU mode places the application where it
+# says (a 2-CPU node; the application reports its CPU), and a trusted
+# extension yod gives the PCT is inserted before it and removed after it,
+# having run.
+#
+#   tests/yod/yod_test.sh B CRASH_APP LINUX_DIR WHERE_APP
+B=$1 crash=$2 linux=$3 where=$4
 export B
 out=$(mktemp -d) || exit 2
 trap 'rm -rf "$out"' EXIT
-echo "1..13"
+echo "1..16"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; sed 's/^/#   /' "$3" | tail -n 25; fi; }
 
@@ -84,3 +89,18 @@ linux_case glibc "HOME=/ LANG=C" "$linux/hello-glibc" one "two words"
 linux_case musl "TERM=dumb" "$linux/hello-musl" three
 linux_case busybox-seq "" "$(command -v busybox)" seq 1 3 10
 linux_case busybox-false "" "$(command -v busybox)" false
+
+for m in heater:0 message-coprocessor:1; do
+	mode=${m%:*} cpu=${m#*:}
+	tools/yod -c 2 --mode "$mode" "$where" >"$out/mode-$mode" 2>&1
+	rc=$?
+	grep -q "^\[0\] pct: started app-where: .* on CPU $cpu (mode $mode)$" "$out/mode-$mode" &&
+		grep -q "^\[0\] where: on CPU $cpu, all along$" "$out/mode-$mode"
+	ok $(( rc != 0 || $? != 0 )) "--mode $mode on 2 CPUs: the PCT placed the application on CPU $cpu, and it ran there" "$out/mode-$mode"
+done
+tools/yod -c 2 --trusted-ext ext-examples/rr_sched.ext "$where" >"$out/trusted" 2>&1
+rc=$?
+ins=$(grep -n '^\[0\] pct: inserted trusted extension rr_sched.nx' "$out/trusted" | cut -d: -f1)
+start=$(grep -n '^\[0\] pct: started app-where' "$out/trusted" | cut -d: -f1)
+runs=$(sed -n 's/^\[0\] pct: removed trusted extension rr_sched.nx: \([0-9]*\) runs, 0 faults$/\1/p' "$out/trusted")
+ok $(( rc != 0 || ${ins:-99999} > ${start:-0} || ${runs:-0} == 0 )) "--trusted-ext: the PCT inserted rr_sched before the application and removed it after, $runs runs" "$out/trusted"
