@@ -12,7 +12,7 @@
  *
  * The steps are separate functions so that policy (more CPU modes), a
  * name server and fault handling can grow in their own places:
- * job_read() and app_cpu() decide placement, pct_serve() is the loop
+ * job_read() and app_place() decide placement, pct_serve() is the loop
  * that will also answer requests.
  */
 #include "ulib.h"
@@ -84,7 +84,8 @@ static struct {
 	int ntrusted;
 } job = { .mode = "heater" };
 
-static const char *const modes[] = { "heater", "message-coprocessor" };
+static const char *const modes[] = { "heater", "message-coprocessor", "compute-coprocessor",
+				      "virtual-node" };
 
 static int job_read(void)
 {
@@ -112,25 +113,38 @@ static int job_read(void)
 	for (unsigned m = 0; m < sizeof modes / sizeof modes[0]; m++)
 		if (!strcmp(job.mode, modes[m]))
 			return 0;
-	printf("pct: job: unknown mode '%s' (heater, message-coprocessor)\n", job.mode);
+	printf("pct: job: unknown mode '%s' (heater, message-coprocessor, compute-coprocessor, "
+	       "virtual-node)\n", job.mode);
 	return -1;
 }
 
 /*
- * Where the application runs.  heater: on the system CPU (0) with the
- * kernel.  message-coprocessor: the kernel, the NIC's interrupts
- * (net_irq_cpu, 0) and the node's extensions on CPU 0, the application
- * alone on CPU 1 (tickless: a task alone takes no timer interrupt).
+ * Where an application runs (Puma's CPU modes; CPU 0 is the system CPU:
+ * the kernel, the NIC's interrupts, net_irq_cpu, and the node's
+ * extensions run there), as its first task's CPU and the CPUs its
+ * threads may be put on (aspace_set_cpus):
+ *   heater               CPU 0; its threads too
+ *   message-coprocessor  CPU 1, alone (tickless: a task alone takes no
+ *                        timer interrupt); its threads too
+ *   compute-coprocessor  CPU 0; its second thread on CPU 1 (clone hands
+ *                        CPUs out in turn from the next one)
+ *   virtual-node         two processes: the first on CPU 0, the second
+ *                        on CPU 1, each with its threads
+ * With one CPU everything runs on CPU 0.
  */
-static uint32_t app_cpu(void)
+struct place { uint32_t cpu; uint64_t threads; };
+
+static int instances(void) { return strcmp(job.mode, "virtual-node") ? 1 : 2; }
+
+static struct place app_place(int instance)
 {
-	if (strcmp(job.mode, "message-coprocessor"))
-		return 0;
-	if (cpu_count() < 2) {
-		printf("pct: message-coprocessor mode wants 2 CPUs, the node has 1: the application runs on CPU 0\n");
-		return 0;
-	}
-	return 1;
+	if (cpu_count() < 2)
+		return (struct place){ 0, 1 };
+	if (!strcmp(job.mode, "message-coprocessor") || instance == 1)
+		return (struct place){ 1, 2 };
+	if (!strcmp(job.mode, "compute-coprocessor"))
+		return (struct place){ 0, 3 };
+	return (struct place){ 0, 1 };
 }
 
 /* The job's trusted extensions: inserted by the PCT, so trusted if they
@@ -168,42 +182,55 @@ static void trusted_remove(void)
 	}
 }
 
-/* Placement policy: the job's CPU mode (app_cpu); the application may
- * move its own tasks later (task_switch_cpus). */
+/* Load, hand the objects to, place and start instance inst of the
+ * application in module i (placement: app_place; the application may move
+ * its own tasks later, task_switch_cpus). */
+static void app_start(uint32_t i, const char *name, long sz, int inst)
+{
+	struct app *a = &apps[napps];
+	struct place pl = app_place(inst);
+	uint8_t *img;
+	char got[64];
+	if (module_load(i, &img, got) != sz) {
+		printf("pct: cannot read module %s\n", name);
+		return;
+	}
+	strncpy(a->name, name, sizeof a->name - 1);
+	char line[512];
+	const char *argv[64], *envp[64];
+	long rc = module_argv(i, name, line, sizeof line, argv, 64, envp, 64);
+	if (!rc)
+		rc = elf_load_args(img, sz, name, (unsigned)(napps + 1), pl.cpu, 0, PCT_ARG_APP,
+				   4ull << 20, argv, envp, &a->sp);
+	module_unload(img, sz);
+	if (rc == 0 && (rc = aspace_set_cpus(a->sp.aspace, pl.threads)) < 0)
+		spawn_free(&a->sp);
+	if (rc == 0) {
+		hand_objects(a);   /* before it runs: it reads them first thing */
+		if ((rc = spawn_start(&a->sp)))
+			spawn_free(&a->sp);
+	}
+	if (rc) {
+		printf("pct: %s did not start: %s\n", name, strerror(rc));
+		return;
+	}
+	a->tasks_alive = 1;
+	printf("pct: started %s: aspace %u, task %u on CPU %u, threads on CPUs 0x%llx (mode %s)\n",
+	       name, a->sp.aspace, a->sp.tid, pl.cpu, (unsigned long long)pl.threads, job.mode);
+	napps++;
+}
+
 static int apps_load(void)
 {
 	char name[64];
-	uint8_t *img;
 	long sz;
+	if (cpu_count() < 2 && strcmp(job.mode, "heater"))
+		printf("pct: mode %s wants 2 CPUs, the node has 1: everything runs on CPU 0\n", job.mode);
 	for (uint32_t i = 0; (sz = module_get(i, NULL, 0, name)) >= 0; i++) {
-		if (strncmp(name, "app", 3) || napps == MAX_APPS)
+		if (strncmp(name, "app", 3))
 			continue;
-		struct app *a = &apps[napps];
-		if (module_load(i, &img, name) != sz) {
-			printf("pct: cannot read module %s\n", name);
-			continue;
-		}
-		strncpy(a->name, name, sizeof a->name - 1);
-		char line[512];
-		const char *argv[64], *envp[64];
-		long rc = module_argv(i, name, line, sizeof line, argv, 64, envp, 64);
-		if (!rc)
-			rc = elf_load_args(img, sz, name, (unsigned)(napps + 1), app_cpu(), 0,
-					   PCT_ARG_APP, 4ull << 20, argv, envp, &a->sp);
-		module_unload(img, sz);
-		if (rc == 0) {
-			hand_objects(a);   /* before it runs: it reads them first thing */
-			if ((rc = spawn_start(&a->sp)))
-				spawn_free(&a->sp);
-		}
-		if (rc) {
-			printf("pct: %s did not start: %s\n", name, strerror(rc));
-			continue;
-		}
-		a->tasks_alive = 1;
-		printf("pct: started %s: aspace %u, task %u on CPU %u (mode %s)\n", name, a->sp.aspace,
-		       a->sp.tid, app_cpu(), job.mode);
-		napps++;
+		for (int inst = 0; inst < instances() && napps < MAX_APPS; inst++)
+			app_start(i, name, sz, inst);
 	}
 	return napps;
 }

@@ -47,10 +47,24 @@ static int tid_ptr_ok(long flags, long bit, long p)
  * A thread of the caller's application: same aspace, started where the
  * caller returns to (rax 0) on newsp, with its argument registers and
  * r8-r10 (rbx, rbp, r12-r15 are zero: glibc's and musl's clone keep
- * nothing there).  It runs on the next CPU in turn after the caller's,
+ * nothing there).  It runs on the next CPU in turn after the caller's
+ * among those the PCT allows (thread_cpu),
  * and, like the first task, reports its end to the PCT.  A process
  * (anything without CLONE_VM, CLONE_SIGHAND and CLONE_THREAD): ENOSYS.
  */
+/* The next CPU in turn after the caller's among those the PCT allows the
+ * application's threads (aspace_set_cpus; all when it set none). */
+static uint32_t thread_cpu(const struct task *me, uint32_t turn)
+{
+	uint64_t allowed = me->as->thread_cpus;
+	for (uint32_t k = 0; k < ncpus; k++) {
+		uint32_t c = (me->cpu + 1 + turn + k) % ncpus;
+		if (!allowed || ((allowed >> c) & 1))
+			return c;
+	}
+	return me->cpu;
+}
+
 long sys_clone(long flags, long newsp, long ptid, long ctid, long tls)
 {
 	struct task *me = task_current();
@@ -68,7 +82,7 @@ long sys_clone(long flags, long newsp, long ptid, long ctid, long tls)
 		(const void *)(task_kstack_top(me) - sizeof(struct syscall_frame));
 	uint32_t turn = __atomic_fetch_add(&me->as->clones, 1, __ATOMIC_RELAXED);
 	struct lwk_start_state st = {
-		.aspace_id = me->pid, .cpu_id = (me->cpu + 1 + turn) % ncpus,
+		.aspace_id = me->pid, .cpu_id = thread_cpu(me, turn),
 		.stack_ptr = (uint64_t)newsp, .entry_point = f->rip, .use_args = 1,
 		.arg = { f->rdi, f->rsi, f->rdx, f->rip }, .prio = me->prio,
 	};

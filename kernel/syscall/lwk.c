@@ -115,6 +115,30 @@ long sys_aspace_del_region(long id, long start, long extent)
  * firmware), and only once no aspace maps it: freed memory reaches the
  * next application, which must not share it with the last.
  */
+/* The PCT's placement policy for an application's threads (Puma's CPU
+ * modes): Linux clone puts each new thread on the next of these CPUs in
+ * turn.  A mask naming no online CPU is refused. */
+long sys_aspace_set_cpus(long id, long mask)
+{
+	int rc = need_pct("aspace_set_cpus");
+	if (rc)
+		return rc;
+	uint64_t online = ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1;
+	if (((uint64_t)mask & online) == 0 || ((uint64_t)mask & ~online)) {
+		kerr("aspace_set_cpus: mask 0x%llx, but CPUs 0..%u are online",
+		     (unsigned long long)mask, ncpus - 1);
+		return -LWK_EINVAL;
+	}
+	struct aspace *as = id > 0 && id <= UINT32_MAX ? aspace_get((uint32_t)id) : NULL;
+	if (!as) {
+		kerr("aspace_set_cpus: no aspace %ld", id);
+		return -LWK_ENOENT;
+	}
+	as->thread_cpus = (uint64_t)mask;
+	aspace_put(as);
+	return 0;
+}
+
 long sys_pmem_free(long start, long end)
 {
 	uint64_t s = (uint64_t)start, e = (uint64_t)end;

@@ -506,6 +506,9 @@ static void test_lwk(void)
 	   aspace_map_pmem(as, r.start, 0x401000, 0x1000) == -LWK_EEXIST, "map, then map again: EEXIST");
 	ok(aspace_smartmap(as, as, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == -LWK_EINVAL,
 	   "smartmap into itself: EINVAL");
+	ok(aspace_set_cpus(as, 0) == -LWK_EINVAL && aspace_set_cpus(as, 1ull << 63) == -LWK_EINVAL &&
+	   aspace_set_cpus(999, 1) == -LWK_ENOENT && aspace_set_cpus(as, 1) == 0,
+	   "aspace_set_cpus: no CPU or an offline one EINVAL, aspace 999 ENOENT, CPU 0 fine");
 	ok(pmem_free(r.start, r.end) == -LWK_EBUSY, "pmem_free of memory an aspace maps: EBUSY");
 	ok(aspace_destroy(as) == 0 && aspace_destroy(as) == -LWK_ENOENT, "destroy, then again: ENOENT");
 	ok(aspace_add_region(as, 0x400000, 0x1000, LWK_VM_READ, LWK_PAGE_4K, "x") == -LWK_ENOENT,

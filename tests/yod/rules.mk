@@ -16,7 +16,7 @@ $(YOD_T)/yod: tests/yod/yod_test.sh tests/yod/rules.mk
 	chmod +x $@
 
 TEST_DEPS += $(YOD_T)/yod $(YOD_CRASH) $(YOD_WHERE) $(KERNEL_ELF) $(PCT) $(DEMO_APP) $(NET_APP) $(EXTC) \
-             $(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/execas
+             $(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/execas $(LINUX_T)/pthreads-glibc
 TESTS     += $(YOD_T)/yod
 
 # docs/jobs.md followed verbatim.

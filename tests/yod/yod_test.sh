@@ -17,7 +17,7 @@ B=$1 crash=$2 linux=$3 where=$4
 export B
 out=$(mktemp -d) || exit 2
 trap 'rm -rf "$out"' EXIT
-echo "1..16"
+echo "1..18"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; sed 's/^/#   /' "$3" | tail -n 25; fi; }
 
@@ -90,14 +90,27 @@ linux_case musl "TERM=dumb" "$linux/hello-musl" three
 linux_case busybox-seq "" "$(command -v busybox)" seq 1 3 10
 linux_case busybox-false "" "$(command -v busybox)" false
 
-for m in heater:0 message-coprocessor:1; do
-	mode=${m%:*} cpu=${m#*:}
-	tools/yod -c 2 --mode "$mode" "$where" >"$out/mode-$mode" 2>&1
-	rc=$?
-	grep -q "^\[0\] pct: started app-where: .* on CPU $cpu (mode $mode)$" "$out/mode-$mode" &&
-		grep -q "^\[0\] where: on CPU $cpu, all along$" "$out/mode-$mode"
-	ok $(( rc != 0 || $? != 0 )) "--mode $mode on 2 CPUs: the PCT placed the application on CPU $cpu, and it ran there" "$out/mode-$mode"
-done
+# modes: each places the application's first task and its threads as
+# docs/jobs.md says (the PCT's line, the kernel's clone lines, and the
+# application's own getcpu agree).
+mode_run() { # mode app
+	tools/yod -c 2 --mode "$1" "$2" >"$out/mode-$1" 2>&1
+}
+clones() { sed -n 's/^\[0\] linux: .*: clone: thread (task [0-9]*) on CPU \([0-9]\)$/\1/p' "$1" | tr -d '\n'; }
+mode_run heater "$where" && grep -q '^\[0\] where: on CPU 0, all along$' "$out/mode-heater" &&
+	mode_run heater "$linux/pthreads-glibc" && [ "$(clones "$out/mode-heater")" = 00 ]
+ok $? "--mode heater: the application and both its threads on CPU 0" "$out/mode-heater"
+mode_run message-coprocessor "$where" && grep -q '^\[0\] where: on CPU 1, all along$' "$out/mode-message-coprocessor" &&
+	mode_run message-coprocessor "$linux/pthreads-glibc" && [ "$(clones "$out/mode-message-coprocessor")" = 11 ] &&
+	grep -q '^\[0\] pct: started app-pthreads-glibc: .* on CPU 1, threads on CPUs 0x2 ' "$out/mode-message-coprocessor"
+ok $? "--mode message-coprocessor: the application and its threads alone on CPU 1" "$out/mode-message-coprocessor"
+mode_run compute-coprocessor "$linux/pthreads-glibc" && [ "$(clones "$out/mode-compute-coprocessor")" = 10 ] &&
+	grep -q '^\[0\] pct: started app-pthreads-glibc: .* on CPU 0, threads on CPUs 0x3 ' "$out/mode-compute-coprocessor"
+ok $? "--mode compute-coprocessor: the application on CPU 0, its second thread on CPU 1" "$out/mode-compute-coprocessor"
+mode_run virtual-node "$where" && grep -q '^\[0\] where: on CPU 0, all along$' "$out/mode-virtual-node" &&
+	grep -q '^\[0\] where: on CPU 1, all along$' "$out/mode-virtual-node" &&
+	[ "$(grep -c '^\[0\] pct: app-where (task [0-9]*) exited with status 0$' "$out/mode-virtual-node")" = 2 ]
+ok $? "--mode virtual-node: two processes, one on each CPU, both exited 0" "$out/mode-virtual-node"
 tools/yod -c 2 --trusted-ext ext-examples/rr_sched.ext "$where" >"$out/trusted" 2>&1
 rc=$?
 ins=$(grep -n '^\[0\] pct: inserted trusted extension rr_sched.nx' "$out/trusted" | cut -d: -f1)

@@ -53,6 +53,7 @@ struct aspace {
 	 * bit each; numbers from ASPACE_ENOSYS_BITS - 1 up share the last. */
 	uint64_t enosys_seen[ASPACE_ENOSYS_BITS / 64];
 	uint32_t clones;          /* Linux clone: CPUs are handed out in turn */
+	uint64_t thread_cpus;     /* ... among these (bit c: CPU c); 0 = every CPU */
 	uint32_t fds_closed;      /* Linux close: bit n, console descriptor n */
 	int nregions;
 	struct aspace_region region[ASPACE_MAX_REGIONS];
