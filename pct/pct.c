@@ -252,6 +252,27 @@ static int app_free(struct app *a)
 	return 0;
 }
 
+/* An application's fault, for people: the vector's mnemonic and name. */
+static const char *vector_name(int v)
+{
+	static const char *const n[] = {
+		"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+		"#BR bound range exceeded", "#UD invalid opcode", "#NM device not available",
+		"#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+		"#NP segment not present", "#SS stack fault", "#GP general protection",
+		"#PF page fault", "vector 15", "#MF x87 error", "#AC alignment check",
+		"#MC machine check", "#XM SIMD error",
+	};
+	return v >= 0 && v < (int)(sizeof n / sizeof n[0]) ? n[v] : "an unknown vector";
+}
+
+/* This node's rank in the job (0 without a network). */
+static uint32_t node_rank(void)
+{
+	struct lwk_net_info ni;
+	return syscall1(SYS_net_info, (long)&ni) == 0 ? ni.rank : 0;
+}
+
 /* Report each end of an application's first task and free it; done
  * when all ended. */
 static int pct_serve(void)
@@ -268,12 +289,12 @@ static int pct_serve(void)
 			struct app *a = &apps[i];
 			if (a->sp.tid != st.tid)
 				continue;
-			if (st.kind == LWK_EXIT_NORMAL)
-				printf("pct: %s (task %u) exited with status %d\n", a->name, st.tid, st.code);
-			else
-				printf("pct: %s (task %u) FAULTED: vector %d at rip 0x%llx, address 0x%llx\n",
-				       a->name, st.tid, st.code, (unsigned long long)st.rip,
+			if (st.kind == LWK_EXIT_FAULT)
+				printf("pct: rank %u: %s faulted: %s at 0x%llx (addr 0x%llx)\n", node_rank(),
+				       a->name, vector_name(st.code), (unsigned long long)st.rip,
 				       (unsigned long long)st.addr);
+			else
+				printf("pct: %s (task %u) exited with status %d\n", a->name, st.tid, st.code);
 			bad += st.kind != LWK_EXIT_NORMAL || st.code != 0;
 			bad += app_free(a);
 			a->tasks_alive = 0;

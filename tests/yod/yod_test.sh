@@ -43,7 +43,8 @@ ok $(( tagged != 4 )) "allreduce: each rank's output tagged [rank] ($tagged of 4
 
 tools/yod "$crash" >"$out/crash" 2>&1
 rc=$?
-grep -q '^\[0\] crash: about to write' "$out/crash" && grep -q '^0 *| faulted: vector 14 ' "$out/crash"
+grep -q '^\[0\] crash: about to write' "$out/crash" && grep -q '^0 *| faulted: #PF page fault at 0x' "$out/crash" &&
+	grep -q '^\[0\] pct: rank 0: app-crash faulted: #PF page fault at 0x[0-9a-f]* (addr 0x0)$' "$out/crash"
 ok $(( rc != 139 || $? != 0 )) "a faulting application: status 139 (got $rc), the fault in the summary" "$out/crash"
 
 tools/yod --ext tests/yod/broken.ext "$B/user/app-prio" >"$out/broken" 2>&1
@@ -63,7 +64,7 @@ ok $(( rc != 2 || $? != 0 )) "-n 99: a clear error, status 2" "$out/bad"
 # app BINARY ARGV...: the application's own lines from yod's stream (the
 # console between the PCT's start and end lines, kernel lines dropped).
 app_lines() {
-	sed -n 's/^\[0\] //p' "$1" | awk '/^pct: started app/ { on = 1; next } /^pct: app.* (exited|FAULTED)/ { on = 0 } on' |
+	sed -n 's/^\[0\] //p' "$1" | awk '/^pct: started app/ { on = 1; next } /^pct: (app.* exited|rank [0-9]*: app.* faulted: )/ { on = 0 } on' |
 		grep -v '^\(linux\|nimble\|pct\|task [0-9]*\): '
 }
 linux_case() { # name env-words binary args...
