@@ -15,6 +15,7 @@
 # lacks a workload (exit 3), leaves its cell empty.  BENCH_SYSTEMS and
 # BENCH_WORKLOADS (space-separated names) restrict a run, BENCH_RUNS sets
 # the timed runs per cell.
+case $1 in -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 set -u
 mode=${1:?usage: run.sh full|quick B}
 B=${2:?usage: run.sh full|quick B}

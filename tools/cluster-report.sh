@@ -7,6 +7,7 @@
 # -icount, see make netbench).  Exit 0 only if every node passed.
 #
 #   tools/cluster-report.sh LOGDIR NODES
+case $1 in -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 logs=${1:?usage: $0 LOGDIR NODES} n=${2:?usage: $0 LOGDIR NODES}
 bad=0
 printf '\n%-5s | %-7s | %-16s | %s\n' node status checks "network"

@@ -22,6 +22,7 @@
 #   -h         this text
 # Exit status 0 if every node powered off with "pass", else 1 (2: usage).
 n=4 iso=${B:-build}/net/cluster.iso tmo=90 logs="" mem=256M params="" extra="" icount="" cpus=1
+[ "$1" = --help ] && set -- -h
 while getopts n:i:t:o:m:a:x:s:ch opt; do
 	case $opt in
 	h) sed -n '2,/^n=4/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;

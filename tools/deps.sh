@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages named on the command line that are missing.
 # As root: apt-get installs them.  Otherwise: say which, and fail.
+case $1 in -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 missing=""
 for p in "$@"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

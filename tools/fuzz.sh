@@ -4,6 +4,7 @@
 # Each fuzzer keeps its corpus in CORPUS_ROOT/<name> (seeds from
 # tests/fuzz-seeds/<name> if present); a crash, leak, timeout or sanitizer
 # report is a failure and the reproducer is left in CORPUS_ROOT.
+case $1 in -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 secs=$1 root=$2; shift 2
 echo "1..$#"
 n=0 rc=0

@@ -23,6 +23,7 @@
 #   -q ARGS     extra QEMU arguments, word-split
 #   -h          this text
 iso=${B:-build}/nimble.iso params="" cpus=1 mem=512M tmo=60 icount="" gdb="" elf="" extra=""
+[ "$1" = --help ] && set -- -h
 while getopts i:a:s:m:t:cg:e:q:h opt; do
 	case $opt in
 	h) sed -n '2,/^iso=/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;

@@ -6,6 +6,7 @@
 # the reference interpreter (nxrun --mode ref prints "insns:").
 #
 #   tools/nx-callgrind.sh [BUILD_DIR]       (default build; needs extc, nxrun)
+case $1 in -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 B=${1:-build}
 nxrun=$B/nxrun extc=$B/extc
 tmp=$(mktemp -d) || exit 2

@@ -5,6 +5,7 @@
 # with the one line the CI reads: "N passed, N failed".
 #
 #   tools/runtests.sh prog...        (NIMBLE_TEST_VERBOSE=1 shows all output)
+case $1 in -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 pass=0 fail=0 failed_progs=""
 log=$(mktemp) || exit 2
 trap 'rm -f "$log"' EXIT

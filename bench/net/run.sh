@@ -19,6 +19,7 @@
 #     guest instructions spent waiting after the loop, both modes.
 #
 #   bench/net/run.sh NET_ISO COLL_ISO [NODES] [LOGDIR]
+case $1 in -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 net=${1:?usage: $0 NET_ISO COLL_ISO [NODES] [LOGDIR]} coll=${2:?usage: $0 NET_ISO COLL_ISO [NODES] [LOGDIR]}
 n=${3:-4} logs=${4:-$(mktemp -d)}
 here=$(dirname "$0")/../..

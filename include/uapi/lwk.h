@@ -87,6 +87,7 @@
 #define SYS_aspace_del_region 514 /* (id, start, extent): exactly one region            */
 #define SYS_module_args      515  /* (index, char *buf, len) -> strlen: after the name  */
 #define SYS_aspace_set_cpus  516  /* (id, cpu mask): the CPUs its threads may be put on */
+#define SYS_cpu_irqs         517  /* (cpu) -> interrupts that CPU has taken since boot    */
 
 /* ---- Nimble calls */
 #define SYS_nx_insert        520  /* (const void *obj, len, struct lwk_nx_error *err) -> handle */

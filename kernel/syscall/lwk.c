@@ -268,3 +268,12 @@ long sys_task_setprio(long tid, long prio)
 }
 
 long sys_cpu_count(void) { return ncpus; }
+
+/* How many interrupts (any vector >= 32) a CPU has taken: the noise an
+ * application on it sees (Puma's message-coprocessor mode: none). */
+long sys_cpu_irqs(long cpu)
+{
+	if (cpu < 0 || (uint64_t)cpu >= ncpus)
+		return -LWK_EINVAL;
+	return (long)__atomic_load_n(&cpus[cpu].irqs_taken, __ATOMIC_RELAXED);
+}

@@ -84,6 +84,7 @@ long sys_module_get(long, long, long, long);
 long sys_task_setprio(long, long);
 long sys_module_args(long, long, long);
 long sys_aspace_set_cpus(long, long);
+long sys_cpu_irqs(long);
 long sys_cpu_count(void);
 long sys_pmem_free(long, long);
 long sys_aspace_del_region(long, long, long);
@@ -194,6 +195,7 @@ syscall_fn syscall_table[LWK_SYSCALL_MAX] = {
 	S(SYS_aspace_del_region, sys_aspace_del_region),
 	S(SYS_module_args, sys_module_args),
 	S(SYS_aspace_set_cpus, sys_aspace_set_cpus),
+	S(SYS_cpu_irqs, sys_cpu_irqs),
 	S(SYS_nx_insert, nxk_insert),
 	S(SYS_nx_remove, nxk_remove),
 	S(SYS_nimble_call, nxk_call),

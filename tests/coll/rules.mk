@@ -18,7 +18,7 @@ COLL_MODULES := $(PCT) $(COLL_APP) $(COLL_EXT)
 COLL_NODES ?= 3
 COLL_LOOP  ?= 20000000
 
-$(COLL_APP): user/coll/coll.c user/allreduce/net.h include/uapi/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS) \
+$(COLL_APP): user/coll/coll.c include/uapi/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS) \
              tests/coll/rules.mk
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -DCOLL_LOOP=$(COLL_LOOP)ull $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)

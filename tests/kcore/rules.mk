@@ -78,5 +78,5 @@ $(B)/bench/kernel/kbench: bench/kernel/kbench.c $(ULIB) $(USER_CRT0) $(USER_HDRS
 $(KBENCH_ISO): $(KERNEL_ELF) $(B)/bench/kernel/kbench $(KBENCH_EXTS) | deps
 	$(call pct_iso,$(B)/kbench-iso,kbench,$(B)/bench/kernel/kbench,$(KBENCH_EXTS))
 .PHONY: kbench
-kbench: deps-run $(KBENCH_ISO)
-	bench/kernel/run.sh $(KBENCH_ISO)
+kbench: deps-run $(KBENCH_ISO) $(B)/tests/yod/noise $(KERNEL_ELF) $(PCT) $(EXTC)
+	bench/kernel/run.sh $(KBENCH_ISO) $(B)/tests/yod/noise

@@ -19,7 +19,7 @@ NET_MODULES := $(PCT) $(NET_APP) $(B)/ext-examples/allreduce.nx $(B)/ext-example
 NET_EXT := $(sort $(wildcard tests/net/*.ext))
 CLUSTER_NODES ?= 4
 
-$(NET_APP): user/allreduce/allreduce.c user/allreduce/net.h include/uapi/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
+$(NET_APP): user/allreduce/allreduce.c include/uapi/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 

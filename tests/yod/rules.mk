@@ -4,6 +4,7 @@
 YOD_T     := $(B)/tests/yod
 YOD_CRASH := $(YOD_T)/crash
 YOD_WHERE := $(YOD_T)/where
+YOD_NOISE := $(YOD_T)/noise
 
 $(YOD_T)/%: tests/yod/%.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 	@mkdir -p $(@D)
@@ -11,12 +12,13 @@ $(YOD_T)/%: tests/yod/%.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
 
 $(YOD_T)/yod: tests/yod/yod_test.sh tests/yod/rules.mk
 	@mkdir -p $(@D)
-	printf '#!/bin/sh\nexec tests/yod/yod_test.sh %s %s %s %s\n' $(abspath $(B)) $(abspath $(YOD_CRASH)) \
-		$(abspath $(LINUX_T)) $(abspath $(YOD_WHERE)) > $@
+	printf '#!/bin/sh\nexec tests/yod/yod_test.sh %s %s %s %s %s\n' $(abspath $(B)) $(abspath $(YOD_CRASH)) \
+		$(abspath $(LINUX_T)) $(abspath $(YOD_WHERE)) $(abspath $(YOD_NOISE)) > $@
 	chmod +x $@
 
-TEST_DEPS += $(YOD_T)/yod $(YOD_CRASH) $(YOD_WHERE) $(KERNEL_ELF) $(PCT) $(DEMO_APP) $(NET_APP) $(EXTC) \
-             $(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/execas $(LINUX_T)/pthreads-glibc
+TEST_DEPS += $(YOD_T)/yod $(YOD_CRASH) $(YOD_WHERE) $(YOD_NOISE) $(KERNEL_ELF) $(PCT) $(DEMO_APP) $(NET_APP) $(EXTC) \
+             $(LINUX_T)/hello-glibc $(LINUX_T)/hello-musl $(LINUX_T)/execas $(LINUX_T)/pthreads-glibc \
+             $(LINUX_T)/pthreads-musl
 TESTS     += $(YOD_T)/yod
 
 # docs/jobs.md followed verbatim.

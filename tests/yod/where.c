@@ -16,6 +16,9 @@ int main(void)
 		moved |= cpu != first;
 		sched_yield();
 	}
+	/* Two of us on two CPUs (virtual-node) would share the console:
+	 * take turns, so that the lines do not interleave. */
+	nanosleep_ns((uint64_t)first * 100 * 1000 * 1000);
 	printf("where: on CPU %u%s\n", first, moved ? " (and moved)" : ", all along");
 	return 0;
 }

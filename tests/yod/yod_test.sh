@@ -12,12 +12,12 @@
 # extension yod gives the PCT is inserted before it and removed after it,
 # having run.
 #
-#   tests/yod/yod_test.sh B CRASH_APP LINUX_DIR WHERE_APP
-B=$1 crash=$2 linux=$3 where=$4
+#   tests/yod/yod_test.sh B CRASH_APP LINUX_DIR WHERE_APP NOISE_APP
+B=$1 crash=$2 linux=$3 where=$4 noise=$5
 export B
 out=$(mktemp -d) || exit 2
 trap 'rm -rf "$out"' EXIT
-echo "1..18"
+echo "1..26"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; sed 's/^/#   /' "$3" | tail -n 25; fi; }
 
@@ -67,13 +67,13 @@ app_lines() {
 	sed -n 's/^\[0\] //p' "$1" | awk '/^pct: started app/ { on = 1; next } /^pct: (app.* exited|rank [0-9]*: app.* faulted: )/ { on = 0 } on' |
 		grep -v '^\(linux\|nimble\|pct\|task [0-9]*\): '
 }
-linux_case() { # name env-words binary args...
+linux_case() { # name env-words binary args...  (LCPUS: CPUs, default 1)
 	name=$1 envw=$2 bin=$3
 	shift 3
 	yenv=""
 	for e in $envw; do yenv="$yenv --env $e"; done
 	# shellcheck disable=SC2086  # the --env words
-	tools/yod $yenv "$bin" "$@" >"$out/$name.yod" 2>&1
+	tools/yod -c "${LCPUS:-1}" $yenv "$bin" "$@" >"$out/$name.yod" 2>&1
 	yrc=$?
 	# shellcheck disable=SC2086
 	env -i $envw "$linux/execas" "$bin" "$(basename "$bin")" "$@" >"$out/$name.host" 2>&1
@@ -90,6 +90,12 @@ linux_case glibc "HOME=/ LANG=C" "$linux/hello-glibc" one "two words"
 linux_case musl "TERM=dumb" "$linux/hello-musl" three
 linux_case busybox-seq "" "$(command -v busybox)" seq 1 3 10
 linux_case busybox-false "" "$(command -v busybox)" false
+linux_case busybox-echo "" "$(command -v busybox)" echo hello world
+linux_case busybox-expr "" "$(command -v busybox)" expr 6 "*" 7
+linux_case busybox-factor "" "$(command -v busybox)" factor 360 97 1234567
+linux_case busybox-true "" "$(command -v busybox)" true
+LCPUS=2 linux_case pthreads-glibc "" "$linux/pthreads-glibc"
+LCPUS=2 linux_case pthreads-musl "" "$linux/pthreads-musl"
 
 # modes: each places the application's first task and its threads as
 # docs/jobs.md says (the PCT's line, the kernel's clone lines, and the
@@ -118,3 +124,20 @@ ins=$(grep -n '^\[0\] pct: inserted trusted extension rr_sched.nx' "$out/trusted
 start=$(grep -n '^\[0\] pct: started app-where' "$out/trusted" | cut -d: -f1)
 runs=$(sed -n 's/^\[0\] pct: removed trusted extension rr_sched.nx: \([0-9]*\) runs, 0 faults$/\1/p' "$out/trusted")
 ok $(( rc != 0 || ${ins:-99999} > ${start:-0} || ${runs:-0} == 0 )) "--trusted-ext: the PCT inserted rr_sched before the application and removed it after, $runs runs" "$out/trusted"
+
+# message-coprocessor: the application CPU takes no interrupt at all while
+# frames arrive (rank 1 streams messages to rank 0, which computes).
+tools/yod -n 2 -c 2 --mode message-coprocessor "$noise" >"$out/noise" 2>&1
+rc=$?
+grep -q '^\[0\] noise: application on CPU 1: 0 interrupts on its CPU, [1-9][0-9]* on CPU 0 ' "$out/noise"
+ok $(( rc != 0 || $? != 0 )) "message-coprocessor: no interrupt on the application CPU while frames arrived" "$out/noise"
+grep '^\[0\] noise:' "$out/noise" | sed 's/^/# /'
+
+# Every tool answers --help with its text and status 0.
+bad=""
+for tool in tools/yod tools/ucc tools/node.sh tools/cluster.sh tools/cluster-report.sh tools/deps.sh \
+	tools/fuzz.sh tools/nx-callgrind.sh tools/runtests.sh bench/run.sh bench/kernel/run.sh bench/net/run.sh \
+	"$B/extc" "$B/nxrun"; do
+	"$tool" --help >"$out/help-tool" 2>&1 && [ "$(wc -l <"$out/help-tool")" -ge 2 ] || bad="$bad $tool"
+done
+ok $(( ${#bad} != 0 )) "--help on every tool: text and status 0${bad:+ (not:$bad)}" "$out/help-tool"

@@ -13,7 +13,7 @@
  */
 #include "ulib.h"
 #include <uapi/pct_abi.h>
-#include "net.h"
+#include "lwknet.h"
 
 #define K        16              /* elements per vector        */
 #define ITERS    32              /* allreduces per mode        */

@@ -25,7 +25,7 @@
  */
 #include "ulib.h"
 #include <uapi/pct_abi.h>
-#include "../allreduce/net.h"
+#include "lwknet.h"
 
 #define NI       24                 /* instances per collective and mode     */
 #define K        127                /* int64 per vector: + the tag = 1024 B  */

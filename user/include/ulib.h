@@ -70,6 +70,7 @@ long module_find(const char *name, uint8_t **buf);
 int module_argv(uint32_t i, const char *name, char *line, size_t len, const char **argv,
 		size_t nargv, const char **envp, size_t nenv);
 long cpu_count(void);
+static inline long cpu_irqs(uint32_t cpu) { return syscall1(SYS_cpu_irqs, cpu); }
 /* The CPUs an application's threads may be put on (the PCT only). */
 static inline long aspace_set_cpus(uint32_t id, uint64_t mask)
 {

@@ -2,8 +2,8 @@
  * Wrappers for the network calls of include/uapi/lwk.h (docs/net.md).
  * Each returns what the kernel returned: >= 0, or -errno.
  */
-#ifndef ALLREDUCE_NET_H
-#define ALLREDUCE_NET_H
+#ifndef LWKNET_H
+#define LWKNET_H
 #include "ulib.h"
 
 static inline long net_open(uint32_t ep, void *mem, size_t len)
@@ -26,4 +26,4 @@ static inline long net_info(struct lwk_net_info *out) { return syscall1(SYS_net_
 static inline long net_flush(uint64_t quiet_ns) { return syscall1(SYS_net_flush, (long)quiet_ns); }
 static inline long net_close(uint32_t ep) { return syscall1(SYS_net_close, ep); }
 
-#endif /* ALLREDUCE_NET_H */
+#endif /* LWKNET_H */
