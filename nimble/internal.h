@@ -246,7 +246,5 @@ int nx_run_ref(struct nx_ext *ext, uint32_t func, struct nx_env *env,
  * checked and unchecked on identical code; counting for nxrun). */
 void nx_ext_set_mode(struct nx_ext *ext, enum nx_set set);
 
-/* Memory an extension costs: cells and the rest. */
-size_t nx_ext_bytes(const struct nx_ext *ext);
 
 #endif /* NIMBLE_INTERNAL_H */

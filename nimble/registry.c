@@ -120,11 +120,6 @@ int nx_ext_func(const struct nx_ext *e, const char *name)
 	return -NX_ENOENT;
 }
 
-size_t nx_ext_bytes(const struct nx_ext *e)
-{
-	return e->bytes + e->nhooks * sizeof(struct nx_attach);
-}
-
 static int resolve_one(struct nx_ext *e, uint32_t i, struct nx_error *err)
 {
 	const char *pname = nx_str(e, e->ximp_name[2 * i]), *xname = nx_str(e, e->ximp_name[2 * i + 1]);

@@ -332,11 +332,6 @@ static struct aspace_region *region_holding(struct aspace *as, uint64_t start, u
 	return NULL;
 }
 
-const struct aspace_region *aspace_region_of(struct aspace *as, uint64_t v)
-{
-	return region_holding(as, v, v + 1);
-}
-
 static uint64_t leaf_bits(const struct aspace_region *r)
 {
 	uint64_t b = PTE_P | PTE_U;

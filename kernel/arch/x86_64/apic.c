@@ -137,4 +137,3 @@ uint64_t time_now_ns(void)
 	return (uint64_t)(((unsigned __int128)(rdtsc() - tsc_base) * ns_mult) >> 32);
 }
 
-uint64_t time_tsc_hz(void) { return tsc_hz; }

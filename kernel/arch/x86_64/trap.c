@@ -58,12 +58,6 @@ void trap_init(void)
 	trap_load_idt();
 }
 
-void trap_set_ist(unsigned vector, unsigned ist)
-{
-	BUG_ON(vector >= T_NVECTORS || ist > 7);
-	idt[vector].ist = (uint8_t)ist;
-}
-
 trap_handler_t trap_register(unsigned vector, trap_handler_t h)
 {
 	trap_handler_t old;

@@ -47,8 +47,6 @@ void trap_init(void);          /* build and load the IDT on this CPU     */
 void trap_load_idt(void);      /* load the (shared) IDT on another CPU    */
 /* Take a vector; returns the previous handler (NULL if none). */
 trap_handler_t trap_register(unsigned vector, trap_handler_t h);
-/* Set the IST slot (1-7, 0 = none) a vector's gate uses. */
-void trap_set_ist(unsigned vector, unsigned ist);
 void trap_dispatch(struct trapframe *tf);
 /* Dump tf with a reason and panic: for handlers that give up. */
 void trap_fatal(const struct trapframe *tf, const char *reason) __noreturn;

@@ -30,7 +30,6 @@ void apic_timer_oneshot(uint64_t ns);
 void apic_timer_periodic(uint64_t ns);
 
 uint64_t time_now_ns(void);   /* since calibration */
-uint64_t time_tsc_hz(void);
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

@@ -82,8 +82,6 @@ int aspace_user_ok(struct aspace *as, uint64_t v, uint64_t len, int write);
  * range that splits a 2 MiB page is -LWK_EINVAL.  Nothing changes unless
  * all of it can; the caller flushes the TLBs (aspace_md_flush). */
 int aspace_protect(struct aspace *as, uint64_t start, uint64_t len, uint32_t vm);
-/* The region holding v, or NULL. */
-const struct aspace_region *aspace_region_of(struct aspace *as, uint64_t v);
 int aspace_count(void);                    /* live aspaces (tests)  */
 /* Remove the region that is exactly [start, start+extent), unmapping it
  * (a SMARTMAP region drops its hold on the source): -LWK_ENOENT no such
