@@ -18,19 +18,6 @@ const struct ctx_field extc_ctx_fields[] = {
 };
 const int extc_nctx_fields = sizeof extc_ctx_fields / sizeof extc_ctx_fields[0];
 
-const struct helper_info extc_helpers[] = {
-#define HELPER_INFO(n, str, na, fl, hk, doc) { str, na, fl, hk, doc },
-	NX_HELPERS(HELPER_INFO)
-#undef HELPER_INFO
-};
-
-static const char *const hook_names[] = {
-	"none",
-#define HOOK_STR(n, str, when, ret) str,
-	NX_HOOKS(HOOK_STR)
-#undef HOOK_STR
-};
-
 int type_size(int t)
 {
 	static const int sz[] = { 1, 2, 4, 8, 1, 2, 4, 8, 0 };
@@ -54,23 +41,14 @@ uint64_t type_convert(uint64_t v, int t)
 	return v;
 }
 
-static int helper_by_name(const char *name)
-{
-	for (int i = 0; i < NX_HELPER_COUNT; i++)
-		if (!strcmp(extc_helpers[i].name, name))
-			return i;
-	return -1;
-}
-
-/* A helper returns a value if its documented signature starts with one. */
+/* A call's type: what the helper's table row says it returns. */
 static int helper_type(int h)
 {
-	const char *d = extc_helpers[h].doc;
-	if (!strncmp(d, "u64 ", 4))
-		return NX_T_U64;
-	if (!strncmp(d, "i64 ", 4))
-		return NX_T_I64;
-	return T_VOID;
+	switch (nx_helper_ret((unsigned)h)) {
+	case NX_HR_U64: return NX_T_U64;
+	case NX_HR_I64: return NX_T_I64;
+	default:        return T_VOID;
+	}
 }
 
 /* The top-level names live in a hash table so that big inputs stay linear. */
@@ -174,7 +152,7 @@ static struct expr *check_name(struct extc *c, struct expr *e)
 	}
 	struct sym *s = find_sym(c, e->name);
 	if (!s) {
-		if (helper_by_name(e->name) >= 0)
+		if (nx_helper_by_name(e->name) >= 0)
 			extc_error(c, e->pos, "helper '%s' used without a call", e->name);
 		else
 			extc_error(c, e->pos, "unknown name '%s'", e->name);
@@ -250,7 +228,7 @@ static struct expr *check_ctx(struct extc *c, struct expr *e)
 		return num(c, e, 0, NX_T_I64);
 	}
 	int i = find_field(c, e);
-	const char *hn = hook_names[c->curfn->hook];
+	const char *hn = nx_hook_name(c->curfn->hook);
 	if (i < 0) {
 		if (!e->name2 && is_record_array(c, e->name))
 			extc_error(c, e->pos2, "context field '%s' is an array of records: use ctx.%s[i].FIELD",
@@ -291,31 +269,31 @@ static void check_args(struct extc *c, struct expr *e, int want, const char *wha
 
 static void check_helper_use(struct extc *c, struct expr *e, int h)
 {
-	const struct helper_info *hi = &extc_helpers[h];
-	if ((hi->flags & NX_HF_TRUSTED) && c->trust != NX_TRUST_TRUSTED)
+	unsigned hooks = nx_helper_hooks((unsigned)h);
+	if ((nx_helper_flags((unsigned)h) & NX_HF_TRUSTED) && c->trust != NX_TRUST_TRUSTED)
 		extc_error(c, e->pos, "helper '%s' is only for trusted extensions ('%s' is untrusted)",
-			   hi->name, c->extname);
-	if (hi->hooks && !(c->curfn->hook != NX_HOOK_NONE && (hi->hooks & (1u << c->curfn->hook)))) {
+			   nx_helper_name((unsigned)h), c->extname);
+	if (hooks && !(c->curfn->hook != NX_HOOK_NONE && (hooks & (1u << c->curfn->hook)))) {
 		char list[64] = "";
 		for (int k = 1; k < NX_HOOK_COUNT; k++)
-			if (hi->hooks & (1u << k)) {
+			if (hooks & (1u << k)) {
 				if (list[0])
 					strcat(list, ", ");
-				strcat(list, hook_names[k]);
+				strcat(list, nx_hook_name(k));
 			}
 		extc_error(c, e->pos, "helper '%s' may only be called from the entry of hooks: %s",
-			   hi->name, list);
+			   nx_helper_name((unsigned)h), list);
 	}
 }
 
 static struct expr *check_call(struct extc *c, struct expr *e)
 {
-	int h = helper_by_name(e->name);
+	int h = nx_helper_by_name(e->name);
 	if (h >= 0) {
 		e->kind = E_HCALL;
 		e->field = h;
 		e->type = helper_type(h);
-		check_args(c, e, extc_helpers[h].nargs, "helper");
+		check_args(c, e, (int)nx_helper_nargs((unsigned)h), "helper");
 		check_helper_use(c, e, h);
 		return e;
 	}
@@ -332,7 +310,7 @@ static struct expr *check_call(struct extc *c, struct expr *e)
 	/* a hook entry reads its hook's context: only that hook's code runs with it */
 	if (s->hook != NX_HOOK_NONE && s->hook != c->curfn->hook)
 		extc_error(c, e->pos, "'%s' is the entry of hook %s and reads its context: "
-			   "only code of that hook may call it", s->name, hook_names[s->hook]);
+			   "only code of that hook may call it", s->name, nx_hook_name(s->hook));
 	e->sym = s;
 	e->type = s->type;
 	check_args(c, e, s->nparams, "function");
@@ -360,13 +338,14 @@ static int arith_type(int a, int b)
 	return a == NX_T_U64 || b == NX_T_U64 ? NX_T_U64 : NX_T_I64;
 }
 
+/* -x, ~x and !x folded with NEG, NOT and SEQI x, 0. */
 static struct expr *fold_unary(struct extc *c, struct expr *e)
 {
-	uint64_t v = e->a->val;
+	uint64_t v = e->a->val, out = v;
 	switch (e->op) {
-	case K_MINUS: return num(c, e, -v, e->type);
-	case K_TILDE: return num(c, e, ~v, e->type);
-	case K_BANG:  return num(c, e, !v, NX_T_I64);
+	case K_MINUS: nx_isa_eval(NX_OP_NEG, 0, v, 0, 0, &out); return num(c, e, out, e->type);
+	case K_TILDE: nx_isa_eval(NX_OP_NOT, 0, v, 0, 0, &out); return num(c, e, out, e->type);
+	case K_BANG:  nx_isa_eval(NX_OP_SEQI, 0, v, 0, 0, &out); return num(c, e, out, NX_T_I64);
 	default:      return num(c, e, v, e->type);
 	}
 }
@@ -382,28 +361,14 @@ static struct expr *check_unary(struct extc *c, struct expr *e)
 	return e;
 }
 
-/* Fold a binary operator on constants; division by zero is the caller's. */
+/* Fold a binary operator on constants with the instruction the generator
+ * emits for it; division by zero is the caller's. */
 static uint64_t fold_binop(int op, uint64_t a, uint64_t b, int uns)
 {
-	int64_t sa = (int64_t)a, sb = (int64_t)b;
-	switch (op) {
-	case K_STAR:    return a * b;
-	case K_SLASH:   return uns ? a / b : (sb == -1 ? -a : (uint64_t)(sa / sb));
-	case K_PERCENT: return uns ? a % b : (sb == -1 ? 0 : (uint64_t)(sa % sb));
-	case K_PLUS:    return a + b;
-	case K_MINUS:   return a - b;
-	case K_SHL:     return a << (b & 63);
-	case K_SHR:     return uns ? a >> (b & 63) : (uint64_t)(sa >> (b & 63));
-	case K_LT:      return uns ? a < b : sa < sb;
-	case K_LE:      return uns ? a <= b : sa <= sb;
-	case K_GT:      return uns ? a > b : sa > sb;
-	case K_GE:      return uns ? a >= b : sa >= sb;
-	case K_EQ:      return a == b;
-	case K_NE:      return a != b;
-	case K_AMP:     return a & b;
-	case K_CARET:   return a ^ b;
-	default:        return a | b;
-	}
+	int swap, insn = extc_binop_insn(op, uns, &swap);
+	uint64_t v = 0;
+	nx_isa_eval((unsigned)insn, 0, swap ? b : a, swap ? a : b, 0, &v);
+	return v;
 }
 
 static int is_compare(int op)
@@ -711,7 +676,7 @@ static void check_body(struct extc *c, struct stmt *b)
 static void check_hook(struct extc *c, struct sym *f)
 {
 	uint64_t v;
-	const char *hn = hook_names[f->hook];
+	const char *hn = nx_hook_name(f->hook);
 	if (f->hook_prio_e && const_value(c, f->hook_prio_e, &v, NULL)) {
 		if (v > UINT32_MAX)
 			extc_error(c, f->hook_prio_e->pos, "hook priority %llu out of range", (unsigned long long)v);
@@ -795,7 +760,7 @@ static void check_names(struct extc *c, struct sym *s)
 {
 	if (!*s->name)
 		return;
-	if (helper_by_name(s->name) >= 0 && s->kind != SYM_IMPORT)
+	if (nx_helper_by_name(s->name) >= 0 && s->kind != SYM_IMPORT)
 		extc_error(c, s->pos, "'%s' is the name of a kernel helper", s->name);
 	if (s->kind == SYM_FUNC || s->kind == SYM_IMPORT) {
 		if (strlen(s->name) > NX_NAME_MAX || (s->ext && strlen(s->ext) > NX_NAME_MAX))

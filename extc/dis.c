@@ -6,21 +6,6 @@
 #include <string.h>
 #include "extc.h"
 
-static const struct { const char *name; int fmt; } isa[] = {
-#define ISA_ROW(n, f, sem) { #n, f },
-	NX_ISA(ISA_ROW)
-#undef ISA_ROW
-};
-
-static const char *const seg_names[] = { "data", "ctx", "buf0", "buf1" };
-
-static const char *const hook_names[] = {
-	"none",
-#define HOOK_STR(n, str, when, ret) str,
-	NX_HOOKS(HOOK_STR)
-#undef HOOK_STR
-};
-
 struct nxfile {
 	const uint8_t *buf;
 	size_t len;
@@ -94,7 +79,7 @@ static void print_tables(FILE *out, struct nxfile *f)
 	fn = body(f, NX_SECT_FUNCS, sizeof *fn, &nf);
 	for (i = 0; i < n; i++)
 		fprintf(out, "hook %s(%u) prio %u -> function %u (%s)\n",
-			hk[i].hook < NX_HOOK_COUNT ? hook_names[hk[i].hook] : "<bad hook>",
+			hk[i].hook < NX_HOOK_COUNT ? nx_hook_name((enum nx_hook_id)hk[i].hook) : "<bad hook>",
 			hk[i].arg, hk[i].prio, hk[i].func,
 			hk[i].func < nf ? name_at(f, fn[hk[i].func].name) : "<bad index>");
 	const struct nx_export *ex = body(f, NX_SECT_EXPORTS, sizeof *ex, &n);
@@ -116,41 +101,56 @@ static void print_tables(FILE *out, struct nxfile *f)
 	}
 }
 
-static void print_operands(FILE *out, struct nxfile *f, uint64_t w, int fmt, uint32_t at)
+/* The callee an instruction's index names: a function, helper or extension import. */
+static void print_callee(FILE *out, struct nxfile *f, unsigned op, uint32_t idx)
 {
-	unsigned a = NX_INSN_A(w), b = NX_INSN_B(w), c = NX_INSN_C(w), n;
-	int imm = NX_INSN_IMM(w);
-	const char *seg = c < NX_SEG_COUNT ? seg_names[c] : "seg?";
+	uint32_t n;
 	const struct nx_func *fn;
 	const struct nx_import *im;
 	const struct nx_ximport *xi;
-	switch (fmt) {
-	case NX_F_RR:  fprintf(out, "r%u, r%u", a, b); break;
-	case NX_F_RI:  fprintf(out, "r%u, %d", a, imm); break;
-	case NX_F_RRR: fprintf(out, "r%u, r%u, r%u", a, b, c); break;
-	case NX_F_RRI: fprintf(out, "r%u, r%u, %d", a, b, imm); break;
-	case NX_F_LD:  fprintf(out, "r%u, %s[r%u + %d]", a, seg, b, imm); break;
-	case NX_F_ST:  fprintf(out, "%s[r%u + %d], r%u", seg, b, imm, a); break;
-	case NX_F_J:   fprintf(out, "-> %lld", (long long)at + 1 + imm); break;
-	case NX_F_BRR: fprintf(out, "r%u, r%u, -> %lld", a, b, (long long)at + 1 + imm); break;
-	case NX_F_BRI:
-		fprintf(out, "r%u, %d, -> %lld", a, imm, (long long)at + 1 + NX_INSN_OFF16(w));
-		break;
-	case NX_F_CALL:
-		fprintf(out, "r%u, %d, %u args", a, imm, c);
-		if (NX_INSN_OP(w) == NX_OP_CALL && (fn = body(f, NX_SECT_FUNCS, sizeof *fn, &n)) &&
-		    (uint32_t)imm < n)
-			fprintf(out, "\t; %s", name_at(f, fn[imm].name));
-		if (NX_INSN_OP(w) == NX_OP_HCALL && (im = body(f, NX_SECT_HELPERS, sizeof *im, &n)) &&
-		    (uint32_t)imm < n)
-			fprintf(out, "\t; %s", name_at(f, im[imm].name));
-		if (NX_INSN_OP(w) == NX_OP_XCALL && (xi = body(f, NX_SECT_XIMPORTS, sizeof *xi, &n)) &&
-		    (uint32_t)imm < n)
-			fprintf(out, "\t; %s.%s", name_at(f, xi[imm].ext), name_at(f, xi[imm].name));
-		break;
-	case NX_F_R:   fprintf(out, "r%u", a); break;
-	default:       break;
+	if (op == NX_OP_CALL && (fn = body(f, NX_SECT_FUNCS, sizeof *fn, &n)) && idx < n)
+		fprintf(out, "\t; %s", name_at(f, fn[idx].name));
+	if (op == NX_OP_HCALL && (im = body(f, NX_SECT_HELPERS, sizeof *im, &n)) && idx < n)
+		fprintf(out, "\t; %s", name_at(f, im[idx].name));
+	if (op == NX_OP_XCALL && (xi = body(f, NX_SECT_XIMPORTS, sizeof *xi, &n)) && idx < n)
+		fprintf(out, "\t; %s.%s", name_at(f, xi[idx].ext), name_at(f, xi[idx].name));
+}
+
+/*
+ * Operands as the format's template (isa.h NX_FORMATS) spells them:
+ * ra/rb/rc a register, imm the immediate, seg the segment, off/off16 the
+ * branch target, fn the callee index, n the argument count.
+ */
+static void print_operands(FILE *out, struct nxfile *f, uint64_t w, uint32_t at)
+{
+	unsigned op = NX_INSN_OP(w);
+	const char *t = nx_fmt_operands(nx_op_fmt(op));
+	while (*t) {
+		size_t len = strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (!len) {
+			fputc(*t++, out);
+			continue;
+		}
+		if (len == 2 && t[0] == 'r' && t[1] >= 'a' && t[1] <= 'c')
+			fprintf(out, "r%u", t[1] == 'a' ? NX_INSN_A(w) : t[1] == 'b' ? NX_INSN_B(w) : NX_INSN_C(w));
+		else if (len == 3 && !strncmp(t, "imm", 3))
+			fprintf(out, "%d", NX_INSN_IMM(w));
+		else if (len == 3 && !strncmp(t, "seg", 3))
+			fprintf(out, "%s", nx_seg_name(NX_INSN_C(w)));
+		else if (len == 3 && !strncmp(t, "off", 3))
+			fprintf(out, "-> %lld", (long long)at + 1 + NX_INSN_IMM(w));
+		else if (len == 5 && !strncmp(t, "off16", 5))
+			fprintf(out, "-> %lld", (long long)at + 1 + NX_INSN_OFF16(w));
+		else if (len == 2 && !strncmp(t, "fn", 2))
+			fprintf(out, "%d", NX_INSN_IMM(w));
+		else if (len == 1 && t[0] == 'n')
+			fprintf(out, "%u", NX_INSN_C(w));
+		else
+			fprintf(out, "%.*s", (int)len, t);
+		t += len;
 	}
+	if (nx_op_class(op) == NX_K_CALL)
+		print_callee(out, f, op, (uint32_t)NX_INSN_IMM(w));
 }
 
 /* Source line of instruction i from LINES (0 if unknown). */
@@ -189,8 +189,8 @@ static void print_code(FILE *out, struct nxfile *f)
 				fprintf(out, "  %5u  <bad opcode %u>\n", i, op);
 				continue;
 			}
-			fprintf(out, "  %5u  %-6s ", i, isa[op].name);
-			print_operands(out, f, w, isa[op].fmt, i);
+			fprintf(out, "  %5u  %-6s ", i, nx_op_name(op));
+			print_operands(out, f, w, i);
 			fputc('\n', out);
 		}
 	}

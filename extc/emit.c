@@ -106,8 +106,8 @@ void emit_object(struct extc *c)
 	}
 	for (int i = 0; i < o->nhelpers; i++) {
 		int h = o->helper_order[i];
-		struct nx_import im = { str(&strtab, extc_helpers[h].name),
-					(uint32_t)extc_helpers[h].nargs };
+		struct nx_import im = { str(&strtab, nx_helper_name((unsigned)h)),
+					nx_helper_nargs((unsigned)h) };
 		buf_put(&sec[NX_SECT_HELPERS].body, &im, sizeof im);
 		sec[NX_SECT_HELPERS].count++;
 	}

@@ -17,12 +17,13 @@
 #include "nimble/nx.h"
 #include "nimble/hooks.h"
 #include "nimble/helpers.h"
+#include "nimble/names.h"
 
 #define EXTC_MAX_ERRORS 20   /* stop reporting after this many         */
 #define EXTC_MAX_DEPTH  500  /* nesting of expressions and statements   */
 #define EXTC_MAX_LOCALS 250  /* parameters and locals live at once      */
 #define EXTC_HASH       4096 /* buckets of the top-level name table     */
-#define T_VOID 8             /* enum nx_type plus "no value"             */
+#define T_VOID NX_T_COUNT             /* enum nx_type plus "no value"             */
 
 enum tok {
 	K_EOF, K_ID, K_NUM,
@@ -145,13 +146,6 @@ struct ctx_field {
 extern const struct ctx_field extc_ctx_fields[];
 extern const int extc_nctx_fields;
 
-struct helper_info {
-	const char *name;
-	int nargs;
-	unsigned flags, hooks;
-	const char *doc;
-};
-extern const struct helper_info extc_helpers[];
 
 /* The compiled object being built. */
 struct obj {
@@ -236,5 +230,8 @@ void emit_object(struct extc *c);
 
 /* dis.c: print an object; returns 0, or -1 with a message on stderr. */
 int nx_disasm(FILE *out, const uint8_t *buf, size_t len, const char *name);
+
+/* gen.c: the instruction of a binary operator (K_*), shared with folding. */
+int extc_binop_insn(int op, int uns, int *swap);
 
 #endif /* EXTC_H */

@@ -406,21 +406,46 @@ static void icache_begin(struct gen *g, struct expr *e1, struct expr *e2)
 	}
 }
 
-/* Opcodes of an arithmetic operator: register form, immediate form. */
+/*
+ * The register-form instruction of binary operator op (K_*) on unsigned
+ * or signed operands; *swap: the operands go the other way round (a > b
+ * is SLT b, a).  The code generator emits it and the checker folds
+ * constants with it (nx_isa_eval), so both mean the same.
+ */
+int extc_binop_insn(int op, int uns, int *swap)
+{
+	*swap = op == K_GT || op == K_GE;
+	switch (op) {
+	case K_PLUS:    return NX_OP_ADD;
+	case K_MINUS:   return NX_OP_SUB;
+	case K_STAR:    return NX_OP_MUL;
+	case K_SLASH:   return uns ? NX_OP_DIVU : NX_OP_DIVS;
+	case K_PERCENT: return uns ? NX_OP_MODU : NX_OP_MODS;
+	case K_AMP:     return NX_OP_AND;
+	case K_PIPE:    return NX_OP_OR;
+	case K_CARET:   return NX_OP_XOR;
+	case K_SHL:     return NX_OP_SHL;
+	case K_SHR:     return uns ? NX_OP_SHR : NX_OP_SAR;
+	case K_EQ:      return NX_OP_SEQ;
+	case K_NE:      return NX_OP_SNE;
+	case K_LT: case K_GT: return uns ? NX_OP_SLTU : NX_OP_SLTS;
+	default:        return uns ? NX_OP_SLEU : NX_OP_SLES;   /* K_LE, K_GE */
+	}
+}
+
+/* Opcodes of an arithmetic operator: register form, immediate form (-1: none). */
 static void arith_ops(int op, int uns, int *rr, int *ri)
 {
-	switch (op) {
-	case K_PLUS:    *rr = NX_OP_ADD; *ri = NX_OP_ADDI; break;
-	case K_MINUS:   *rr = NX_OP_SUB; *ri = -1; break;
-	case K_STAR:    *rr = NX_OP_MUL; *ri = NX_OP_MULI; break;
-	case K_SLASH:   *rr = uns ? NX_OP_DIVU : NX_OP_DIVS; *ri = uns ? NX_OP_DIVUI : NX_OP_DIVSI; break;
-	case K_PERCENT: *rr = uns ? NX_OP_MODU : NX_OP_MODS; *ri = uns ? NX_OP_MODUI : NX_OP_MODSI; break;
-	case K_AMP:     *rr = NX_OP_AND; *ri = NX_OP_ANDI; break;
-	case K_PIPE:    *rr = NX_OP_OR; *ri = NX_OP_ORI; break;
-	case K_CARET:   *rr = NX_OP_XOR; *ri = NX_OP_XORI; break;
-	case K_SHL:     *rr = NX_OP_SHL; *ri = NX_OP_SHLI; break;
-	default:        *rr = uns ? NX_OP_SHR : NX_OP_SAR; *ri = uns ? NX_OP_SHRI : NX_OP_SARI; break;
-	}
+	static const int imm_form[NX_OP_COUNT] = {
+		[NX_OP_ADD] = NX_OP_ADDI, [NX_OP_SUB] = -1, [NX_OP_MUL] = NX_OP_MULI,
+		[NX_OP_DIVU] = NX_OP_DIVUI, [NX_OP_DIVS] = NX_OP_DIVSI, [NX_OP_MODU] = NX_OP_MODUI,
+		[NX_OP_MODS] = NX_OP_MODSI, [NX_OP_AND] = NX_OP_ANDI, [NX_OP_OR] = NX_OP_ORI,
+		[NX_OP_XOR] = NX_OP_XORI, [NX_OP_SHL] = NX_OP_SHLI, [NX_OP_SHR] = NX_OP_SHRI,
+		[NX_OP_SAR] = NX_OP_SARI,
+	};
+	int swap;
+	*rr = extc_binop_insn(op, uns, &swap);
+	*ri = imm_form[*rr];
 }
 
 static int commutative(int op)
@@ -610,15 +635,9 @@ static void gen_compare(struct gen *g, struct expr *e, int dst)
 		emit(g, o, dst, ra, 0, (int32_t)v);
 		return;
 	}
-	int ra = gen_reg(g, a), rb = gen_reg(g, b), t;
-	switch (op) {
-	case K_EQ: emit(g, NX_OP_SEQ, dst, ra, rb, 0); break;
-	case K_NE: emit(g, NX_OP_SNE, dst, ra, rb, 0); break;
-	case K_GT: t = ra; ra = rb; rb = t; /* fall through */
-	case K_LT: emit(g, uns ? NX_OP_SLTU : NX_OP_SLTS, dst, ra, rb, 0); break;
-	case K_GE: t = ra; ra = rb; rb = t; /* fall through */
-	default:   emit(g, uns ? NX_OP_SLEU : NX_OP_SLES, dst, ra, rb, 0); break;
-	}
+	int ra = gen_reg(g, a), rb = gen_reg(g, b), swap;
+	int o = extc_binop_insn(op, uns, &swap);
+	emit(g, o, dst, swap ? rb : ra, swap ? ra : rb, 0);
 }
 
 static int is_compare(int op)

@@ -509,23 +509,20 @@ static void parse_params(struct extc *c, struct sym *f)
 	memcpy(f->params, ps, (size_t)n * sizeof *ps);
 }
 
-static int hook_by_name(const char *name)
-{
-#define HOOK_NAME(n, str, when, ret) if (!strcmp(name, str)) return NX_HOOK_##n;
-	NX_HOOKS(HOOK_NAME)
-#undef HOOK_NAME
-	return NX_HOOK_NONE;
-}
-
 /* hook NAME [(ARG)] [prio N] -- the function follows. */
 static void parse_hook_head(struct extc *c, struct sym *f)
 {
 	uint32_t pos;
 	const char *name = ident(c, &pos);
 	f->hook_pos = pos;
-	f->hook = hook_by_name(name);
-	if (f->hook == NX_HOOK_NONE && *name)
-		extc_error(c, pos, "unknown hook '%s' (irq, trap, sched_pick, net_rx)", name);
+	f->hook = nx_hook_by_name(name);
+	if (f->hook == NX_HOOK_NONE && *name) {
+		char list[80] = "";
+		for (unsigned h = 1; h < NX_HOOK_COUNT; h++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", h > 1 ? ", " : "",
+				 nx_hook_name((enum nx_hook_id)h));
+		extc_error(c, pos, "unknown hook '%s' (%s)", name, list);
+	}
 	if (accept(c, K_LP)) {
 		f->hook_arg_e = parse_expr(c);
 		expect(c, K_RP);

@@ -69,7 +69,6 @@
 	L_##name:    CNT(1); if (cond) { pc = pc->x.t; DISPATCH; } NEXT; \
 	L_##name##_B: CNT(1); if (cond) { FUEL_TICK; pc = pc->x.t; DISPATCH; } NEXT;
 
-#define ALU(name, expr)  L_##name: CNT(1); RA = (expr); NEXT;
 
 /*
  * Superinstructions.  A fused cell keeps the first instruction's own
@@ -97,12 +96,12 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 	const struct nx_cell *pc;
 	uint64_t *r;
 	static const void *const tbl[NX_H_COUNT] = {
-#define NX_L_OP(name, fmt, sem) [NX_OP_##name] = &&L_##name,
+#define NX_L_OP(name, fmt, cls, e) [NX_OP_##name] = &&L_##name,
 		NX_ISA(NX_L_OP)
 #undef NX_L_OP
-#define NX_L_BACK(name) [NX_H_##name##_B] = &&L_##name##_B,
-		NX_BRANCHES(NX_L_BACK)
-#undef NX_L_BACK
+#define NX_ROW(name, fmt, e) [NX_H_##name##_B] = &&L_##name##_B,
+		NX_ISA(NX_ONLY_BRANCH)
+#undef NX_ROW
 #define NX_L_SUPER(name) [NX_H_##name] = &&L_##name,
 		NX_SUPERS(NX_L_SUPER)
 #undef NX_L_SUPER
@@ -148,79 +147,31 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 	(void)fuel;
 	DISPATCH;
 
-	/* moves and constants */
-	ALU(MOV,   RB)
-	ALU(MOVI,  (uint64_t)IMM)
-	ALU(MOVHI, (RA & 0xffffffffull) | ((uint64_t)IMM << 32))
-	/* arithmetic and logic */
-	ALU(ADD,   RB + RC)
-	ALU(SUB,   RB - RC)
-	ALU(MUL,   RB * RC)
-L_DIVU: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO); RA = RB / RC; NEXT;
-L_DIVS: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO);
-	RA = S(RC) == -1 ? 0 - RB : (uint64_t)(S(RB) / S(RC)); NEXT;
-L_MODU: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO); RA = RB % RC; NEXT;
-L_MODS: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO);
-	RA = S(RC) == -1 ? 0 : (uint64_t)(S(RB) % S(RC)); NEXT;
-	ALU(AND,   RB & RC)
-	ALU(OR,    RB | RC)
-	ALU(XOR,   RB ^ RC)
-	ALU(SHL,   RB << (RC & 63))
-	ALU(SHR,   RB >> (RC & 63))
-	ALU(SAR,   (uint64_t)(S(RB) >> (RC & 63)))
-	ALU(ADDI,  RB + (uint64_t)IMM)
-	ALU(MULI,  RB * (uint64_t)IMM)
-	ALU(DIVUI, RB / (uint64_t)IMM)
-	ALU(DIVSI, IMM == -1 ? 0 - RB : (uint64_t)(S(RB) / IMM))
-	ALU(MODUI, RB % (uint64_t)IMM)
-	ALU(MODSI, IMM == -1 ? 0 : (uint64_t)(S(RB) % IMM))
-	ALU(ANDI,  RB & (uint64_t)IMM)
-	ALU(ORI,   RB | (uint64_t)IMM)
-	ALU(XORI,  RB ^ (uint64_t)IMM)
-	ALU(SHLI,  RB << (IMM & 63))
-	ALU(SHRI,  RB >> (IMM & 63))
-	ALU(SARI,  (uint64_t)(S(RB) >> (IMM & 63)))
-	ALU(NEG,   0 - RB)
-	ALU(NOT,   ~RB)
-	/* comparisons */
-	ALU(SEQ,   RB == RC)
-	ALU(SNE,   RB != RC)
-	ALU(SLTU,  RB < RC)
-	ALU(SLTS,  S(RB) < S(RC))
-	ALU(SLEU,  RB <= RC)
-	ALU(SLES,  S(RB) <= S(RC))
-	ALU(SEQI,  RB == (uint64_t)IMM)
-	ALU(SNEI,  RB != (uint64_t)IMM)
-	ALU(SLTUI, RB < (uint64_t)IMM)
-	ALU(SLTSI, S(RB) < IMM)
-	ALU(SGTUI, RB > (uint64_t)IMM)
-	ALU(SGTSI, S(RB) > IMM)
-	/* memory: zero-extending loads go through unsigned types */
-L_LD8:   LOAD(nx_u8u, 0)
-L_LD16:  LOAD(nx_u16u, 1)
-L_LD32:  LOAD(nx_u32u, 2)
-L_LD64:  LOAD(nx_u64u, 3)
-L_LDS8:  LOAD(nx_i8u, 0)
-L_LDS16: LOAD(nx_i16u, 1)
-L_LDS32: LOAD(nx_i32u, 2)
-L_ST8:   STORE(nx_u8u, 0)
-L_ST16:  STORE(nx_u16u, 1)
-L_ST32:  STORE(nx_u32u, 2)
-L_ST64:  STORE(nx_u64u, 3)
-	/* control flow */
-	BRANCH(JMP,   1)
-	BRANCH(JEQ,   RA == RB)
-	BRANCH(JNE,   RA != RB)
-	BRANCH(JLTU,  RA < RB)
-	BRANCH(JLTS,  S(RA) < S(RB))
-	BRANCH(JLEU,  RA <= RB)
-	BRANCH(JLES,  S(RA) <= S(RB))
-	BRANCH(JEQI,  RA == (uint64_t)IMM)
-	BRANCH(JNEI,  RA != (uint64_t)IMM)
-	BRANCH(JLTUI, RA < (uint64_t)IMM)
-	BRANCH(JLTSI, S(RA) < IMM)
-	BRANCH(JGTUI, RA > (uint64_t)IMM)
-	BRANCH(JGTSI, S(RA) > IMM)
+	/*
+	 * The plain instructions, expanded from their NX_ISA rows (isa.h): an
+	 * expression over va, vb, vc, vi for ALU, DIV, DIVI and BRANCH rows, the
+	 * memory type for LOAD and STORE.  CALL and RET are written below.
+	 */
+#define va RA
+#define vb RB
+#define vc RC
+#define vi ((uint64_t)IMM)
+#define H_ALU(name, e)    L_##name: CNT(1); RA = (e); NEXT;
+#define H_DIV(name, e)    L_##name: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO); RA = (e); NEXT;
+#define H_DIVI(name, e)   H_ALU(name, e)      /* the verifier refused imm == 0 */
+#define H_LOAD(name, T)   L_##name: LOAD(nx_##T##u, NX_LG(nx_##T##u))
+#define H_STORE(name, T)  L_##name: STORE(nx_##T##u, NX_LG(nx_##T##u))
+#define H_BRANCH(name, e) BRANCH(name, e)
+#define H_CALL(name, e)
+#define H_RET(name, e)
+#define NX_LG(T) (sizeof(T) == 8 ? 3 : sizeof(T) == 4 ? 2 : sizeof(T) == 2 ? 1 : 0)
+#define H_ROW(name, fmt, cls, e) H_##cls(name, e)
+	NX_ISA(H_ROW)
+#undef H_ROW
+#undef va
+#undef vb
+#undef vc
+#undef vi
 
 	/* CALL: x.t = callee's first cell, b = its nregs, [c, c + d) the registers to zero. */
 L_CALL: {
@@ -589,4 +540,12 @@ fault:
 #undef LOAD
 #undef STORE
 #undef BRANCH
-#undef ALU
+#undef H_ALU
+#undef H_DIV
+#undef H_DIVI
+#undef H_LOAD
+#undef H_STORE
+#undef H_BRANCH
+#undef H_CALL
+#undef H_RET
+#undef NX_LG

@@ -54,12 +54,23 @@ struct nx_fn {
 
 /*
  * Handlers beyond the one-per-opcode ones (whose index is the opcode):
- * the backward-branch variant of each branch (it alone costs fuel), and
- * the superinstructions the translator fuses (translate.c lists the
- * patterns; exec_body.h defines them next to the plain instructions).
+ * the backward-branch variant of each BRANCH-class instruction (it alone
+ * costs fuel), and the superinstructions the translator fuses
+ * (translate.c lists the patterns; exec_body.h defines them next to the
+ * plain instructions).
+ *
+ * NX_ISA(NX_ONLY_BRANCH) expands NX_ROW(name, fmt, expr) for each BRANCH
+ * row of the table: define NX_ROW first.
  */
-#define NX_BRANCHES(X) X(JMP) X(JEQ) X(JNE) X(JLTU) X(JLTS) X(JLEU) X(JLES) \
-	X(JEQI) X(JNEI) X(JLTUI) X(JLTSI) X(JGTUI) X(JGTSI)
+#define NX_ONLY_BRANCH(name, fmt, cls, e) NX_IS_BRANCH_##cls(NX_ROW(name, fmt, e))
+#define NX_IS_BRANCH_BRANCH(x) x
+#define NX_IS_BRANCH_ALU(x)
+#define NX_IS_BRANCH_DIV(x)
+#define NX_IS_BRANCH_DIVI(x)
+#define NX_IS_BRANCH_LOAD(x)
+#define NX_IS_BRANCH_STORE(x)
+#define NX_IS_BRANCH_CALL(x)
+#define NX_IS_BRANCH_RET(x)
 #define NX_SUPERS(X) \
 	X(ADDI_JLTU_B) X(ADDI_JLTS_B) X(ADDI_JNE_B) X(ADDI_JLTUI_B) X(MASKNE32) \
 	X(SHLI_LD8) X(SHLI_LD16) X(SHLI_LD32) X(SHLI_LD64) X(SHLI_LDS8) X(SHLI_LDS16) X(SHLI_LDS32) \
@@ -68,9 +79,9 @@ struct nx_fn {
 
 enum nx_handler {
 	NX_H_LAST_OP = NX_OP_COUNT - 1,
-#define NX_H_BACK(name) NX_H_##name##_B,
-	NX_BRANCHES(NX_H_BACK)
-#undef NX_H_BACK
+#define NX_ROW(name, fmt, e) NX_H_##name##_B,
+	NX_ISA(NX_ONLY_BRANCH)
+#undef NX_ROW
 #define NX_H_SUPER(name) NX_H_##name,
 	NX_SUPERS(NX_H_SUPER)
 #undef NX_H_SUPER
@@ -204,13 +215,6 @@ static inline struct nx_attach *nx_hook_first(enum nx_hook_id hook)
 		return NULL;
 	return __atomic_load_n(&nx_attached[hook], __ATOMIC_ACQUIRE);
 }
-
-/* names.c: properties from the shared tables. */
-enum nx_fmt nx_op_fmt(unsigned op);
-const char *nx_helper_name(unsigned id);
-unsigned nx_helper_nargs(unsigned id);
-unsigned nx_helper_flags(unsigned id);
-unsigned nx_helper_hooks(unsigned id);   /* 0 = any hook */
 
 /* load.c: parse and verify an object into a fresh, unregistered ext. */
 int nx_load(const void *obj, size_t len, struct nx_ext **out, struct nx_error *err);

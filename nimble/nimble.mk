@@ -4,7 +4,7 @@
 #   $(B)/nxrun            the host runner
 #   NIMBLE_KOBJS          the portable engine built with KERNEL_CFLAGS, for the
 #                         kernel link (the kernel supplies nx_host_* and nx_helper_impl)
-NIMBLE_SRCS := nimble/str.c nimble/names.c nimble/load.c nimble/verify.c nimble/translate.c \
+NIMBLE_SRCS := nimble/str.c nimble/names.c nimble/fold.c nimble/load.c nimble/verify.c nimble/translate.c \
                nimble/exec.c nimble/run.c nimble/ref.c nimble/registry.c nimble/helpers.c
 # The host embedding, and the message formatter the kernel links on its own.
 NIMBLE_HOST_SRCS := nimble/host/host.c lib/fmt.c
@@ -43,9 +43,11 @@ ALL += $(B)/libnimble.a $(B)/nxrun $(NIMBLE_KOBJS)
 
 # Reference pages generated from the shared tables: `make docs` rewrites them,
 # tests/nimble/docs-check.sh fails when the committed ones differ.
-$(B)/gendoc: tools/gendoc.c $(wildcard include/nimble/*.h)
+# gendoc links the name library (names.c) like every other tool.
+GENDOC_SRCS := tools/gendoc.c nimble/names.c nimble/str.c
+$(B)/gendoc: $(GENDOC_SRCS) $(wildcard include/nimble/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $< -o $@
+	$(CC) $(HOST_CFLAGS) $(GENDOC_SRCS) -o $@
 .PHONY: docs
 docs: $(B)/gendoc
 	$(B)/gendoc docs

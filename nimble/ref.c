@@ -79,54 +79,17 @@ static int ref_mem(struct nx_run *rs, int checked, uint64_t w, uint64_t *r)
 	return 0;
 }
 
-static int cond(unsigned op, uint64_t x, uint64_t y)
+/* Unsigned or signed division or remainder; 0 or fault DIV_ZERO. */
+static int divide(uint64_t x, uint64_t y, int is_signed, int rem, uint64_t *out)
 {
-	switch (op) {
-	case NX_OP_JEQ: case NX_OP_JEQI: return x == y;
-	case NX_OP_JNE: case NX_OP_JNEI: return x != y;
-	case NX_OP_JLTU: case NX_OP_JLTUI: return x < y;
-	case NX_OP_JLTS: case NX_OP_JLTSI: return (int64_t)x < (int64_t)y;
-	case NX_OP_JLEU: return x <= y;
-	case NX_OP_JLES: return (int64_t)x <= (int64_t)y;
-	case NX_OP_JGTUI: return x > y;
-	case NX_OP_JGTSI: return (int64_t)x > (int64_t)y;
-	default: return 1;   /* JMP */
-	}
-}
-
-/* r[a] = f(x, y) for arithmetic, logic and comparisons; 0 or a fault. */
-static int alu(unsigned op, uint64_t x, uint64_t y, uint64_t *out)
-{
-	int64_t sx = (int64_t)x, sy = (int64_t)y;
-	switch (op) {
-	case NX_OP_ADD: case NX_OP_ADDI: *out = x + y; break;
-	case NX_OP_SUB: *out = x - y; break;
-	case NX_OP_MUL: case NX_OP_MULI: *out = x * y; break;
-	case NX_OP_DIVU: case NX_OP_DIVUI: if (!y) return NX_FAULT_DIV_ZERO; *out = x / y; break;
-	case NX_OP_MODU: case NX_OP_MODUI: if (!y) return NX_FAULT_DIV_ZERO; *out = x % y; break;
-	case NX_OP_DIVS: case NX_OP_DIVSI:
-		if (!y) return NX_FAULT_DIV_ZERO;
-		*out = sy == -1 ? 0 - x : (uint64_t)(sx / sy);
-		break;
-	case NX_OP_MODS: case NX_OP_MODSI:
-		if (!y) return NX_FAULT_DIV_ZERO;
-		*out = sy == -1 ? 0 : (uint64_t)(sx % sy);
-		break;
-	case NX_OP_AND: case NX_OP_ANDI: *out = x & y; break;
-	case NX_OP_OR: case NX_OP_ORI: *out = x | y; break;
-	case NX_OP_XOR: case NX_OP_XORI: *out = x ^ y; break;
-	case NX_OP_SHL: case NX_OP_SHLI: *out = x << (y & 63); break;
-	case NX_OP_SHR: case NX_OP_SHRI: *out = x >> (y & 63); break;
-	case NX_OP_SAR: case NX_OP_SARI: *out = (uint64_t)(sx >> (y & 63)); break;
-	case NX_OP_SEQ: case NX_OP_SEQI: *out = x == y; break;
-	case NX_OP_SNE: case NX_OP_SNEI: *out = x != y; break;
-	case NX_OP_SLTU: case NX_OP_SLTUI: *out = x < y; break;
-	case NX_OP_SLTS: case NX_OP_SLTSI: *out = sx < sy; break;
-	case NX_OP_SLEU: *out = x <= y; break;
-	case NX_OP_SLES: *out = sx <= sy; break;
-	case NX_OP_SGTUI: *out = x > y; break;
-	case NX_OP_SGTSI: *out = sx > sy; break;
-	}
+	if (y == 0)
+		return NX_FAULT_DIV_ZERO;
+	if (!is_signed)
+		*out = rem ? x % y : x / y;
+	else if ((int64_t)y == -1)   /* INT64_MIN / -1 wraps; its remainder is 0 */
+		*out = rem ? 0 : ~x + 1;
+	else
+		*out = rem ? (uint64_t)((int64_t)x % (int64_t)y) : (uint64_t)((int64_t)x / (int64_t)y);
 	return 0;
 }
 
@@ -182,52 +145,87 @@ static int ref_exec(struct nx_run *rs, struct nx_ext *e, uint32_t pc, uint64_t *
 	for (;;) {
 		uint64_t w = e->code[pc];
 		unsigned op = NX_INSN_OP(w), a = NX_INSN_A(w), b = NX_INSN_B(w), c = NX_INSN_C(w);
-		int64_t imm = NX_INSN_IMM(w);
-		int rc = 0;
+		int64_t imm = NX_INSN_IMM(w), off = imm, off16 = NX_INSN_OFF16(w);
+		uint64_t k = (uint64_t)imm;
+		int rc = 0, taken = 0;
 		rs->insns++;
-		switch (nx_op_fmt(op)) {
-		case NX_F_RR:
-			r[a] = op == NX_OP_MOV ? r[b] : op == NX_OP_NEG ? 0 - r[b] : ~r[b];
-			break;
-		case NX_F_RI:
-			r[a] = op == NX_OP_MOVI ? (uint64_t)imm
-			     : (r[a] & 0xffffffffull) | (uint64_t)imm << 32;
-			break;
-		case NX_F_RRR:
-			rc = alu(op, r[b], r[c], &r[a]);
-			break;
-		case NX_F_RRI:
-			rc = alu(op, r[b], (uint64_t)imm, &r[a]);
-			break;
-		case NX_F_LD: case NX_F_ST:
+		/* One case per opcode and no default: the build fails (-Wswitch)
+		 * until a new instruction has its line here. */
+		switch ((enum nx_op)op) {
+		case NX_OP_MOV:   r[a] = r[b]; break;
+		case NX_OP_MOVI:  r[a] = k; break;
+		case NX_OP_MOVHI: r[a] = (r[a] & 0xffffffffull) | k << 32; break;
+		case NX_OP_ADD:   r[a] = r[b] + r[c]; break;
+		case NX_OP_SUB:   r[a] = r[b] - r[c]; break;
+		case NX_OP_MUL:   r[a] = r[b] * r[c]; break;
+		case NX_OP_DIVU:  rc = divide(r[b], r[c], 0, 0, &r[a]); break;
+		case NX_OP_DIVS:  rc = divide(r[b], r[c], 1, 0, &r[a]); break;
+		case NX_OP_MODU:  rc = divide(r[b], r[c], 0, 1, &r[a]); break;
+		case NX_OP_MODS:  rc = divide(r[b], r[c], 1, 1, &r[a]); break;
+		case NX_OP_AND:   r[a] = r[b] & r[c]; break;
+		case NX_OP_OR:    r[a] = r[b] | r[c]; break;
+		case NX_OP_XOR:   r[a] = r[b] ^ r[c]; break;
+		case NX_OP_SHL:   r[a] = r[b] << (r[c] % 64); break;
+		case NX_OP_SHR:   r[a] = r[b] >> (r[c] % 64); break;
+		case NX_OP_SAR:   r[a] = (uint64_t)((int64_t)r[b] >> (r[c] % 64)); break;
+		case NX_OP_ADDI:  r[a] = r[b] + k; break;
+		case NX_OP_MULI:  r[a] = r[b] * k; break;
+		case NX_OP_DIVUI: rc = divide(r[b], k, 0, 0, &r[a]); break;
+		case NX_OP_DIVSI: rc = divide(r[b], k, 1, 0, &r[a]); break;
+		case NX_OP_MODUI: rc = divide(r[b], k, 0, 1, &r[a]); break;
+		case NX_OP_MODSI: rc = divide(r[b], k, 1, 1, &r[a]); break;
+		case NX_OP_ANDI:  r[a] = r[b] & k; break;
+		case NX_OP_ORI:   r[a] = r[b] | k; break;
+		case NX_OP_XORI:  r[a] = r[b] ^ k; break;
+		case NX_OP_SHLI:  r[a] = r[b] << (k % 64); break;
+		case NX_OP_SHRI:  r[a] = r[b] >> (k % 64); break;
+		case NX_OP_SARI:  r[a] = (uint64_t)((int64_t)r[b] >> (k % 64)); break;
+		case NX_OP_NEG:   r[a] = ~r[b] + 1; break;
+		case NX_OP_NOT:   r[a] = ~r[b]; break;
+		case NX_OP_SEQ:   r[a] = r[b] == r[c]; break;
+		case NX_OP_SNE:   r[a] = r[b] != r[c]; break;
+		case NX_OP_SLTU:  r[a] = r[b] < r[c]; break;
+		case NX_OP_SLTS:  r[a] = (int64_t)r[b] < (int64_t)r[c]; break;
+		case NX_OP_SLEU:  r[a] = r[b] <= r[c]; break;
+		case NX_OP_SLES:  r[a] = (int64_t)r[b] <= (int64_t)r[c]; break;
+		case NX_OP_SEQI:  r[a] = r[b] == k; break;
+		case NX_OP_SNEI:  r[a] = r[b] != k; break;
+		case NX_OP_SLTUI: r[a] = r[b] < k; break;
+		case NX_OP_SLTSI: r[a] = (int64_t)r[b] < imm; break;
+		case NX_OP_SGTUI: r[a] = r[b] > k; break;
+		case NX_OP_SGTSI: r[a] = (int64_t)r[b] > imm; break;
+		case NX_OP_LD8: case NX_OP_LD16: case NX_OP_LD32: case NX_OP_LD64:
+		case NX_OP_LDS8: case NX_OP_LDS16: case NX_OP_LDS32:
+		case NX_OP_ST8: case NX_OP_ST16: case NX_OP_ST32: case NX_OP_ST64:
 			rc = ref_mem(rs, checked, w, r);
 			break;
-		case NX_F_J: case NX_F_BRR: case NX_F_BRI: {
-			int fmt = nx_op_fmt(op);
-			int64_t off = fmt == NX_F_BRI ? NX_INSN_OFF16(w) : imm;
-			uint64_t y = fmt == NX_F_BRR ? r[b] : (uint64_t)imm;
-			if (cond(op, r[a], y)) {
-				if (off < 0 && (rc = burn(rs, checked)))
-					break;
-				pc = (uint32_t)((int64_t)pc + 1 + off);
-				continue;
-			}
+		case NX_OP_JMP:   taken = 1; break;
+		case NX_OP_JEQ:   taken = r[a] == r[b]; break;
+		case NX_OP_JNE:   taken = r[a] != r[b]; break;
+		case NX_OP_JLTU:  taken = r[a] < r[b]; break;
+		case NX_OP_JLTS:  taken = (int64_t)r[a] < (int64_t)r[b]; break;
+		case NX_OP_JLEU:  taken = r[a] <= r[b]; break;
+		case NX_OP_JLES:  taken = (int64_t)r[a] <= (int64_t)r[b]; break;
+		case NX_OP_JEQI:  taken = r[a] == k, off = off16; break;
+		case NX_OP_JNEI:  taken = r[a] != k, off = off16; break;
+		case NX_OP_JLTUI: taken = r[a] < k, off = off16; break;
+		case NX_OP_JLTSI: taken = (int64_t)r[a] < imm, off = off16; break;
+		case NX_OP_JGTUI: taken = r[a] > k, off = off16; break;
+		case NX_OP_JGTSI: taken = (int64_t)r[a] > imm, off = off16; break;
+		case NX_OP_HCALL: {
+			uint64_t v = nx_call_helper(rs, e->helper[imm], &r[a]);
+			if (rs->fault)
+				return ref_fault(rs, e, pc, rs->fault);
+			r[a] = v;
 			break;
 		}
-		case NX_F_CALL:
-			if (op == NX_OP_HCALL) {
-				uint64_t v = nx_call_helper(rs, e->helper[imm], &r[a]);
-				if (rs->fault)
-					return ref_fault(rs, e, pc, rs->fault);
-				r[a] = v;
-				break;
-			}
+		case NX_OP_XCALL:
+			if (!(rc = burn(rs, checked)))
+				rc = ref_xcall(rs, e->ximp[imm], e->ximp_fn[imm], r + a);
+			break;
+		case NX_OP_CALL:
 			if ((rc = burn(rs, checked)))
 				break;
-			if (op == NX_OP_XCALL) {
-				rc = ref_xcall(rs, e->ximp[imm], e->ximp_fn[imm], r + a);
-				break;
-			}
 			if (!ref_call_fits(rs, e, (uint32_t)imm, r + a)) {
 				rc = NX_FAULT_STACK;
 				break;
@@ -238,11 +236,17 @@ static int ref_exec(struct nx_run *rs, struct nx_ext *e, uint32_t pc, uint64_t *
 			if (rc)
 				return rc;  /* located inside the callee */
 			break;
-		case NX_F_R:
+		case NX_OP_RET:
 			r[0] = r[a];
 			return 0;
-		case NX_F_NONE:
+		case NX_OP_COUNT:   /* the verifier refused it */
 			break;
+		}
+		if (taken && !rc) {
+			if (off < 0 && (rc = burn(rs, checked)))
+				return ref_fault(rs, e, pc, rc);
+			pc = (uint32_t)((int64_t)pc + 1 + off);
+			continue;
 		}
 		if (rc)
 			return ref_fault(rs, e, pc, rc);

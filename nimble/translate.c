@@ -19,9 +19,9 @@ static int32_t branch_off(uint64_t w)
 static unsigned back_handler(unsigned op)
 {
 	switch (op) {
-#define NX_BACK_CASE(name) case NX_OP_##name: return NX_H_##name##_B;
-	NX_BRANCHES(NX_BACK_CASE)
-#undef NX_BACK_CASE
+#define NX_ROW(name, fmt, e) case NX_OP_##name: return NX_H_##name##_B;
+	NX_ISA(NX_ONLY_BRANCH)
+#undef NX_ROW
 	}
 	return op;
 }
@@ -364,17 +364,14 @@ static uint64_t bits_below(unsigned n)
  * may keep its old values: not a write). */
 static void insn_regs(uint64_t w, uint64_t *use, uint64_t *def)
 {
-	unsigned op = NX_INSN_OP(w), a = NX_INSN_A(w), b = NX_INSN_B(w), c = NX_INSN_C(w);
-	*use = *def = 0;
-	switch (nx_op_fmt(op)) {
-	case NX_F_RR: case NX_F_RRI: case NX_F_LD: *use = 1ull << b; *def = 1ull << a; break;
-	case NX_F_RI: *use = op == NX_OP_MOVHI ? 1ull << a : 0; *def = 1ull << a; break;
-	case NX_F_RRR: *use = 1ull << b | 1ull << c; *def = 1ull << a; break;
-	case NX_F_ST: case NX_F_BRR: *use = 1ull << a | 1ull << b; break;
-	case NX_F_BRI: case NX_F_R: *use = 1ull << a; break;
-	case NX_F_CALL: *use = bits_below(a + c) & ~bits_below(a); *def = 1ull << a; break;
-	default: break;
-	}
+	unsigned a = NX_INSN_A(w), b = NX_INSN_B(w), c = NX_INSN_C(w);
+	enum nx_fmt fmt = nx_op_fmt(NX_INSN_OP(w));
+	unsigned reads = nx_fmt_reads(fmt);
+	*use = (reads & NX_FA ? 1ull << a : 0) | (reads & NX_FB ? 1ull << b : 0) |
+	       (reads & NX_FC ? 1ull << c : 0);
+	*def = nx_fmt_writes(fmt) & NX_FA ? 1ull << a : 0;
+	if (nx_fmt_fields(fmt) & NX_FWIN)   /* the arguments r[a] .. r[a+c-1] */
+		*use = bits_below(a + c) & ~bits_below(a);
 }
 
 /* Successors of instruction i of f: fall-through and branch target. */

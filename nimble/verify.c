@@ -49,28 +49,6 @@ static int check_target(struct vctx *v, uint32_t i, int64_t off)
 	return 0;
 }
 
-/* The fields a format leaves unused must be 0, so an object has one meaning. */
-static int check_unused(struct vctx *v, uint32_t i, uint64_t w, enum nx_fmt fmt)
-{
-	static const uint64_t used[] = {
-		[NX_F_NONE] = 0xff,
-		[NX_F_RR]   = 0xffffff,
-		[NX_F_RI]   = 0xffffffff0000ffffull,
-		[NX_F_RRR]  = 0xffffffff,
-		[NX_F_RRI]  = 0xffffffff00ffffffull,
-		[NX_F_LD]   = ~0ull,
-		[NX_F_ST]   = ~0ull,
-		[NX_F_J]    = 0xffffffff000000ffull,
-		[NX_F_BRR]  = 0xffffffff00ffffffull,
-		[NX_F_BRI]  = ~0ull,
-		[NX_F_CALL] = 0xffffffffff00ffffull,
-		[NX_F_R]    = 0xffff,
-	};
-	if (w & ~used[fmt])
-		return VERR(v, i, "%s has non-zero unused fields", nx_op_name(NX_INSN_OP(w)));
-	return 0;
-}
-
 static int check_call(struct vctx *v, uint32_t i, unsigned op, unsigned a, unsigned c, uint32_t idx)
 {
 	if (a + c > v->f->nregs || (c == 0 && a >= v->f->nregs))
@@ -109,22 +87,26 @@ struct konst {
 static int check_mem(struct vctx *v, uint32_t i, unsigned op, unsigned b, unsigned seg, int32_t imm,
 		     const struct konst *k)
 {
-	static const uint8_t width[] = {
-		[NX_OP_LD8] = 1, [NX_OP_LD16] = 2, [NX_OP_LD32] = 4, [NX_OP_LD64] = 8,
-		[NX_OP_LDS8] = 1, [NX_OP_LDS16] = 2, [NX_OP_LDS32] = 4,
-		[NX_OP_ST8] = 1, [NX_OP_ST16] = 2, [NX_OP_ST32] = 4, [NX_OP_ST64] = 8,
-	};
 	if (seg >= NX_SEG_COUNT)
 		return VERR(v, i, "%s names segment %u (only 0..%d exist)", nx_op_name(op), seg, NX_SEG_COUNT - 1);
 	if (seg == NX_SEG_DATA && k->known[b]) {
 		int64_t addr = k->val[b] + imm;
-		if (addr < 0 || (uint64_t)addr + width[op] > v->e->data_len)
+		if (addr < 0 || (uint64_t)addr + nx_op_width(op) > v->e->data_len)
 			return VERR(v, i, "%s at data offset %lld outside the data segment (%u bytes)",
 				    nx_op_name(op), (long long)addr, v->e->data_len);
 	}
 	return 0;
 }
 
+/* Registers named by the fields in `regs` (NX_FA/FB/FC) must be in the frame. */
+static int check_regs(struct vctx *v, uint32_t i, unsigned regs, unsigned a, unsigned b, unsigned c)
+{
+	return (regs & NX_FA ? check_reg(v, i, "a", a) : 0) ?:
+	       (regs & NX_FB ? check_reg(v, i, "b", b) : 0) ?:
+	       (regs & NX_FC ? check_reg(v, i, "c", c) : 0);
+}
+
+/* One instruction, by what its format's fields are (isa.h NX_FORMATS). */
 static int check_insn(struct vctx *v, uint32_t i, struct konst *k)
 {
 	uint64_t w = v->e->code[i];
@@ -133,32 +115,19 @@ static int check_insn(struct vctx *v, uint32_t i, struct konst *k)
 	if (op >= NX_OP_COUNT)
 		return VERR(v, i, "unknown opcode %u", op);
 	enum nx_fmt fmt = nx_op_fmt(op);
-	int rc = check_unused(v, i, w, fmt);
-	if (rc)
-		return rc;
-	switch (fmt) {
-	case NX_F_NONE:
-		return 0;
-	case NX_F_RR: case NX_F_RRI:
-		if ((op == NX_OP_DIVUI || op == NX_OP_DIVSI || op == NX_OP_MODUI || op == NX_OP_MODSI) && imm == 0)
-			return VERR(v, i, "%s by the constant 0", nx_op_name(op));
-		return check_reg(v, i, "a", a) ?: check_reg(v, i, "b", b);
-	case NX_F_RI: case NX_F_R:
-		return check_reg(v, i, "a", a);
-	case NX_F_RRR:
-		return check_reg(v, i, "a", a) ?: check_reg(v, i, "b", b) ?: check_reg(v, i, "c", c);
-	case NX_F_LD: case NX_F_ST:
-		return check_reg(v, i, "a", a) ?: check_reg(v, i, "b", b) ?: check_mem(v, i, op, b, c, imm, k);
-	case NX_F_J:
-		return check_target(v, i, imm);
-	case NX_F_BRR:
-		return check_reg(v, i, "a", a) ?: check_reg(v, i, "b", b) ?: check_target(v, i, imm);
-	case NX_F_BRI:
-		return check_reg(v, i, "a", a) ?: check_target(v, i, NX_INSN_OFF16(w));
-	case NX_F_CALL:
+	unsigned fields = nx_fmt_fields(fmt);
+	if (w & ~nx_fmt_mask(fmt))
+		return VERR(v, i, "%s has non-zero unused fields", nx_op_name(op));
+	if (nx_op_class(op) == NX_K_DIVI && imm == 0)
+		return VERR(v, i, "%s by the constant 0", nx_op_name(op));
+	if (fields & NX_FWIN)
 		return check_call(v, i, op, a, c, (uint32_t)imm);
-	}
-	return VERR(v, i, "bad format");
+	int rc = check_regs(v, i, nx_fmt_reads(fmt) | nx_fmt_writes(fmt), a, b, c);
+	if (!rc && (fields & NX_FSEG))
+		rc = check_mem(v, i, op, b, c, imm, k);
+	if (!rc && (fields & (NX_FOFF | NX_FOFF16)))
+		rc = check_target(v, i, NX_INSN_BRANCH_OFF(w, fields));
+	return rc;
 }
 
 /* Mark the instructions branches land on: constants die there. */
@@ -166,12 +135,9 @@ static void mark_targets(const struct nx_ext *e, const struct nx_fn *f, uint8_t 
 {
 	for (uint32_t i = f->start; i < f->start + f->len; i++) {
 		uint64_t w = e->code[i];
-		if (NX_INSN_OP(w) >= NX_OP_COUNT)
-			continue;   /* check_insn reports it */
-		enum nx_fmt fmt = nx_op_fmt(NX_INSN_OP(w));
-		int64_t t = fmt == NX_F_BRI ? (int64_t)i + 1 + NX_INSN_OFF16(w) : (int64_t)i + 1 + NX_INSN_IMM(w);
-		if ((fmt == NX_F_J || fmt == NX_F_BRR || fmt == NX_F_BRI) &&
-		    t >= f->start && t < (int64_t)f->start + f->len)
+		unsigned fields = nx_fmt_fields(nx_op_fmt(NX_INSN_OP(w)));   /* 0 for a bad opcode */
+		int64_t t = (int64_t)i + 1 + NX_INSN_BRANCH_OFF(w, fields);
+		if ((fields & (NX_FOFF | NX_FOFF16)) && t >= f->start && t < (int64_t)f->start + f->len)
 			is_target[t - f->start] = 1;
 	}
 }
@@ -180,16 +146,13 @@ static void mark_targets(const struct nx_ext *e, const struct nx_fn *f, uint8_t 
 static void track_konst(uint64_t w, struct konst *k)
 {
 	unsigned op = NX_INSN_OP(w), a = NX_INSN_A(w);
-	switch (nx_op_fmt(op)) {
-	case NX_F_RR: case NX_F_RI: case NX_F_RRR: case NX_F_RRI: case NX_F_LD:
+	enum nx_fmt fmt = nx_op_fmt(op);
+	if (nx_fmt_fields(fmt) & NX_FWIN) {
+		/* a call clobbers r[a] and (CALL/XCALL) everything above */
+		memset(k->known + a, 0, sizeof k->known - a);
+	} else if (nx_fmt_writes(fmt) & NX_FA) {
 		k->known[a] = op == NX_OP_MOVI;
 		k->val[a] = NX_INSN_IMM(w);
-		break;
-	case NX_F_CALL:  /* clobbers r[a] and (CALL/XCALL) everything above */
-		memset(k->known + a, 0, sizeof k->known - a);
-		break;
-	default:
-		break;
 	}
 }
 

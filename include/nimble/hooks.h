@@ -46,9 +46,15 @@ enum nx_hook_id {
 #define NX_TRAP_SYSCALL 1  /* filter on every syscall entry of the owner   */
 
 /* Scalar types of context fields (and of memory in extc). */
+#define NX_TYPES(X) \
+	X(U8, "u8") X(U16, "u16") X(U32, "u32") X(U64, "u64") \
+	X(I8, "i8") X(I16, "i16") X(I32, "i32") X(I64, "i64")
+
 enum nx_type {
-	NX_T_U8, NX_T_U16, NX_T_U32, NX_T_U64,
-	NX_T_I8, NX_T_I16, NX_T_I32, NX_T_I64,
+#define NX_TYPE_ENUM(name, str) NX_T_##name,
+	NX_TYPES(NX_TYPE_ENUM)
+#undef NX_TYPE_ENUM
+	NX_T_COUNT
 };
 
 #define NX_RO 0

@@ -37,122 +37,189 @@
 #ifndef NIMBLE_ISA_H
 #define NIMBLE_ISA_H
 
-/* Operand formats: which fields an instruction uses and how. */
+/*
+ * Operand formats, each defined once: which fields it uses and what they
+ * mean, which registers it reads and writes, and how extc -S prints it.
+ * The verifier, the translator's register analysis, the disassembler and
+ * docs/isa.md all read this table.
+ *
+ * X(NAME, fields, reads, writes, operands as printed, what the fields are)
+ *   fields   NX_FA/FB/FC/FI: a, b, c, imm are used (the others must be 0);
+ *            NX_FSEG: c names a segment; NX_FOFF: imm is a branch offset;
+ *            NX_FOFF16: b | c << 8 is a signed 16-bit branch offset;
+ *            NX_FWIN: r[a] .. r[a+c-1] is an argument window, c a count
+ *   reads    NX_FA/FB/FC: registers the instruction reads
+ *   writes   NX_FA: it writes r[a]
+ *   operands ra/rb/rc register, imm immediate, seg segment, off/off16
+ *            branch target, fn callee index, n argument count
+ */
+#define NX_FA     0x01u
+#define NX_FB     0x02u
+#define NX_FC     0x04u
+#define NX_FI     0x08u
+#define NX_FSEG   0x10u
+#define NX_FOFF   0x20u
+#define NX_FOFF16 0x40u
+#define NX_FWIN   0x80u
+
+#define NX_FORMATS(X) \
+	X(NONE, 0,                      0,           0,     "",                  "no operands") \
+	X(RR,   NX_FA | NX_FB,          NX_FB,       NX_FA, "ra, rb",            "a, b: registers") \
+	X(RI,   NX_FA | NX_FI,          0,           NX_FA, "ra, imm",           "a: register; imm: signed 32-bit immediate") \
+	X(RMI,  NX_FA | NX_FI,          NX_FA,       NX_FA, "ra, imm",           "a: register, read and written; imm: signed 32-bit immediate") \
+	X(RRR,  NX_FA | NX_FB | NX_FC,  NX_FB|NX_FC, NX_FA, "ra, rb, rc",        "a, b, c: registers") \
+	X(RRI,  NX_FA | NX_FB | NX_FI,  NX_FB,       NX_FA, "ra, rb, imm",       "a, b: registers; imm: signed 32-bit immediate") \
+	X(LD,   NX_FA | NX_FB | NX_FC | NX_FI | NX_FSEG, NX_FB, NX_FA, "ra, seg[rb + imm]", "a: destination; b: base register; c: segment; imm: signed offset") \
+	X(ST,   NX_FA | NX_FB | NX_FC | NX_FI | NX_FSEG, NX_FA|NX_FB, 0, "seg[rb + imm], ra", "a: source; b: base register; c: segment; imm: signed offset") \
+	X(J,    NX_FI | NX_FOFF,        0,           0,     "off",               "imm: branch offset in instructions, from the next one") \
+	X(BRR,  NX_FA | NX_FB | NX_FI | NX_FOFF, NX_FA|NX_FB, 0, "ra, rb, off",  "a, b: registers compared; imm: branch offset") \
+	X(BRI,  NX_FA | NX_FB | NX_FC | NX_FI | NX_FOFF16, NX_FA, 0, "ra, imm, off16", "a: register; imm: constant compared; b | c << 8: signed 16-bit branch offset") \
+	X(CALL, NX_FA | NX_FC | NX_FI | NX_FWIN, NX_FA,  NX_FA, "ra, fn, n args",  "a: first argument register (and result); imm: function or import index; c: argument count") \
+	X(R,    NX_FA,                  NX_FA,       0,     "ra",                "a: register")
+
 enum nx_fmt {
-	NX_F_NONE,  /* no operands                                   */
-	NX_F_RR,    /* a, b          register-register               */
-	NX_F_RI,    /* a, imm        register-immediate             */
-	NX_F_RRR,   /* a, b, c       three registers                */
-	NX_F_RRI,   /* a, b, imm     two registers and an immediate */
-	NX_F_LD,    /* a <- seg[c] at r[b] + imm                    */
-	NX_F_ST,    /* seg[c] at r[b] + imm <- a                    */
-	NX_F_J,     /* imm = branch offset                          */
-	NX_F_BRR,   /* a, b, imm = branch offset                    */
-	NX_F_BRI,   /* a, imm; offset = (int16_t)(b | c << 8)       */
-	NX_F_CALL,  /* a = first argument register, imm = index, c = nargs */
-	NX_F_R,     /* a                                            */
+#define NX_FMT_ENUM(name, fields, reads, writes, ops, doc) NX_F_##name,
+	NX_FORMATS(NX_FMT_ENUM)
+#undef NX_FMT_ENUM
+	NX_F_COUNT
 };
 
 /*
- * The table.  X(NAME, format, semantics in C-like notation for the docs)
- * Semantics notation: r[x] registers, u/s = unsigned/signed 64-bit view,
- * imm is sign-extended to 64 bits, M[seg, addr] is a memory access of the
- * width given, "goto off" branches relative to the next instruction.
+ * Instruction classes: what kind of effect the expression column states.
+ * X(NAME, meaning for the docs)
+ */
+#define NX_CLASSES(X) \
+	X(ALU,    "r[a] = the expression") \
+	X(DIV,    "r[a] = the expression; fault DIV_ZERO when r[c] == 0") \
+	X(DIVI,   "r[a] = the expression; an immediate 0 is refused at insert") \
+	X(LOAD,   "r[a] = the value of that type at seg[c] + r[b] + imm, extended to 64 bits") \
+	X(STORE,  "the low bytes of r[a], as that type, to seg[c] + r[b] + imm") \
+	X(BRANCH, "when the expression holds, go to the target") \
+	X(CALL,   "a call (handlers written by hand)") \
+	X(RET,    "return (handler written by hand)")
+
+enum nx_class {
+#define NX_CLASS_ENUM(name, doc) NX_K_##name,
+	NX_CLASSES(NX_CLASS_ENUM)
+#undef NX_CLASS_ENUM
+	NX_K_COUNT
+};
+
+/* The signed view of a 64-bit value, for the expressions below. */
+#define NX_S(x) ((int64_t)(x))
+
+/*
+ * The table: X(NAME, format, class, expression)
+ *
+ * The expression is C over the operands as unsigned 64-bit values:
+ * va, vb, vc the registers r[a], r[b], r[c]; vi the immediate,
+ * sign-extended.  It is the instruction's one definition: the threaded
+ * handlers (exec_body.h), extc's constant folding (nx_isa_eval) and
+ * docs/isa.md are expanded from it.  For LOAD and STORE it is the memory
+ * type (u8 .. i32); for CALL and RET a description, their handlers being
+ * written by hand.  nimble/ref.c, the differential tests' oracle, is
+ * written independently and must name every opcode (the build fails
+ * otherwise).
  *
  * The order is the opcode numbering: NX_OP_<NAME> = position.  Append new
  * instructions at the end and bump NX_VERSION_MINOR (include/nimble/nx.h).
  */
 #define NX_ISA(X) \
-	/* moves and constants */                                                \
-	X(MOV,   NX_F_RR,   "r[a] = r[b]")                                        \
-	X(MOVI,  NX_F_RI,   "r[a] = imm")                                         \
-	X(MOVHI, NX_F_RI,   "r[a] = (r[a] & 0xffffffff) | ((u64)imm << 32)")      \
-	/* arithmetic and logic, register-register */                           \
-	X(ADD,   NX_F_RRR,  "r[a] = r[b] + r[c]")                                 \
-	X(SUB,   NX_F_RRR,  "r[a] = r[b] - r[c]")                                 \
-	X(MUL,   NX_F_RRR,  "r[a] = r[b] * r[c]")                                 \
-	X(DIVU,  NX_F_RRR,  "r[a] = u(r[b]) / u(r[c]); fault DIV_ZERO if r[c] == 0") \
-	X(DIVS,  NX_F_RRR,  "r[a] = s(r[b]) / s(r[c]); fault DIV_ZERO if r[c] == 0; INT64_MIN / -1 = INT64_MIN") \
-	X(MODU,  NX_F_RRR,  "r[a] = u(r[b]) % u(r[c]); fault DIV_ZERO if r[c] == 0") \
-	X(MODS,  NX_F_RRR,  "r[a] = s(r[b]) % s(r[c]); fault DIV_ZERO if r[c] == 0; INT64_MIN % -1 = 0") \
-	X(AND,   NX_F_RRR,  "r[a] = r[b] & r[c]")                                 \
-	X(OR,    NX_F_RRR,  "r[a] = r[b] | r[c]")                                 \
-	X(XOR,   NX_F_RRR,  "r[a] = r[b] ^ r[c]")                                 \
-	X(SHL,   NX_F_RRR,  "r[a] = r[b] << (r[c] & 63)")                         \
-	X(SHR,   NX_F_RRR,  "r[a] = u(r[b]) >> (r[c] & 63)")                      \
-	X(SAR,   NX_F_RRR,  "r[a] = s(r[b]) >> (r[c] & 63)")                      \
-	/* arithmetic and logic, register-immediate */                          \
-	X(ADDI,  NX_F_RRI,  "r[a] = r[b] + imm")                                  \
-	X(MULI,  NX_F_RRI,  "r[a] = r[b] * imm")                                  \
-	X(DIVUI, NX_F_RRI,  "r[a] = u(r[b]) / u(imm); imm == 0 is rejected at insert") \
-	X(DIVSI, NX_F_RRI,  "r[a] = s(r[b]) / imm; imm == 0 is rejected at insert; INT64_MIN / -1 = INT64_MIN") \
-	X(MODUI, NX_F_RRI,  "r[a] = u(r[b]) % u(imm); imm == 0 is rejected at insert") \
-	X(MODSI, NX_F_RRI,  "r[a] = s(r[b]) % imm; imm == 0 is rejected at insert; INT64_MIN % -1 = 0") \
-	X(ANDI,  NX_F_RRI,  "r[a] = r[b] & imm")                                  \
-	X(ORI,   NX_F_RRI,  "r[a] = r[b] | imm")                                  \
-	X(XORI,  NX_F_RRI,  "r[a] = r[b] ^ imm")                                  \
-	X(SHLI,  NX_F_RRI,  "r[a] = r[b] << (imm & 63)")                          \
-	X(SHRI,  NX_F_RRI,  "r[a] = u(r[b]) >> (imm & 63)")                       \
-	X(SARI,  NX_F_RRI,  "r[a] = s(r[b]) >> (imm & 63)")                       \
-	X(NEG,   NX_F_RR,   "r[a] = -r[b]")                                       \
-	X(NOT,   NX_F_RR,   "r[a] = ~r[b]")                                       \
-	/* comparisons producing 0 or 1 */                                      \
-	X(SEQ,   NX_F_RRR,  "r[a] = r[b] == r[c]")                                \
-	X(SNE,   NX_F_RRR,  "r[a] = r[b] != r[c]")                                \
-	X(SLTU,  NX_F_RRR,  "r[a] = u(r[b]) < u(r[c])")                           \
-	X(SLTS,  NX_F_RRR,  "r[a] = s(r[b]) < s(r[c])")                           \
-	X(SLEU,  NX_F_RRR,  "r[a] = u(r[b]) <= u(r[c])")                          \
-	X(SLES,  NX_F_RRR,  "r[a] = s(r[b]) <= s(r[c])")                          \
-	X(SEQI,  NX_F_RRI,  "r[a] = r[b] == imm")                                 \
-	X(SNEI,  NX_F_RRI,  "r[a] = r[b] != imm")                                 \
-	X(SLTUI, NX_F_RRI,  "r[a] = u(r[b]) < u(imm)")                            \
-	X(SLTSI, NX_F_RRI,  "r[a] = s(r[b]) < imm")                               \
-	X(SGTUI, NX_F_RRI,  "r[a] = u(r[b]) > u(imm)")                            \
-	X(SGTSI, NX_F_RRI,  "r[a] = s(r[b]) > imm")                               \
-	/* memory: a <- seg[c] at r[b] + imm (zero- or sign-extended) */       \
-	X(LD8,   NX_F_LD,   "r[a] = zext M8[c, r[b] + imm]")                      \
-	X(LD16,  NX_F_LD,   "r[a] = zext M16[c, r[b] + imm]")                     \
-	X(LD32,  NX_F_LD,   "r[a] = zext M32[c, r[b] + imm]")                     \
-	X(LD64,  NX_F_LD,   "r[a] = M64[c, r[b] + imm]")                          \
-	X(LDS8,  NX_F_LD,   "r[a] = sext M8[c, r[b] + imm]")                      \
-	X(LDS16, NX_F_LD,   "r[a] = sext M16[c, r[b] + imm]")                     \
-	X(LDS32, NX_F_LD,   "r[a] = sext M32[c, r[b] + imm]")                     \
-	X(ST8,   NX_F_ST,   "M8[c, r[b] + imm] = r[a]")                           \
-	X(ST16,  NX_F_ST,   "M16[c, r[b] + imm] = r[a]")                          \
-	X(ST32,  NX_F_ST,   "M32[c, r[b] + imm] = r[a]")                          \
-	X(ST64,  NX_F_ST,   "M64[c, r[b] + imm] = r[a]")                          \
-	/* control flow; backward branches and calls cost fuel when checked */ \
-	X(JMP,   NX_F_J,    "goto imm")                                           \
-	X(JEQ,   NX_F_BRR,  "if r[a] == r[b] goto imm")                           \
-	X(JNE,   NX_F_BRR,  "if r[a] != r[b] goto imm")                           \
-	X(JLTU,  NX_F_BRR,  "if u(r[a]) < u(r[b]) goto imm")                      \
-	X(JLTS,  NX_F_BRR,  "if s(r[a]) < s(r[b]) goto imm")                      \
-	X(JLEU,  NX_F_BRR,  "if u(r[a]) <= u(r[b]) goto imm")                     \
-	X(JLES,  NX_F_BRR,  "if s(r[a]) <= s(r[b]) goto imm")                     \
-	X(JEQI,  NX_F_BRI,  "if r[a] == imm goto off16")                          \
-	X(JNEI,  NX_F_BRI,  "if r[a] != imm goto off16")                          \
-	X(JLTUI, NX_F_BRI,  "if u(r[a]) < u(imm) goto off16")                     \
-	X(JLTSI, NX_F_BRI,  "if s(r[a]) < imm goto off16")                        \
-	X(JGTUI, NX_F_BRI,  "if u(r[a]) > u(imm) goto off16")                     \
-	X(JGTSI, NX_F_BRI,  "if s(r[a]) > imm goto off16")                        \
-	X(CALL,  NX_F_CALL, "r[a] = function imm(r[a] .. r[a+c-1]); frame at r[a]") \
-	X(HCALL, NX_F_CALL, "r[a] = helper import imm(r[a] .. r[a+c-1])")         \
-	X(XCALL, NX_F_CALL, "r[a] = extension import imm(r[a] .. r[a+c-1]); frame at r[a]") \
-	X(RET,   NX_F_R,    "return r[a]")
+	/* moves and constants */                                                     \
+	X(MOV,   RR,   ALU,    vb)                                                     \
+	X(MOVI,  RI,   ALU,    vi)                                                     \
+	X(MOVHI, RMI,  ALU,    (va & 0xffffffffu) | vi << 32)                          \
+	/* arithmetic and logic, register-register */                                \
+	X(ADD,   RRR,  ALU,    vb + vc)                                                \
+	X(SUB,   RRR,  ALU,    vb - vc)                                                \
+	X(MUL,   RRR,  ALU,    vb * vc)                                                \
+	X(DIVU,  RRR,  DIV,    vb / vc)                                                \
+	X(DIVS,  RRR,  DIV,    NX_S(vc) == -1 ? 0 - vb : (uint64_t)(NX_S(vb) / NX_S(vc))) \
+	X(MODU,  RRR,  DIV,    vb % vc)                                                \
+	X(MODS,  RRR,  DIV,    NX_S(vc) == -1 ? 0 : (uint64_t)(NX_S(vb) % NX_S(vc)))   \
+	X(AND,   RRR,  ALU,    vb & vc)                                                \
+	X(OR,    RRR,  ALU,    vb | vc)                                                \
+	X(XOR,   RRR,  ALU,    vb ^ vc)                                                \
+	X(SHL,   RRR,  ALU,    vb << (vc & 63))                                        \
+	X(SHR,   RRR,  ALU,    vb >> (vc & 63))                                        \
+	X(SAR,   RRR,  ALU,    (uint64_t)(NX_S(vb) >> (vc & 63)))                      \
+	/* arithmetic and logic, register-immediate */                               \
+	X(ADDI,  RRI,  ALU,    vb + vi)                                                \
+	X(MULI,  RRI,  ALU,    vb * vi)                                                \
+	X(DIVUI, RRI,  DIVI,   vb / vi)                                                \
+	X(DIVSI, RRI,  DIVI,   NX_S(vi) == -1 ? 0 - vb : (uint64_t)(NX_S(vb) / NX_S(vi))) \
+	X(MODUI, RRI,  DIVI,   vb % vi)                                                \
+	X(MODSI, RRI,  DIVI,   NX_S(vi) == -1 ? 0 : (uint64_t)(NX_S(vb) % NX_S(vi)))   \
+	X(ANDI,  RRI,  ALU,    vb & vi)                                                \
+	X(ORI,   RRI,  ALU,    vb | vi)                                                \
+	X(XORI,  RRI,  ALU,    vb ^ vi)                                                \
+	X(SHLI,  RRI,  ALU,    vb << (vi & 63))                                        \
+	X(SHRI,  RRI,  ALU,    vb >> (vi & 63))                                        \
+	X(SARI,  RRI,  ALU,    (uint64_t)(NX_S(vb) >> (vi & 63)))                      \
+	X(NEG,   RR,   ALU,    0 - vb)                                                 \
+	X(NOT,   RR,   ALU,    ~vb)                                                    \
+	/* comparisons producing 0 or 1 */                                           \
+	X(SEQ,   RRR,  ALU,    vb == vc)                                               \
+	X(SNE,   RRR,  ALU,    vb != vc)                                               \
+	X(SLTU,  RRR,  ALU,    vb < vc)                                                \
+	X(SLTS,  RRR,  ALU,    NX_S(vb) < NX_S(vc))                                    \
+	X(SLEU,  RRR,  ALU,    vb <= vc)                                               \
+	X(SLES,  RRR,  ALU,    NX_S(vb) <= NX_S(vc))                                   \
+	X(SEQI,  RRI,  ALU,    vb == vi)                                               \
+	X(SNEI,  RRI,  ALU,    vb != vi)                                               \
+	X(SLTUI, RRI,  ALU,    vb < vi)                                                \
+	X(SLTSI, RRI,  ALU,    NX_S(vb) < NX_S(vi))                                    \
+	X(SGTUI, RRI,  ALU,    vb > vi)                                                \
+	X(SGTSI, RRI,  ALU,    NX_S(vb) > NX_S(vi))                                    \
+	/* memory: a <- seg[c] at r[b] + imm, zero- (u) or sign- (i) extended */     \
+	X(LD8,   LD,   LOAD,   u8)                                                     \
+	X(LD16,  LD,   LOAD,   u16)                                                    \
+	X(LD32,  LD,   LOAD,   u32)                                                    \
+	X(LD64,  LD,   LOAD,   u64)                                                    \
+	X(LDS8,  LD,   LOAD,   i8)                                                     \
+	X(LDS16, LD,   LOAD,   i16)                                                    \
+	X(LDS32, LD,   LOAD,   i32)                                                    \
+	X(ST8,   ST,   STORE,  u8)                                                     \
+	X(ST16,  ST,   STORE,  u16)                                                    \
+	X(ST32,  ST,   STORE,  u32)                                                    \
+	X(ST64,  ST,   STORE,  u64)                                                    \
+	/* control flow; backward branches and calls cost fuel when checked */      \
+	X(JMP,   J,    BRANCH, 1)                                                      \
+	X(JEQ,   BRR,  BRANCH, va == vb)                                               \
+	X(JNE,   BRR,  BRANCH, va != vb)                                               \
+	X(JLTU,  BRR,  BRANCH, va < vb)                                                \
+	X(JLTS,  BRR,  BRANCH, NX_S(va) < NX_S(vb))                                    \
+	X(JLEU,  BRR,  BRANCH, va <= vb)                                               \
+	X(JLES,  BRR,  BRANCH, NX_S(va) <= NX_S(vb))                                   \
+	X(JEQI,  BRI,  BRANCH, va == vi)                                               \
+	X(JNEI,  BRI,  BRANCH, va != vi)                                               \
+	X(JLTUI, BRI,  BRANCH, va < vi)                                                \
+	X(JLTSI, BRI,  BRANCH, NX_S(va) < NX_S(vi))                                    \
+	X(JGTUI, BRI,  BRANCH, va > vi)                                                \
+	X(JGTSI, BRI,  BRANCH, NX_S(va) > NX_S(vi))                                    \
+	X(CALL,  CALL, CALL,   "r[a] = function fn(r[a] .. r[a+n-1]), its frame at r[a]") \
+	X(HCALL, CALL, CALL,   "r[a] = helper import fn(r[a] .. r[a+n-1])")            \
+	X(XCALL, CALL, CALL,   "r[a] = extension import fn(r[a] .. r[a+n-1]), its frame at r[a]") \
+	X(RET,   R,    RET,    "return r[a]")
 
 enum nx_op {
-#define NX_OP_ENUM(name, fmt, sem) NX_OP_##name,
+#define NX_OP_ENUM(name, fmt, cls, expr) NX_OP_##name,
 	NX_ISA(NX_OP_ENUM)
 #undef NX_OP_ENUM
 	NX_OP_COUNT
 };
 
-/* Memory segments an instruction's c field names. */
+/* Memory segments an instruction's c field names.  X(NAME, "name", what) */
+#define NX_SEGS(X) \
+	X(DATA, "data", "the extension's own globals (read-write), kept across runs") \
+	X(CTX,  "ctx",  "the hook's context structure (docs/hooks.md); stores below its first writable byte fault RO_STORE") \
+	X(BUF0, "buf0", "first byte buffer the hook lends (frame, task view, caller's buffer)") \
+	X(BUF1, "buf1", "second byte buffer the hook lends")
+
 enum nx_seg_id {
-	NX_SEG_DATA = 0, /* the extension's own globals (rw), kept across runs  */
-	NX_SEG_CTX  = 1, /* the hook context structure (see hooks.h)            */
-	NX_SEG_BUF0 = 2, /* first byte buffer the hook lends (frame, vector...) */
-	NX_SEG_BUF1 = 3, /* second byte buffer the hook lends                   */
+#define NX_SEG_ENUM(name, str, doc) NX_SEG_##name,
+	NX_SEGS(NX_SEG_ENUM)
+#undef NX_SEG_ENUM
 	NX_SEG_COUNT
 };
 
@@ -173,6 +240,8 @@ enum nx_seg_id {
 #define NX_INSN_C(w)   ((unsigned)(((w) >> 24) & 0xff))
 #define NX_INSN_IMM(w) ((int)(unsigned)((w) >> 32))
 #define NX_INSN_OFF16(w) ((int)(short)(unsigned short)(((w) >> 16) & 0xffff))
+/* The branch offset of an instruction whose format has these fields. */
+#define NX_INSN_BRANCH_OFF(w, fields) ((fields) & NX_FOFF16 ? NX_INSN_OFF16(w) : NX_INSN_IMM(w))
 
 /* Fault kinds a run can end with.  X(NAME, description) */
 #define NX_FAULTS(X) \

@@ -20,6 +20,7 @@
 #include "nx.h"
 #include "hooks.h"
 #include "helpers.h"
+#include "names.h"   /* names for messages and tools */
 
 /* Error codes (negative returns). */
 #define NX_EINVAL  22   /* malformed object or argument              */
@@ -209,12 +210,6 @@ static inline void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *
 	env->seg[NX_SEG_CTX] = (struct nx_seg){ (uint8_t *)ctx, ctx ? size : 0, wr };
 	nx_env_bufs(env, hook, buf0, len0, buf1, len1);
 }
-
-/* Names for messages and tools. */
-const char *nx_op_name(unsigned op);
-const char *nx_fault_name(enum nx_fault f);
-const char *nx_hook_name(enum nx_hook_id h);
-enum nx_hook_id nx_hook_by_name(const char *name);   /* NX_HOOK_NONE if unknown */
 
 /* ---- supplied by the embedder ---- */
 void *nx_host_alloc(size_t size);

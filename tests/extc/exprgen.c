@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <nimble/names.h>
 
 enum { U8, U16, U32, U64, I8, I16, I32, I64 };
-static const char *const tname[] = { "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64" };
 
 struct val { uint64_t v; int t; };
 
@@ -137,7 +137,7 @@ static struct val gen(int depth)
 		return constant();
 	case 2: {
 		int t = (int)(rnd() % 8);
-		snprintf(s, sizeof s, "(%s)", tname[t]);
+		snprintf(s, sizeof s, "(%s)", nx_type_name((unsigned)t));
 		out(s);
 		v = gen(depth - 1);
 		return (struct val){ convert(v.v, t), t };
@@ -191,7 +191,7 @@ int main(int argc, char **argv)
 			printf("i64 f%d(i64 a, u64 b, i64 c) { return (i64)(%s); }\n", i, buf);
 		else if (form == 1)
 			printf("i64 f%d(i64 a, u64 b, i64 c) { %s x = %s; return (i64)x; }\n", i,
-			       tname[lt], buf);
+			       nx_type_name((unsigned)lt), buf);
 		else
 			printf("i64 f%d(i64 a, u64 b, i64 c) { if (%s) return 1; return 0; }\n", i, buf);
 	}

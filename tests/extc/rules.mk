@@ -63,9 +63,9 @@ $(EXTC_T)/xcall-run: $(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS)
 	$(call extc_wrapper,$(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS))
 
 # Differential: 400 random expressions, values computed by the generator.
-$(EXTC_T)/exprgen: tests/extc/exprgen.c
+$(EXTC_T)/exprgen: tests/extc/exprgen.c $(EXTC_NAMES_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $< -o $@
+	$(CC) $(HOST_CFLAGS) $< $(EXTC_NAMES_SRCS) -o $@
 $(EXTC_T)/gen/exprs.ext: $(EXTC_T)/exprgen
 	@mkdir -p $(@D)
 	$< 2026 400 > $@

@@ -75,10 +75,10 @@ static uint64_t rand_insn(struct gen *g, uint32_t i)
 		int32_t k = small_imm();
 		switch (fmt) {
 		case NX_F_RR:  return NX_INSN(op, a, b, 0, 0);
-		case NX_F_RI:  return NX_INSN(op, a, 0, 0, k);
+		case NX_F_RI: case NX_F_RMI: return NX_INSN(op, a, 0, 0, k);
 		case NX_F_RRR: return NX_INSN(op, a, b, c, 0);
 		case NX_F_RRI:
-			if (!k && (op == NX_OP_DIVUI || op == NX_OP_DIVSI || op == NX_OP_MODUI || op == NX_OP_MODSI))
+			if (!k && nx_op_class(op) == NX_K_DIVI)
 				k = 3;
 			return NX_INSN(op, a, b, 0, k);
 		case NX_F_LD: case NX_F_ST:
@@ -103,7 +103,7 @@ static uint64_t rand_insn(struct gen *g, uint32_t i)
 			if (below(4))
 				continue;   /* keep functions long enough to do something */
 			return NX_INSN(op, a, 0, 0, 0);
-		case NX_F_NONE:
+		case NX_F_NONE: case NX_F_COUNT:
 			continue;
 		}
 	}

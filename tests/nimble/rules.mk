@@ -7,7 +7,7 @@ $(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild
 	@mkdir -p $(@D)
 	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
 
-NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls test_entry nxrun.sh difftest difftest-san.sh fuzz-short.sh docs-check)
+NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls test_entry nxrun.sh difftest difftest-san.sh fuzz-short.sh docs-check isa-row)
 TESTS     += $(NIMBLE_TESTS)
 TEST_DEPS += $(NIMBLE_TESTS)
 
@@ -36,6 +36,11 @@ FUZZERS += $(B)/fuzz/fuzz_nx
 $(B)/tests/nimble/docs-check: tests/nimble/docs-check.sh $(B)/gendoc
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\ncd %s && exec tests/nimble/docs-check.sh %s\n' $(CURDIR) $(abspath $(B)/gendoc) > $@ && chmod +x $@
+
+# One more ALU row in a scratch copy of the tree: what picks it up (isa-row.sh).
+$(B)/tests/nimble/isa-row: tests/nimble/isa-row.sh tests/nimble/isa_row.c
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\ncd %s && exec tests/nimble/isa-row.sh %s\n' $(CURDIR) $(CC) > $@ && chmod +x $@
 
 $(B)/tests/nimble/test_nxrun: tests/nimble/test_nxrun.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h tests/nimble/tap.h
 	@mkdir -p $(@D)

@@ -2,7 +2,8 @@
  * Every instruction in every handler set (unchecked, checked, counting)
  * and in the reference interpreter, against a C model written here: the
  * four engines must produce the model's value or fault on every operand
- * pair of a set of edge values.
+ * pair of a set of edge values.  extc's constant folding (nx_isa_eval,
+ * from the same table expressions as the handlers) must agree too.
  */
 #include <stdio.h>
 #include "common.h"
@@ -92,7 +93,25 @@ static int check_all(struct nx_ext *e, uint32_t f, unsigned op, uint64_t x, uint
 
 static int is_div_imm(unsigned op)
 {
-	return op == NX_OP_DIVUI || op == NX_OP_DIVSI || op == NX_OP_MODUI || op == NX_OP_MODSI;
+	return nx_op_class(op) == NX_K_DIVI;
+}
+
+/* What extc folds op(x, y) to must be the model's value: x is r[a] (and
+ * r[b] of an ALU instruction), y the other operand wherever it comes from. */
+static int check_fold(unsigned op, uint64_t x, uint64_t y, char *why, size_t whylen)
+{
+	uint64_t want = 0, got = 0;
+	int m = model(op, x, y, &want);
+	uint64_t b = nx_op_class(op) == NX_K_BRANCH ? y : x;
+	int folded = nx_isa_eval(op, x, b, y, y, &got);
+	if (m == -1 ? folded : (!folded || got != want)) {
+		snprintf(why, whylen, "%s x=%#llx y=%#llx: folding gives %s%#llx, model %#llx%s",
+			 nx_op_name(op), (unsigned long long)x, (unsigned long long)y,
+			 folded ? "" : "nothing ", (unsigned long long)got, (unsigned long long)want,
+			 m == -1 ? " DIV_ZERO" : "");
+		return 0;
+	}
+	return 1;
 }
 
 static void func_name(struct nxb *b, unsigned i, unsigned nregs, unsigned nargs)
@@ -112,7 +131,7 @@ static int test_alu(unsigned op, char *why, size_t whylen)
 	for (unsigned i = 0; i < nf; i++) {
 		k[i] = is_div_imm(op) && imms[i] == 0 ? 3 : imms[i]; /* imm 0: test_verify */
 		func_name(b, i, 3, 2);
-		if (fmt == NX_F_RI)
+		if (fmt == NX_F_RI || fmt == NX_F_RMI)
 			nxb_emit(b, I_RR(MOV, 2, 0));
 		nxb_emit(b, fmt == NX_F_RR ? NX_INSN(op, 2, 0, 0, 0) : fmt == NX_F_RRR ? NX_INSN(op, 2, 0, 1, 0)
 			 : fmt == NX_F_RRI ? NX_INSN(op, 2, 0, 0, k[i]) : NX_INSN(op, 2, 0, 0, k[i]));
@@ -129,7 +148,8 @@ static int test_alu(unsigned op, char *why, size_t whylen)
 		for (unsigned i = 0; i < NV && ok; i++)
 			for (unsigned j = 0; j < NV && ok; j++) {
 				uint64_t y = nf == 1 ? vals[j] : (uint64_t)(int64_t)k[f];
-				ok = check_all(e, f, op, vals[i], vals[j], y, e->fn[f].start, why, whylen);
+				ok = check_all(e, f, op, vals[i], vals[j], y, e->fn[f].start, why, whylen) &&
+				     check_fold(op, vals[i], y, why, whylen);
 			}
 	nx_remove(e);
 	return ok;
@@ -171,7 +191,8 @@ static int test_branch(unsigned op, char *why, size_t whylen)
 		for (unsigned i = 0; i < NV && ok; i++)
 			for (unsigned j = 0; j < NV && ok; j++) {
 				uint64_t y = fmt == NX_F_BRI ? (uint64_t)(int64_t)imms[f / 2] : vals[j];
-				ok = check_all(e, f, op, vals[i], vals[j], y, 0, why, whylen);
+				ok = check_all(e, f, op, vals[i], vals[j], y, 0, why, whylen) &&
+				     check_fold(op, vals[i], y, why, whylen);
 			}
 	nx_remove(e);
 	return ok;
@@ -185,15 +206,6 @@ static int test_branch(unsigned op, char *why, size_t whylen)
  */
 static uint8_t data_init[16], ctxmem[sizeof(struct nx_ctx_trap)], buf0[10];
 
-static unsigned width_of(unsigned op)
-{
-	switch (op) {
-	case NX_OP_LD8: case NX_OP_LDS8: case NX_OP_ST8: return 1;
-	case NX_OP_LD16: case NX_OP_LDS16: case NX_OP_ST16: return 2;
-	case NX_OP_LD32: case NX_OP_LDS32: case NX_OP_ST32: return 4;
-	default: return 8;
-	}
-}
 
 static void mem_reset(struct nx_ext *e)
 {
@@ -210,7 +222,7 @@ static int test_mem(unsigned op, char *why, size_t whylen)
 {
 	static const int32_t offs[] = { -8, -1, 0, 1, 2, 3, 4, 6, 7, 8, 9, 12, 15, 16, 70, 72, 73, 79, 80, 1000 };
 	int store = op >= NX_OP_ST8;
-	unsigned w = width_of(op);
+	unsigned w = nx_op_width(op);
 	struct nxb *b = nxb_new("mem", NX_TRUST_UNTRUSTED);
 	nxb_data(b, data_init, 16, 16);
 	for (unsigned seg = 0; seg < NX_SEG_COUNT; seg++) {
@@ -277,18 +289,19 @@ int main(void)
 	TAP_PLAN(NX_OP_COUNT - 4 + 1);
 	for (unsigned op = 0; op < NX_OP_COUNT; op++) {
 		char why[256] = "";
-		enum nx_fmt fmt = nx_op_fmt(op);
+		enum nx_class k = nx_op_class(op);
 		int ok;
-		if (fmt == NX_F_CALL || fmt == NX_F_R)
+		if (k == NX_K_CALL || k == NX_K_RET)
 			continue;   /* CALL, HCALL, XCALL, RET: test_calls */
-		if (fmt == NX_F_LD || fmt == NX_F_ST)
+		if (k == NX_K_LOAD || k == NX_K_STORE)
 			ok = test_mem(op, why, sizeof why);
-		else if (fmt == NX_F_J || fmt == NX_F_BRR || fmt == NX_F_BRI)
+		else if (k == NX_K_BRANCH)
 			ok = test_branch(op, why, sizeof why);
 		else
 			ok = test_alu(op, why, sizeof why);
-		OK(ok, "%s agrees with the C model in unchecked, checked, counting and ref%s%s",
-		   nx_op_name(op), ok ? "" : ": ", why);
+		OK(ok, "%s agrees with the C model in unchecked, checked, counting, ref%s%s%s",
+		   nx_op_name(op), k == NX_K_LOAD || k == NX_K_STORE ? "" : " and folding",
+		   ok ? "" : ": ", why);
 	}
 	nx_run_cache_drain();
 	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes, %zu blocks)",
