@@ -231,7 +231,7 @@ L_CALL: {
 		FAULT(NX_FAULT_STACK);
 	/* The callee's registers [c, c + d) start at 0: those above its
 	 * arguments that it may read before writing or that a caller may see
-	 * (translate.c; often none).  Stores one by one, no memset call; the
+	 * (zero.c; often none).  Stores one by one, no memset call; the
 	 * empty asm keeps compilers from making one. */
 	for (unsigned nz = pc->d; nz; nz--) {
 		nr[pc->c + nz - 1] = 0;
@@ -281,7 +281,7 @@ L_RET: {
 	DISPATCH;
 }
 
-	/* ---- superinstructions (translate.c fuses them) ---- */
+	/* ---- superinstructions (fuse.c fuses them) ---- */
 	/* ADDI then CALL (an argument computed into the window): the CALL's own
 	 * cell follows, so only the dispatch between them is saved. */
 L_ADDI_CALL: CNT(1); RA = RB + (uint64_t)IMM; pc++; goto L_CALL;

@@ -49,13 +49,13 @@ struct nx_fn {
 	uint32_t start, len;    /* instruction range in CODE                  */
 	uint8_t nregs, nargs;
 	uint8_t small;          /* no CALL/XCALL, nregs <= NX_SMALL_REGS (run.c) */
-	uint8_t zlo, zn;        /* an entry zeroes r[zlo .. zlo + zn) (translate.c) */
+	uint8_t zlo, zn;        /* an entry zeroes r[zlo .. zlo + zn) (zero.c)     */
 };
 
 /*
  * Handlers beyond the one-per-opcode ones (whose index is the opcode):
  * the backward-branch variant of each branch (it alone costs fuel), and
- * the superinstructions the translator fuses (translate.c lists the
+ * the superinstructions the translator fuses (fuse.c lists the
  * patterns; exec_body.h defines them next to the plain instructions).
  */
 #define NX_BRANCHES(X) X(JMP) X(JEQ) X(JNE) X(JLTU) X(JLTS) X(JLEU) X(JLES) \
@@ -223,7 +223,8 @@ int32_t nx_func_of(const struct nx_ext *ext, uint32_t insn);
 /* verify.c: every instruction of every function; hook/helper rules. */
 int nx_verify(struct nx_ext *ext, struct nx_error *err);
 
-/* translate.c: (re)build ext->cells for a handler set. */
+/* translate.c: (re)build ext->cells for a handler set (decode.c, zero.c,
+ * fuse.c; translate.h). */
 void nx_translate(struct nx_ext *ext, enum nx_set set);
 
 nx_exec_fn nx_exec_unchecked, nx_exec_checked, nx_exec_counting;

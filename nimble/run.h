@@ -65,7 +65,7 @@ static inline void nx_run_begin(struct nx_run *rs, struct nx_ext *ext, struct nx
 }
 
 /* The entry frame: the arguments, and zeroes where the function may read
- * a register before writing it (translate.c; inline stores, not a
+ * a register before writing it (zero.c; inline stores, not a
  * memset/memcpy call, which would cost more for frames this small; the
  * empty asm keeps compilers from making one). */
 static inline void nx_regs_zero(uint64_t *r, unsigned lo, unsigned n)
