@@ -47,7 +47,7 @@ static int fuse_vsum(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const 
 	c->c = (uint8_t)NX_INSN_C(w[1]);
 	c->d = (uint8_t)x;
 	c->x.k = NX_INSN_IMM(w[1]);
-	c->y.k = acc | n << 8;
+	c->y.vsum = (struct nx_vsum_ops){ .acc = acc, .n = n };
 	return 1;
 }
 
@@ -81,8 +81,8 @@ static int fuse_vadd(struct nx_ext *e, const struct nx_fn *f, uint32_t i, const 
 	c->h = lab[NX_H_VADD64];
 	c->c = (uint8_t)D;
 	c->d = (uint8_t)x;
-	c->x.k = (int64_t)((uint64_t)(uint32_t)K1 | (uint64_t)(uint32_t)K2 << 32);
-	c->y.k = (int64_t)(n | t2 << 8 | y << 16 | z << 24 | (uint64_t)S << 32 | (uint64_t)len << 40);
+	c->x.vadd = (struct nx_vadd_k){ .k1 = K1, .k2 = K2 };
+	c->y.vadd = (struct nx_vadd_ops){ .n = n, .t2 = t2, .y = y, .z = z, .s = S, .len = len };
 	return 1;
 }
 
@@ -148,8 +148,8 @@ static int fuse_argmax(struct nx_ext *e, const struct nx_fn *f, uint32_t i, cons
 	c->h = lab[op1 == NX_OP_LDS32 ? NX_H_ARGMAX_LDS32 : NX_H_ARGMAX_LD64];
 	c->c = (uint8_t)NX_INSN_C(w[1]);
 	c->d = (uint8_t)p;
-	c->x.k = (int64_t)((uint64_t)(uint32_t)NX_INSN_IMM(w[1]) | (uint64_t)(uint32_t)NX_INSN_IMM(w[4]) << 32);
-	c->y.k = bp | best << 8 | n << 16;
+	c->x.argmax = (struct nx_argmax_k){ .k = NX_INSN_IMM(w[1]), .j = NX_INSN_IMM(w[4]) };
+	c->y.argmax = (struct nx_argmax_ops){ .bp = bp, .best = best, .n = n };
 	return 1;
 }
 
@@ -179,7 +179,7 @@ static int fuse_maskne(struct nx_ext *e, const struct nx_fn *f, uint32_t i, cons
 	c->h = lab[b != a && b != d && v != a && d != t ? NX_H_MASKNE32_NA : NX_H_MASKNE32];
 	c->d = (uint8_t)d;
 	c->x.t = e->cells[i + 3].x.t;
-	c->y.k = (int64_t)(v | t << 8 | (uint64_t)(uint32_t)NX_INSN_IMM(w[2]) << 32);
+	c->y.mask = (struct nx_mask_ops){ .v = v, .t = t, .k2 = NX_INSN_IMM(w[2]) };
 	return 1;
 }
 
@@ -246,11 +246,11 @@ static int fuse_add_loop(struct nx_ext *e, const struct nx_fn *f, uint32_t i, co
 	    NX_INSN_OP(w[2]) != NX_OP_JLTU || NX_INSN_A(w[2]) != iv || NX_INSN_IMM(w[2]) != -3)
 		return 0;
 	unsigned a = NX_INSN_A(w[0]), n = NX_INSN_B(w[2]);
-	uint64_t known = a != iv && a != n && iv != n && NX_INSN_IMM(w[1]) == 1;   /* trip count */
+	int known = a != iv && a != n && iv != n && NX_INSN_IMM(w[1]) == 1;   /* trip count */
 	struct nx_cell *c = &e->cells[i];
 	c->h = lab[NX_H_ADD_LOOP];
 	c->d = (uint8_t)iv;
-	c->y.k = (int64_t)(n | known << 8 | (uint64_t)(uint32_t)NX_INSN_IMM(w[1]) << 32);
+	c->y.loop = (struct nx_loop_ops){ .n = n, .known = known, .j = NX_INSN_IMM(w[1]) };
 	return 1;
 }
 
