@@ -3,6 +3,8 @@
  * once per handler set (Linux bpf/core.c and Lua lvm.c style).  Before
  * including, exec.c defines
  *   NX_EXEC_NAME  the function to generate
+ *   NX_EXEC_SET   the enum nx_set it is: it stores its label table in
+ *                 exec_labels[NX_EXEC_SET] (exec.c) when asked to
  *   NX_CHECKED    1: bounds-check memory, burn fuel on backward branches
  *                 and calls (the untrusted set); 0: both expand to nothing
  *   NX_COUNTING   1: count executed VM instructions into rs->insns
@@ -111,11 +113,13 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 	struct nx_run hook_rs;
 	uint64_t hook_r[NX_SMALL_REGS];
 	int64_t fuel;
+	/* The three ways in (internal.h): a hook entry, a resume, labels. */
 	if (hook) {
-		/* A hook entry from nx_fire: the run state and the registers of a
-		 * small function live in this frame, so the whole run of an empty
-		 * extension is this one call (run.h has the pieces).  It makes
-		 * no calls: no call records (fp NULL); its fuel stays here. */
+		/* Hook entry, exec(solo, env, NULL) from nx_fire: the run state
+		 * and the registers of a small function live in this frame, so
+		 * the whole run of an empty extension is this one call (run.h has
+		 * the pieces).  It makes no calls: no call records (fp NULL); its
+		 * fuel stays here. */
 		struct nx_ext *ext = hook->ext;
 		if (nx_ext_enter(ext))
 			return NX_RET_DEFAULT;
@@ -136,11 +140,16 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 		}
 		pc = hook->entry;
 	} else if (rs) {
+		/* Resume, exec(NULL, NULL, rs) from nx_exec_resume: run rs from
+		 * rs->pc with frame rs->r (an entry from nx_run, an XCALL). */
 		fuel = rs->fuel;
 		pc = rs->pc;
 		r = rs->r;
 	} else {
-		return (uint64_t)(uintptr_t)tbl;
+		/* Labels, exec(NULL, NULL, NULL) from nx_labels, once: publish
+		 * this set's handler addresses, which exist only in here. */
+		__atomic_store_n(&exec_labels[NX_EXEC_SET], tbl, __ATOMIC_RELEASE);
+		return 0;
 	}
 	/* Call records in locals: fp is the next free one.  rs->fp stays this
 	 * invocation's first (an XCALL restores it), so RET at it leaves. */

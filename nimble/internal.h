@@ -194,15 +194,19 @@ struct nx_run {
 
 /*
  * exec.c: the threaded interpreters, one function per handler set, of
- * type nx_solo_fn (nimble.h):
- *   exec(solo, env, NULL)   runs hook attachment solo's entry function,
- *                           which must be small, from entry to end (one
- *                           frame for the whole run); returns the hook's
- *                           answer, the default after a fault or if the
- *                           extension is going away
- *   exec(NULL, NULL, rs)    continues run rs at rs->pc with frame rs->r;
- *                           returns 0 or the fault kind
- *   exec(NULL, NULL, NULL)  returns the label table's address
+ * type nx_solo_fn (nimble.h).  Every handler is a label inside it, so
+ * each way in is a call of it; the arguments tell which:
+ *   hook entry  exec(solo, env, NULL), as solo->run from nx_fire and
+ *               nx_fire_all: runs hook attachment solo's entry function,
+ *               which must be small, from entry to end (one frame for the
+ *               whole run); returns the hook's answer, the default after
+ *               a fault or if the extension is going away
+ *   resume      exec(NULL, NULL, rs), as nx_exec_resume(set, rs) (run.h):
+ *               continues run rs at rs->pc with frame rs->r; returns 0 or
+ *               the fault kind
+ *   labels      exec(NULL, NULL, NULL), once, from nx_labels(set) (the
+ *               translator's way to the set's handler addresses, indexed
+ *               by enum nx_handler): stores them for nx_labels
  */
 typedef nx_solo_fn nx_exec_fn;
 
