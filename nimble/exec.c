@@ -1,8 +1,7 @@
 /*
  * The threaded interpreters: exec_body.h expanded once per handler set.
  * GCC/clang labels-as-values give each handler an address the translator
- * stores in cells; an exec function called with no run and no attachment
- * hands out its label table (internal.h lists the three ways to call one).
+ * stores in cells (internal.h lists the three ways into an exec function).
  */
 #include "run.h"
 
@@ -15,23 +14,33 @@ typedef int8_t   nx_i8u;
 typedef int16_t  nx_i16u __attribute__((aligned(1), may_alias));
 typedef int32_t  nx_i32u __attribute__((aligned(1), may_alias));
 
+/* Each set's label table: its handler addresses, by enum nx_handler.  A
+ * label's address can be taken only inside its function, so the exec
+ * function stores its table here when nx_labels first asks for it. */
+static const void *const *exec_labels[NX_SET_COUNT];
+
 #define NX_EXEC_NAME nx_exec_unchecked
+#define NX_EXEC_SET  NX_SET_UNCHECKED
 #define NX_CHECKED   0
 #define NX_COUNTING  0
 #include "exec_body.h"
 #undef NX_EXEC_NAME
+#undef NX_EXEC_SET
 #undef NX_CHECKED
 #undef NX_COUNTING
 
 #define NX_EXEC_NAME nx_exec_checked
+#define NX_EXEC_SET  NX_SET_CHECKED
 #define NX_CHECKED   1
 #define NX_COUNTING  0
 #include "exec_body.h"
 #undef NX_EXEC_NAME
+#undef NX_EXEC_SET
 #undef NX_CHECKED
 #undef NX_COUNTING
 
 #define NX_EXEC_NAME nx_exec_counting
+#define NX_EXEC_SET  NX_SET_COUNTING
 #define NX_CHECKED   1
 #define NX_COUNTING  1
 #include "exec_body.h"
@@ -44,5 +53,7 @@ nx_exec_fn *const nx_exec_set[NX_SET_COUNT] = {
 
 const void *const *nx_labels(enum nx_set set)
 {
-	return (const void *const *)(uintptr_t)nx_exec_set[set](NULL, NULL, NULL);
+	if (!__atomic_load_n(&exec_labels[set], __ATOMIC_ACQUIRE))
+		nx_exec_set[set](NULL, NULL, NULL);
+	return __atomic_load_n(&exec_labels[set], __ATOMIC_ACQUIRE);
 }

@@ -3,6 +3,8 @@
  * once per handler set (Linux bpf/core.c and Lua lvm.c style).  Before
  * including, exec.c defines
  *   NX_EXEC_NAME  the function to generate
+ *   NX_EXEC_SET   the enum nx_set it is: it stores its label table in
+ *                 exec_labels[NX_EXEC_SET] (exec.c) when asked to
  *   NX_CHECKED    1: bounds-check memory, burn fuel on backward branches
  *                 and calls (the untrusted set); 0: both expand to nothing
  *   NX_COUNTING   1: count executed VM instructions into rs->insns
@@ -73,7 +75,8 @@
 /*
  * Superinstructions.  A fused cell keeps the first instruction's own
  * operands in a, b, imm (so it can fall back to that instruction's plain
- * handler) and carries the rest in c, d, x, y.  A fault inside the
+ * handler) and carries the rest in c, d, x, y (the members internal.h
+ * lays out beside NX_SUPERS, which fuse.c fills).  A fault inside the
  * sequence moves pc to the instruction that faults, so it is reported
  * exactly where the unfused code would report it, with the same state.
  */
@@ -109,11 +112,13 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 	struct nx_run hook_rs;
 	uint64_t hook_r[NX_SMALL_REGS];
 	int64_t fuel;
+	/* The three ways in (internal.h): a hook entry, a resume, labels. */
 	if (hook) {
-		/* A hook entry from nx_fire: the run state and the registers of a
-		 * small function live in this frame, so the whole run of an empty
-		 * extension is this one call (run.h has the pieces).  It makes
-		 * no calls: no call records (fp NULL); its fuel stays here. */
+		/* Hook entry, exec(solo, env, NULL) from nx_fire: the run state
+		 * and the registers of a small function live in this frame, so
+		 * the whole run of an empty extension is this one call (run.h has
+		 * the pieces).  It makes no calls: no call records (fp NULL); its
+		 * fuel stays here. */
 		struct nx_ext *ext = hook->ext;
 		if (nx_ext_enter(ext))
 			return NX_RET_DEFAULT;
@@ -134,11 +139,16 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 		}
 		pc = hook->entry;
 	} else if (rs) {
+		/* Resume, exec(NULL, NULL, rs) from nx_exec_resume: run rs from
+		 * rs->pc with frame rs->r (an entry from nx_run, an XCALL). */
 		fuel = rs->fuel;
 		pc = rs->pc;
 		r = rs->r;
 	} else {
-		return (uint64_t)(uintptr_t)tbl;
+		/* Labels, exec(NULL, NULL, NULL) from nx_labels, once: publish
+		 * this set's handler addresses, which exist only in here. */
+		__atomic_store_n(&exec_labels[NX_EXEC_SET], tbl, __ATOMIC_RELEASE);
+		return 0;
 	}
 	/* Call records in locals: fp is the next free one.  rs->fp stays this
 	 * invocation's first (an XCALL restores it), so RET at it leaves. */
@@ -182,7 +192,7 @@ L_CALL: {
 		FAULT(NX_FAULT_STACK);
 	/* The callee's registers [c, c + d) start at 0: those above its
 	 * arguments that it may read before writing or that a caller may see
-	 * (translate.c; often none).  Stores one by one, no memset call; the
+	 * (zero.c; often none).  Stores one by one, no memset call; the
 	 * empty asm keeps compilers from making one. */
 	for (unsigned nz = pc->d; nz; nz--) {
 		nr[pc->c + nz - 1] = 0;
@@ -232,7 +242,7 @@ L_RET: {
 	DISPATCH;
 }
 
-	/* ---- superinstructions (translate.c fuses them) ---- */
+	/* ---- superinstructions (fuse.c fuses them) ---- */
 	/* ADDI then CALL (an argument computed into the window): the CALL's own
 	 * cell follows, so only the dispatch between them is saved. */
 L_ADDI_CALL: CNT(1); RA = RB + (uint64_t)IMM; pc++; goto L_CALL;
@@ -241,8 +251,8 @@ L_ADDI_CALL: CNT(1); RA = RB + (uint64_t)IMM; pc++; goto L_CALL;
 	ADDI_JB(ADDI_JNE_B,  RCC != RDD)
 	/*
 	 * A one-statement loop "do { a = b + c; i += J; } while (i < n)"
-	 * (ADD a,b,c; ADDI i,i,J; JLTU i,n -> the ADD) runs in the cell: d = i,
-	 * y.k = n | known << 8 | J << 32.  Registers go through r[] every
+	 * (ADD a,b,c; ADDI i,i,J; JLTU i,n -> the ADD) runs in the cell:
+	 * d = i, y.loop (n, known, J).  Registers go through r[] every
 	 * iteration, so any aliasing among a, b, c, i, n behaves as in the
 	 * plain code; a FUEL fault is at the JLTU.  known: a is neither i nor
 	 * n, i is not n and J = 1, so the taken branches are i + 1 < n ?
@@ -250,11 +260,11 @@ L_ADDI_CALL: CNT(1); RA = RB + (uint64_t)IMM; pc++; goto L_CALL;
 	 * set charges them at once when the fuel suffices.
 	 */
 L_ADD_LOOP: {
-	uint64_t yk = (uint64_t)pc->y.k, step = (uint64_t)(int64_t)(int32_t)(uint32_t)(yk >> 32);
-	uint64_t *ri = &RDD, *rn = &r[yk & 0xff];
+	uint64_t step = (uint64_t)(int64_t)pc->y.loop.j;
+	uint64_t *ri = &RDD, *rn = &r[pc->y.loop.n];
 #if NX_CHECKED
 	uint64_t i1 = *ri + 1, taken = i1 < *rn ? *rn - i1 : 0;
-	if ((yk & 0x100) && (uint64_t)fuel >= taken) {
+	if (pc->y.loop.known && (uint64_t)fuel >= taken) {
 		fuel -= (int64_t)taken;
 		for (;;) {
 			CNT(3);
@@ -281,22 +291,22 @@ L_ADDI_JLTUI_B: CNT(2); RA = RB + (uint64_t)IMM;
 	/*
 	 * A masked compare against a table row (the packet matcher's rules):
 	 * LD32 a, c[b + imm]; AND d, a, v; LD32 t, c[b + K]; JNE d, t -> x.t
-	 * (forward), y.k = v | t << 8 | K << 32.  Every value is read back from
-	 * the registers after each write, so aliasing registers behave as in
-	 * the plain sequence; a fault is reported at the load that makes it.
+	 * (forward), y.mask (v, t, K).  Every value is read back from the
+	 * registers after each write, so aliasing registers behave as in the
+	 * plain sequence; a fault is reported at the load that makes it.
 	 */
 L_MASKNE32: {
-	uint64_t yk = pc->y.k, off = RB + (uint64_t)IMM;
+	uint64_t off = RB + (uint64_t)IMM;
 	CNT(1);
 	CHK(off < rs->lim[2][pc->c], NX_FAULT_OOB_LOAD);
 	RA = *(const nx_u32u *)(rs->base[pc->c] + off);
-	RDD = RA & r[yk & 0xff];
-	off = RB + (uint64_t)(int64_t)(int32_t)(uint32_t)(yk >> 32);
+	RDD = RA & r[pc->y.mask.v];
+	off = RB + (uint64_t)(int64_t)pc->y.mask.k2;
 	CNT(2);
 	CHK_AT(off < rs->lim[2][pc->c], NX_FAULT_OOB_LOAD, 2);
-	r[(yk >> 8) & 0xff] = *(const nx_u32u *)(rs->base[pc->c] + off);
+	r[pc->y.mask.t] = *(const nx_u32u *)(rs->base[pc->c] + off);
 	CNT(1);
-	if (RDD != r[(yk >> 8) & 0xff]) {
+	if (RDD != r[pc->y.mask.t]) {
 		pc = pc->x.t;
 		DISPATCH;
 	}
@@ -334,18 +344,18 @@ L_##name: { \
 	 * load can fault.
 	 */
 L_MASKNE32_NA: {
-	uint64_t yk = pc->y.k, base = RB, off = base + (uint64_t)IMM;
+	uint64_t base = RB, off = base + (uint64_t)IMM;
 	CNT(1);
 	CHK(off < rs->lim[2][pc->c], NX_FAULT_OOB_LOAD);
 	const uint8_t *seg = rs->base[pc->c];
-	uint64_t l1 = *(const nx_u32u *)(seg + off), x = l1 & r[yk & 0xff];
+	uint64_t l1 = *(const nx_u32u *)(seg + off), x = l1 & r[pc->y.mask.v];
 	RA = l1;
 	RDD = x;
-	off = base + (uint64_t)(int64_t)(int32_t)(uint32_t)(yk >> 32);
+	off = base + (uint64_t)(int64_t)pc->y.mask.k2;
 	CNT(2);
 	CHK_AT(off < rs->lim[2][pc->c], NX_FAULT_OOB_LOAD, 2);
 	uint64_t l2 = *(const nx_u32u *)(seg + off);
-	r[(yk >> 8) & 0xff] = l2;
+	r[pc->y.mask.t] = l2;
 	CNT(1);
 	if (x != l2) {
 		pc = pc->x.t;
@@ -364,7 +374,7 @@ L_MASKNE32_NA: {
 	/*
 	 * The whole loop "do { t = i << k; x = M64[seg, t + K]; acc += x; i++; }
 	 * while (i < n)" in one cell:  a = t, b = i, imm = k, c = seg, d = x,
-	 * x.k = K, y.k = acc | n << 8.  The checked set checks the whole range
+	 * x.k = K, y.vsum (acc, n).  The checked set checks the whole range
 	 * and the fuel once; when the loop would fault (or i >= n, or the range
 	 * is too big to reason about cheaply) it falls back to the plain
 	 * instructions, which fault at the right place.  Both sets step a byte
@@ -375,7 +385,7 @@ L_MASKNE32_NA: {
 	 */
 #define LOOP_UNUSUAL(n, k) ((n) > (1ull << 32) || (k) > 16)
 L_VSUM64: {
-	uint64_t i = RB, n = r[(pc->y.k >> 8) & 0xff];
+	uint64_t i = RB, n = r[pc->y.vsum.n];
 	unsigned k = (unsigned)IMM & 63;
 	uint64_t K = (uint64_t)pc->x.k, first = (i << k) + K, last = ((n - 1) << k) + K;
 	if (i >= n || LOOP_UNUSUAL(n, k))
@@ -388,7 +398,7 @@ L_VSUM64: {
 #endif
 	CNT(5 * m);
 	const uint8_t *seg = rs->base[pc->c];
-	uint64_t sum = r[pc->y.k & 0xff], stride = 1ull << k, off = first, j = m;
+	uint64_t sum = r[pc->y.vsum.acc], stride = 1ull << k, off = first, j = m;
 	/* two elements a step: half the loop overhead of the plain loop */
 	for (; j >= 2; j -= 2, off += 2 * stride)
 		sum += *(const nx_u64u *)(seg + off) + *(const nx_u64u *)(seg + off + stride);
@@ -397,7 +407,7 @@ L_VSUM64: {
 	RA = last - K;
 	RDD = *(const nx_u64u *)(seg + last);
 	RB = n;
-	r[pc->y.k & 0xff] = sum;
+	r[pc->y.vsum.acc] = sum;
 	SKIP(5);
 }
 
@@ -406,19 +416,18 @@ L_VSUM64: {
 	 * y = M64[S, t2 + K2]; z = x + y; M64[D, t1 + K1] = z; i++; } while (i < n)"
 	 * (dst[i] += src[i]; 8 instructions, or 7 when one index register
 	 * serves both loads: t2 = t1) in one cell: a = t1, b = i, imm = 3,
-	 * c = D, d = x, x.k = K1 | K2 << 32,
-	 * y.k = n | t2 << 8 | y << 16 | z << 24 | S << 32 | length << 40.
+	 * c = D, d = x, x.vadd (K1, K2), y.vadd (n, t2, y, z, S, length).
 	 * Elements are processed in order, so overlapping ranges behave as the
 	 * plain code does.  Fallback and checks as for VSUM64.
 	 */
 L_VADD64: {
-	uint64_t yk = pc->y.k, i = RB, n = r[yk & 0xff];
-	unsigned ss = (unsigned)(yk >> 32) & 0xff;
+	uint64_t i = RB, n = r[pc->y.vadd.n];
+	unsigned ss = pc->y.vadd.s;
 	if (i >= n || LOOP_UNUSUAL(n, 3))
 		goto L_SHLI;
 	uint64_t m = n - i;
-	uint64_t K1 = (uint64_t)(int64_t)(int32_t)(uint32_t)pc->x.k;
-	uint64_t K2 = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->x.k >> 32);
+	uint64_t K1 = (uint64_t)(int64_t)pc->x.vadd.k1;
+	uint64_t K2 = (uint64_t)(int64_t)pc->x.vadd.k2;
 	uint64_t d0 = (i << 3) + K1, s0 = (i << 3) + K2;
 #if NX_CHECKED
 	uint64_t d1 = ((n - 1) << 3) + K1, s1 = ((n - 1) << 3) + K2;
@@ -427,7 +436,7 @@ L_VADD64: {
 		goto L_SHLI;
 	fuel -= (int64_t)(m - 1);
 #endif
-	unsigned len = (unsigned)(yk >> 40) & 0xff;
+	unsigned len = pc->y.vadd.len;
 	CNT(len * m);
 	uint8_t *dst = rs->base[pc->c] + d0;
 	const uint8_t *src = rs->base[ss] + s0;
@@ -451,9 +460,9 @@ L_VADD64: {
 	}
 	RA = (n - 1) << 3;
 	RDD = xv;
-	r[(yk >> 8) & 0xff] = (n - 1) << 3;
-	r[(yk >> 16) & 0xff] = yv;
-	r[(yk >> 24) & 0xff] = zv;
+	r[pc->y.vadd.t2] = (n - 1) << 3;
+	r[pc->y.vadd.y] = yv;
+	r[pc->y.vadd.z] = zv;
 	RB = n;
 	SKIP(len);
 }
@@ -463,22 +472,22 @@ L_VADD64: {
 	 * if (s(p) > s(bp)) { bp = p; best = i + J; } i++; } while (i < n)"
 	 * (SHLI; LD; JLES p,bp,+2; MOV bp,p; ADDI best,i,J; ADDI i,i,1;
 	 * JLTU i,n,-7) in one cell: a = t, b = i, imm = k, c = seg, d = p,
-	 * x.k = K | J << 32, y.k = bp | best << 8 | n << 16.  Checks and
-	 * fallback as for VSUM64; the VM count is 5 per element plus 2 per
-	 * new maximum, the fuel one per taken JLTU.
+	 * x.argmax (K, J), y.argmax (bp, best, n).  Checks and fallback as
+	 * for VSUM64; the VM count is 5 per element plus 2 per new maximum,
+	 * the fuel one per taken JLTU.
 	 */
 #define ARGMAX(name, T, lg) \
 L_##name: { \
-	uint64_t yk = pc->y.k, i = RB, n = r[(yk >> 16) & 0xff]; \
+	uint64_t i = RB, n = r[pc->y.argmax.n]; \
 	unsigned k = (unsigned)IMM & 63; \
-	uint64_t K = (uint64_t)(int64_t)(int32_t)(uint32_t)pc->x.k; \
-	uint64_t J = (uint64_t)(int64_t)(int32_t)(uint32_t)((uint64_t)pc->x.k >> 32); \
+	uint64_t K = (uint64_t)(int64_t)pc->x.argmax.k; \
+	uint64_t J = (uint64_t)(int64_t)pc->x.argmax.j; \
 	uint64_t m = n - i, first = (i << k) + K, last = ((n - 1) << k) + K; \
 	if (i >= n || LOOP_UNUSUAL(n, k)) \
 		goto L_SHLI; \
 	ARGMAX_CHECK(lg) \
 	const uint8_t *seg = rs->base[pc->c]; \
-	uint64_t bp = r[yk & 0xff], bo = 0, ups = 0, stride = 1ull << k; \
+	uint64_t bp = r[pc->y.argmax.bp], bo = 0, ups = 0, stride = 1ull << k; \
 	(void)m; \
 	for (uint64_t off = first, stop = last + stride; off != stop; off += stride) { \
 		uint64_t v = (uint64_t)(int64_t)*(const T *)(seg + off); \
@@ -490,10 +499,10 @@ L_##name: { \
 	} \
 	CNT(5 * m + 2 * ups); \
 	if (ups) \
-		r[(yk >> 8) & 0xff] = i + ((bo - first) >> k) + J; \
+		r[pc->y.argmax.best] = i + ((bo - first) >> k) + J; \
 	RA = last - K; \
 	RDD = (uint64_t)(int64_t)*(const T *)(seg + last); \
-	r[yk & 0xff] = bp; \
+	r[pc->y.argmax.bp] = bp; \
 	RB = n; \
 	SKIP(7); }
 #if NX_CHECKED

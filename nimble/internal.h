@@ -22,41 +22,10 @@ enum nx_set {
 };
 
 /*
- * One cell of direct-threaded code.  Cell i translates instruction i of
- * CODE (so a cell's index is its instruction's index); a superinstruction
- * lives in the cell of its first instruction and jumps past the rest,
- * whose own cells stay valid for branches into the middle.
- */
-struct nx_cell {
-	const void *h;          /* handler address (labels-as-values)        */
-	uint8_t a, b, c, d;     /* registers / segment, pre-decoded          */
-	int32_t imm;            /* sign-extended immediate                   */
-	union {
-		int64_t k;            /* second immediate (fused ops)        */
-		const struct nx_cell *t; /* branch target cell               */
-		uint32_t f;           /* callee function / import index      */
-	} x;
-	union {
-		int64_t k;
-		const struct nx_cell *t;
-		uint8_t *p;           /* baked data-segment address          */
-	} y;
-};
-
-/* A function as the engine keeps it. */
-struct nx_fn {
-	uint32_t name;          /* STRTAB offset                              */
-	uint32_t start, len;    /* instruction range in CODE                  */
-	uint8_t nregs, nargs;
-	uint8_t small;          /* no CALL/XCALL, nregs <= NX_SMALL_REGS (run.c) */
-	uint8_t zlo, zn;        /* an entry zeroes r[zlo .. zlo + zn) (translate.c) */
-};
-
-/*
  * Handlers beyond the one-per-opcode ones (whose index is the opcode):
  * the backward-branch variant of each BRANCH-class instruction (it alone
  * costs fuel), and the superinstructions the translator fuses
- * (translate.c lists the patterns; exec_body.h defines them next to the
+ * (fuse.c lists the patterns; exec_body.h defines them next to the
  * plain instructions).
  *
  * NX_ISA(NX_ONLY_BRANCH) expands NX_ROW(name, fmt, expr) for each BRANCH
@@ -86,6 +55,66 @@ enum nx_handler {
 	NX_SUPERS(NX_H_SUPER)
 #undef NX_H_SUPER
 	NX_H_COUNT
+};
+
+/*
+ * The operands a superinstruction's cell carries for the later
+ * instructions of its sequence, laid out once here: fuse.c packs them,
+ * exec_body.h unpacks them, both through these members of the cell's x
+ * and y.  The first instruction's own operands stay in a, b and imm (so
+ * a fused handler can fall back to that instruction's plain one); c and
+ * d hold one more register or segment each (exec_body.h says which).
+ *   VSUM64      x.k = the load's K      y.vsum (acc, n)
+ *   VADD64      x.vadd (K1, K2)         y.vadd (n, t2, y, z, S, len)
+ *   ARGMAX_*    x.argmax (K, J)         y.argmax (bp, best, n)
+ *   MASKNE32*   x.t = the JNE's target  y.mask (v, t, K2)
+ *   ADD_LOOP                            y.loop (n, known, J)
+ *   SHLI_LD*    x.k = the load's K
+ *   ADDI_J*_B   x.t = the branch's target (ADDI_JLTUI_B: y.k = its constant)
+ */
+struct nx_vsum_ops   { uint8_t acc, n; };
+struct nx_vadd_k     { int32_t k1, k2; };        /* dst[i] at D + K1, src[i] at S + K2 */
+struct nx_vadd_ops   { uint8_t n, t2, y, z, s, len; };   /* s: S's segment; len: 7 or 8 */
+struct nx_argmax_k   { int32_t k, j; };          /* the field at K, best = i + J */
+struct nx_argmax_ops { uint8_t bp, best, n; };
+struct nx_mask_ops   { uint8_t v, t; int32_t k2; };      /* t's load at K2 */
+struct nx_loop_ops   { uint8_t n, known; int32_t j; };   /* known: a trip count */
+
+/*
+ * One cell of direct-threaded code.  Cell i translates instruction i of
+ * CODE (so a cell's index is its instruction's index); a superinstruction
+ * lives in the cell of its first instruction and jumps past the rest,
+ * whose own cells stay valid for branches into the middle.
+ */
+struct nx_cell {
+	const void *h;          /* handler address (labels-as-values)        */
+	uint8_t a, b, c, d;     /* registers / segment, pre-decoded          */
+	int32_t imm;            /* sign-extended immediate                   */
+	union {
+		int64_t k;            /* second immediate (fused ops)        */
+		const struct nx_cell *t; /* branch target cell               */
+		uint32_t f;           /* callee function / import index      */
+		struct nx_vadd_k vadd;
+		struct nx_argmax_k argmax;
+	} x;
+	union {                 /* further operands of superinstructions     */
+		int64_t k;
+		struct nx_vsum_ops vsum;
+		struct nx_vadd_ops vadd;
+		struct nx_argmax_ops argmax;
+		struct nx_mask_ops mask;
+		struct nx_loop_ops loop;
+	} y;
+};
+_Static_assert(sizeof(struct nx_cell) == 32, "a cell is 32 bytes (docs/engine.md)");
+
+/* A function as the engine keeps it. */
+struct nx_fn {
+	uint32_t name;          /* STRTAB offset                              */
+	uint32_t start, len;    /* instruction range in CODE                  */
+	uint8_t nregs, nargs;
+	uint8_t small;          /* no CALL/XCALL, nregs <= NX_SMALL_REGS (run.c) */
+	uint8_t zlo, zn;        /* an entry zeroes r[zlo .. zlo + zn) (zero.c)     */
 };
 
 /* An inserted extension. */
@@ -176,15 +205,19 @@ struct nx_run {
 
 /*
  * exec.c: the threaded interpreters, one function per handler set, of
- * type nx_solo_fn (nimble.h):
- *   exec(solo, env, NULL)   runs hook attachment solo's entry function,
- *                           which must be small, from entry to end (one
- *                           frame for the whole run); returns the hook's
- *                           answer, the default after a fault or if the
- *                           extension is going away
- *   exec(NULL, NULL, rs)    continues run rs at rs->pc with frame rs->r;
- *                           returns 0 or the fault kind
- *   exec(NULL, NULL, NULL)  returns the label table's address
+ * type nx_solo_fn (nimble.h).  Every handler is a label inside it, so
+ * each way in is a call of it; the arguments tell which:
+ *   hook entry  exec(solo, env, NULL), as solo->run from nx_fire and
+ *               nx_fire_all: runs hook attachment solo's entry function,
+ *               which must be small, from entry to end (one frame for the
+ *               whole run); returns the hook's answer, the default after
+ *               a fault or if the extension is going away
+ *   resume      exec(NULL, NULL, rs), as nx_exec_resume(set, rs) (run.h):
+ *               continues run rs at rs->pc with frame rs->r; returns 0 or
+ *               the fault kind
+ *   labels      exec(NULL, NULL, NULL), once, from nx_labels(set) (the
+ *               translator's way to the set's handler addresses, indexed
+ *               by enum nx_handler): stores them for nx_labels
  */
 typedef nx_solo_fn nx_exec_fn;
 
@@ -227,7 +260,8 @@ int32_t nx_func_of(const struct nx_ext *ext, uint32_t insn);
 /* verify.c: every instruction of every function; hook/helper rules. */
 int nx_verify(struct nx_ext *ext, struct nx_error *err);
 
-/* translate.c: (re)build ext->cells for a handler set. */
+/* translate.c: (re)build ext->cells for a handler set (decode.c, zero.c,
+ * fuse.c; translate.h). */
 void nx_translate(struct nx_ext *ext, enum nx_set set);
 
 nx_exec_fn nx_exec_unchecked, nx_exec_checked, nx_exec_counting;

@@ -212,7 +212,7 @@ int run_deep_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 	nx_regs_init(mem->stack, f, args);
 	rs.pc = &ext->cells[f->start];
 	rs.r = mem->stack;
-	int rc = (int)nx_exec_set[ext->set](NULL, NULL, &rs);
+	int rc = nx_exec_resume(ext->set, &rs);
 	rc = run_done(&rs, ext, rc, mem->stack, value, res);
 	mem_put(mem);
 	nx_ext_leave(ext);
@@ -243,7 +243,7 @@ int run_fn(struct nx_ext *ext, const struct nx_fn *f, struct nx_env *env,
 	nx_regs_init(r, f, args);
 	rs.pc = &ext->cells[f->start];
 	rs.r = r;
-	int rc = (int)nx_exec_set[ext->set](NULL, NULL, &rs);
+	int rc = nx_exec_resume(ext->set, &rs);
 	rc = run_done(&rs, ext, rc, r, value, res);
 	nx_ext_leave(ext);
 	return rc;
@@ -317,7 +317,7 @@ int nx_run_xcall(struct nx_run *rs, struct nx_ext *callee, uint32_t func, uint64
 	nx_segs_add(rs, callee->segs, callee->set != NX_SET_UNCHECKED);
 	rs->pc = &callee->cells[f->start];
 	rs->r = r;
-	int rc = (int)nx_exec_set[callee->set](NULL, NULL, rs);
+	int rc = nx_exec_resume(callee->set, rs);
 	uint32_t ffunc = 0, finsn = 0;
 	if (rc)
 		nx_fault_where(rs, &ffunc, &finsn);

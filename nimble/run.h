@@ -14,6 +14,14 @@ void nx_segs_add(struct nx_run *rs, unsigned mask, int checked);
 void nx_stats_fault(struct nx_ext *ext, enum nx_fault f, uint32_t func, uint32_t insn);
 void nx_fault_where(const struct nx_run *rs, uint32_t *func, uint32_t *insn);
 
+/* Resume run rs in handler set `set` at rs->pc with frame rs->r (an entry
+ * from nx_run, an XCALL's callee): 0 or the fault kind.  A hook's small
+ * entry is not a resume: solo->run(solo, env, NULL) runs it whole. */
+static inline int nx_exec_resume(enum nx_set set, struct nx_run *rs)
+{
+	return (int)nx_exec_set[set](NULL, NULL, rs);
+}
+
 /* A run holds the extension: remove() sees inflight and refuses.  Nonzero
  * if the extension is being removed (the run must not start). */
 static inline int nx_ext_enter(struct nx_ext *ext)
@@ -65,7 +73,7 @@ static inline void nx_run_begin(struct nx_run *rs, struct nx_ext *ext, struct nx
 }
 
 /* The entry frame: the arguments, and zeroes where the function may read
- * a register before writing it (translate.c; inline stores, not a
+ * a register before writing it (zero.c; inline stores, not a
  * memset/memcpy call, which would cost more for frames this small; the
  * empty asm keeps compilers from making one). */
 static inline void nx_regs_zero(uint64_t *r, unsigned lo, unsigned n)

@@ -358,7 +358,7 @@ static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *sh
 		*be16 += h == lab[NX_H_LDBE16];
 		*be32 += h == lab[NX_H_LDBE32];
 		*add_loop += h == lab[NX_H_ADD_LOOP];
-		*add_known += h == lab[NX_H_ADD_LOOP] && (e->cells[i].y.k & 0x100);
+		*add_known += h == lab[NX_H_ADD_LOOP] && e->cells[i].y.loop.known;
 	}
 }
 

@@ -92,7 +92,7 @@ static void test_window(void)
 
 /*
  * A CALL zeroes only the callee registers whose zero can be seen
- * (translate.c): those read before written, and those a return path
+ * (zero.c): those read before written, and those a return path
  * leaves unwritten while a caller (or its caller) reads them later.
  */
 static void test_zeroing(void)

@@ -1,0 +1,32 @@
+/*
+ * The translator's steps, which translate.c runs in this order over a
+ * verified extension:
+ *   decode.c  instruction words to cells, one each (cell i = instruction i)
+ *   zero.c    the registers a CALL or an entry from the host must zero
+ *   fuse.c    superinstructions over the decoded cells
+ * lab is the handler set's label table (nx_labels), indexed by enum
+ * nx_handler.
+ */
+#ifndef NIMBLE_TRANSLATE_H
+#define NIMBLE_TRANSLATE_H
+
+#include "internal.h"
+
+/* A branch's offset, in instructions from the next one (where its
+ * format keeps it: NX_FORMATS). */
+static inline int32_t nx_branch_off(uint64_t w)
+{
+	return NX_INSN_BRANCH_OFF(w, nx_fmt_fields(nx_op_fmt(NX_INSN_OP(w))));
+}
+
+/* Whether instruction w branches (its format has a branch offset). */
+static inline int nx_is_branch(uint64_t w)
+{
+	return (nx_fmt_fields(nx_op_fmt(NX_INSN_OP(w))) & (NX_FOFF | NX_FOFF16)) != 0;
+}
+
+void nx_decode(struct nx_ext *e, const void *const *lab);
+void nx_zero_ranges(struct nx_ext *e);
+void nx_fuse(struct nx_ext *e, const void *const *lab);
+
+#endif /* NIMBLE_TRANSLATE_H */
