@@ -319,7 +319,7 @@ KTEST_MANUAL(nimble, thousand_insert_run_remove_cycles_keep_kmem)
 
 /* Remove while another CPU fires the hook without a pause (the list path
  * with a result, and the solo path): removed extensions are freed only
- * after a grace period (glue.c), and kmem poisons freed blocks, so a
+ * after a grace period (kernel/nimble/retire.c), and kmem poisons freed blocks, so a
  * fire still holding an attachment or extension of a freed one would
  * fault here (1,000 removes).  The firing CPU opens an interrupt window each round, as a
  * return to user mode would. */
@@ -453,8 +453,9 @@ KTEST_MANUAL(nimble, one_application_scheduler_at_a_time)
 }
 
 /* The net_rx one-owner rule is decided before anything is attached: a
- * refused insert allocates nothing (no extension to retire, so kmem is as
- * before at once) and the hook keeps exactly the first application's. */
+ * refused insert is discarded at once, never attached (no extension to
+ * retire, so kmem is as before at once) and the hook keeps exactly the
+ * first application's. */
 KTEST_MANUAL(nimble, one_application_net_rx_refused_before_attaching)
 {
 	const struct boot_module *m = module("net_rx_empty.nx");

@@ -51,10 +51,10 @@ struct task *sched_pick_next(struct runq *rq, struct task *cur, uint64_t now,
 
 /* The application whose tasks sched_pick extensions see (0 = every
  * task): an untrusted policy sees and picks its owner's tasks only.  Set
- * by the Nimble glue as extensions come and go. */
+ * by kernel/nimble/table.c as extensions come and go. */
 extern uint32_t sched_view_owner;
 
-/* Supplied by the Nimble glue: eject every sched_pick extension of cpu;
+/* Supplied by kernel/nimble/table.c: eject every sched_pick extension of cpu;
  * returns how many were removed. */
 int sched_eject_extensions(uint32_t cpu, const char *why);
 

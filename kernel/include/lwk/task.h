@@ -70,7 +70,7 @@ struct task {
 	struct task *all_next;    /* the global task list                */
 
 	/* The trap hook's context for this task's system calls, prepared at
-	 * creation (kernel/nimble/glue.c fills what changes per call). */
+	 * creation (kernel/nimble/hooksite.c fills what changes per call). */
 	struct nx_ctx_trap nx_trap_ctx;
 	struct nx_env nx_trap_env;
 };
