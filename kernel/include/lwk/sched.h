@@ -1,9 +1,10 @@
 /*
  * The scheduler's policy core (kernel/task/sched.c): per-CPU run queues,
  * round robin with a configurable quantum, the sched_pick hook and its
- * starvation watchdog.  Portable: the machine side (switching stacks,
- * arming the one-shot timer, the clock) lives in kernel/task/task.c and
- * the arch code; the host test drives this file directly.
+ * starvation watchdog.  Portable: the machine side (switching stacks in
+ * kernel/task/task.c; the one-shot timer, its interrupt and the kick IPI
+ * in kernel/task/timer.c; the clock) is elsewhere; the host test drives
+ * this file directly.
  *
  * Invariants: a task is on its CPU's run queue iff it is RUNNABLE and not
  * the CPU's current task; the idle task is never on a queue.  The caller
