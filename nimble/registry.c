@@ -237,8 +237,10 @@ static uint8_t segs_reach(const struct nx_ext *e)
 	return any ? (uint8_t)((1u << NX_SEG_COUNT) - 1) : e->segs;
 }
 
-int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
-	      struct nx_ext **out, struct nx_error *err)
+/* Load, verify and translate; nothing is attached or registered yet, so
+ * no fire, lookup or XCALL can find the result. */
+int nx_prepare(const void *obj, size_t len, uint32_t owner, int may_trust,
+	       struct nx_ext **out, struct nx_error *err)
 {
 	struct nx_ext *e;
 	int rc = nx_load(obj, len, &e, err);
@@ -249,21 +251,47 @@ int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 		rc = nx_errf(err, NX_EPERM, -1, -1, "extension '%s' asks for trust; the inserter is not privileged", e->name);
 	if (!rc)
 		rc = nx_verify(e, err);
-	if (!rc && nx_lookup(e->name))
+	if (rc) {
+		nx_ext_free(e);
+		return rc;
+	}
+	e->segs = segs_used(e);
+	e->reach = segs_reach(e);
+	nx_mark_small(e);
+	nx_translate(e, e->trust == NX_TRUST_TRUSTED ? NX_SET_UNCHECKED : NX_SET_CHECKED);
+	*out = e;
+	return 0;
+}
+
+uint32_t nx_ext_hooks(const struct nx_ext *e)
+{
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < e->nhooks; i++)
+		m |= 1u << e->hooks[i].hook;     /* verified: hook < NX_HOOK_COUNT */
+	return m;
+}
+
+int nx_ext_attaches(const struct nx_ext *e, enum nx_hook_id hook, uint32_t arg)
+{
+	for (uint32_t i = 0; i < e->nhooks; i++)
+		if (e->hooks[i].hook == hook && e->hooks[i].arg == arg)
+			return 1;
+	return 0;
+}
+
+/* What depends on the registry is checked here, against the registry as
+ * it is now: the name, and the XCALL imports.  Then the hooks. */
+int nx_commit(struct nx_ext *e, struct nx_error *err)
+{
+	int rc = 0;
+	if (nx_lookup(e->name))
 		rc = nx_errf(err, NX_EEXIST, -1, -1, "an extension named '%s' is already inserted", e->name);
 	for (uint32_t i = 0; !rc && i < e->nximp; i++)
 		rc = resolve_one(e, i, err);
-	if (!rc) {
-		e->segs = segs_used(e);
-		e->reach = segs_reach(e);
-		nx_mark_small(e);
-		nx_translate(e, e->trust == NX_TRUST_TRUSTED ? NX_SET_UNCHECKED : NX_SET_CHECKED);
-		rc = attach_hooks(e);
-		if (rc) {
-			detach_hooks(e);
-			free_attachments(e);
-			rc = nx_errf(err, NX_ENOMEM, -1, -1, "out of memory attaching hooks");
-		}
+	if (!rc && attach_hooks(e)) {
+		detach_hooks(e);
+		free_attachments(e);
+		rc = nx_errf(err, NX_ENOMEM, -1, -1, "out of memory attaching hooks");
 	}
 	if (rc) {
 		nx_ext_free(e);
@@ -271,9 +299,24 @@ int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 	}
 	e->next = exts;
 	exts = e;
-	if (out)
-		*out = e;
 	return 0;
+}
+
+void nx_discard(struct nx_ext *e)
+{
+	nx_ext_free(e);
+}
+
+int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
+	      struct nx_ext **out, struct nx_error *err)
+{
+	struct nx_ext *e;
+	int rc = nx_prepare(obj, len, owner, may_trust, &e, err);
+	if (!rc)
+		rc = nx_commit(e, err);
+	if (!rc && out)
+		*out = e;
+	return rc;
 }
 
 /* Off the registry, its hooks and its importers: a lookup, fire or XCALL

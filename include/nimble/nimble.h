@@ -76,11 +76,26 @@ struct nx_run;   /* one run in progress, handed to helpers (opaque) */
 
 typedef uint64_t (*nx_helper_fn)(struct nx_run *run, const uint64_t *args);
 
-/* Insert: load, verify, translate.  owner 0 = the kernel/PCT.  may_trust is
- * the embedder's word that the inserter is privileged; an object asking for
- * trust without it is refused with NX_EPERM. */
+/* Insert: load, verify, translate, then attach.  owner 0 = the kernel/PCT.
+ * may_trust is the embedder's word that the inserter is privileged; an
+ * object asking for trust without it is refused with NX_EPERM.  nx_insert
+ * is nx_prepare then nx_commit. */
 int nx_insert(const void *obj, size_t len, uint32_t owner, int may_trust,
 	      struct nx_ext **out, struct nx_error *err);
+/*
+ * The same in two steps, for an embedder with a policy of its own (the
+ * kernel: one owner per hook) that must be decided on the verified object
+ * before anything can run it.  nx_prepare loads, verifies and translates:
+ * the extension it gives is attached to no hook and in no registry, so
+ * nothing can fire, find or XCALL it.  Then exactly one of: nx_commit
+ * checks the name and resolves the XCALL imports against the registry as
+ * it is, and attaches the hooks (on a refusal it frees ext); nx_discard
+ * frees it.  The steps are serialised with insert and remove.
+ */
+int nx_prepare(const void *obj, size_t len, uint32_t owner, int may_trust,
+	       struct nx_ext **out, struct nx_error *err);
+int nx_commit(struct nx_ext *ext, struct nx_error *err);
+void nx_discard(struct nx_ext *ext);
 /* Remove: detach from every hook and free; NX_EBUSY while a run is in flight.
  * In two steps for an embedder whose fires may overlap a remove: nx_unlink
  * takes ext out of the registry, its hooks and its importers (lookups,
@@ -96,6 +111,10 @@ struct nx_ext *nx_lookup(const char *name);
 const char *nx_ext_name(const struct nx_ext *ext);
 enum nx_trust nx_ext_trust(const struct nx_ext *ext);
 uint32_t nx_ext_owner(const struct nx_ext *ext);
+/* The hooks it declares (verified): bit 1 << hook for each; and whether it
+ * declares (hook, arg).  Valid from nx_prepare on. */
+uint32_t nx_ext_hooks(const struct nx_ext *ext);
+int nx_ext_attaches(const struct nx_ext *ext, enum nx_hook_id hook, uint32_t arg);
 int nx_ext_func(const struct nx_ext *ext, const char *name);   /* index or -NX_ENOENT */
 void nx_ext_stats(const struct nx_ext *ext, struct nx_stats *st);
 /* Where a fault was, for people: "file.ext:LINE: fault OOB_LOAD in f" from

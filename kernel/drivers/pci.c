@@ -4,7 +4,7 @@
  * scanned: QEMU puts the NIC on bus 0 and the scan stays short.
  */
 #include <arch/io.h>
-#include "pci.h"
+#include <lwk/pci.h>
 
 #define PCI_ADDR 0xcf8
 #define PCI_DATA 0xcfc
@@ -19,7 +19,7 @@ static uint32_t addr_of(const struct pci_dev *d, uint8_t off)
 uint32_t pci_read32(const struct pci_dev *d, uint8_t off)
 {
 	outl(PCI_ADDR, addr_of(d, off));
-	return pio_inl(PCI_DATA);
+	return inl(PCI_DATA);
 }
 
 void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v)

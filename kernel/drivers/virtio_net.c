@@ -31,8 +31,8 @@
 #include <lwk/kmem.h>
 #include <lwk/printk.h>
 #include <lwk/string.h>
-#include "pci.h"
-#include "virtio_net.h"
+#include <lwk/pci.h>
+#include <lwk/virtio_net.h>
 
 /* Legacy register offsets in BAR0 */
 #define VIO_DEV_FEATURES   0x00
@@ -99,7 +99,7 @@ static size_t align_page(size_t v) { return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 
 static int vq_setup(struct vq *q, uint16_t index)
 {
 	outw(nic.io + VIO_QUEUE_SEL, index);
-	uint16_t size = pio_inw(nic.io + VIO_QUEUE_SIZE);
+	uint16_t size = inw(nic.io + VIO_QUEUE_SIZE);
 	if (size == 0 || size > QMAX || (size & (size - 1))) {
 		printk("virtio-net: queue %u has unusable size %u\n", index, size);
 		return -1;
@@ -166,7 +166,7 @@ int vnet_init(void)
 	outb(nic.io + VIO_STATUS, 0);                          /* reset */
 	outb(nic.io + VIO_STATUS, ST_ACK);
 	outb(nic.io + VIO_STATUS, ST_ACK | ST_DRIVER);
-	uint32_t feat = pio_inl(nic.io + VIO_DEV_FEATURES);
+	uint32_t feat = inl(nic.io + VIO_DEV_FEATURES);
 	outl(nic.io + VIO_DRV_FEATURES, feat & F_NET_MAC);
 	if (vq_setup(&nic.rx, 0) || vq_setup(&nic.tx, 1)) {
 		outb(nic.io + VIO_STATUS, ST_FAILED);

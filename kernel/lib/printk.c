@@ -5,6 +5,7 @@
  * than the buffer are cut and marked with "...".  After console_bust()
  * (a panic or fatal trap: this CPU may hold the lock) printk ignores it.
  */
+#include <stdarg.h>
 #include <lwk/kfmt.h>
 #include <lwk/printk.h>
 #include <lwk/spinlock.h>
@@ -48,4 +49,14 @@ int printk(const char *fmt, ...)
 	n = vprintk(fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+void kerr(const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	printk("error: %s\n", buf);
 }

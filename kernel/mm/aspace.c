@@ -14,8 +14,9 @@
  * Every entry point takes aspace_md_lock(); errors say what and where
  * through kerr() and return a negative LWK_E* value.
  */
-#include "uapi/lwk.h"
-#include "lwk/aspace.h"
+#include <uapi/lwk.h>
+#include <lwk/aspace.h>
+#include <lwk/printk.h>
 
 static struct aspace aspaces[ASPACE_MAX];
 static uint32_t next_id = 1;

@@ -45,7 +45,7 @@
 #include <lwk/syscall.h>
 #include <lwk/task.h>
 #include <nimble/nimble.h>
-#include "../drivers/virtio_net.h"
+#include <lwk/virtio_net.h>
 #include "frame.h"
 #include <lwk/net.h>
 

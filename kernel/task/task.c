@@ -1,6 +1,7 @@
 /*
  * Tasks: creation, the context switch around the scheduling policy
  * (sched.c), blocking and wake-up, migration, sleeping, exit and reaping.
+ * The timer interrupt, the kick IPI and kernel timers are in timer.c.
  *
  * The kernel is not preemptible: it runs with interrupts off, and the
  * timer can only interrupt user code or the idle loop.  Locks:
@@ -267,17 +268,6 @@ static int wake_parent_locked(struct task *t)
 	return 0;
 }
 
-
-static void timer_rearm(struct cpu *c, uint64_t now)
-{
-	uint64_t d = c->quantum_end;
-	if (c->sleepers && c->sleepers->wake_at < d)
-		d = c->sleepers->wake_at;
-	if (c->timers && c->timers->at < d)
-		d = c->timers->at;
-	apic_timer_oneshot(d == ~0ull ? 0 : d > now + 1000 ? d - now : 1000);
-}
-
 /* Runs on the new task's stack with c->lock held by the switcher. */
 static void finish_switch(struct cpu *c)
 {
@@ -324,7 +314,7 @@ void schedule(void)
 	if (!next)
 		next = c->idle;
 	c->quantum_end = q == NX_QUANTUM_INFINITE || next == c->idle ? ~0ull : now + q;
-	timer_rearm(c, now);
+	sched_timer_rearm(c, now);
 	if (next == prev) {
 		spin_unlock(&c->lock);
 		return;
@@ -356,44 +346,6 @@ void task_yield(void)
 	cpu_pause();
 }
 
-/* Interrupt side: a task became runnable on c; if c runs a task with no
- * timer because it was alone, give it a quantum now. */
-static void kick_local(struct cpu *c)
-{
-	if (c->current == c->idle)
-		return;   /* the idle loop looks at the queue after every interrupt */
-	spin_lock(&c->lock);
-	uint64_t now = time_now_ns();
-	if (c->quantum_end == ~0ull && c->rq.nr) {
-		c->quantum_end = now + c->rq.quantum_ns;
-		timer_rearm(c, now);
-	}
-	spin_unlock(&c->lock);
-}
-
-/* The kick IPI: a task was queued here, or a kernel timer armed from
- * another CPU now leads the list (ktimer_arm). */
-void sched_kick_irq(void)
-{
-	struct cpu *c = this_cpu();
-	apic_eoi();
-	if (c->timers) {
-		spin_lock(&c->lock);
-		timer_rearm(c, time_now_ns());
-		spin_unlock(&c->lock);
-	}
-	kick_local(c);
-}
-
-void smp_kick(unsigned cpu)
-{
-	struct cpu *c = this_cpu();
-	if (cpu == c->id)
-		kick_local(c);
-	else
-		apic_send_ipi(cpus[cpu].apic_id, VEC_KICK);
-}
-
 void task_wake(struct task *t)
 {
 	struct cpu *c = &cpus[t->cpu];
@@ -412,51 +364,6 @@ void task_wake(struct task *t)
 	spin_unlock_irqrestore(&c->lock, f);
 	if (queued)
 		smp_kick(t->cpu);
-}
-
-void sched_timer_irq(void)
-{
-	struct cpu *c = this_cpu();
-	apic_eoi();
-	c->timer_irqs++;
-	uint64_t now = time_now_ns();
-	spin_lock(&c->lock);
-	struct task *due = NULL;
-	while (c->sleepers && c->sleepers->wake_at <= now) {
-		struct task *t = c->sleepers;
-		c->sleepers = t->sleep_next;
-		t->sleep_next = due;
-		due = t;
-	}
-	struct ktimer *fire = NULL, **tail = &fire;
-	while (c->timers && c->timers->at <= now) {
-		struct ktimer *k = c->timers;
-		c->timers = k->next;
-		k->armed = 0;
-		*tail = k;
-		tail = &k->next;
-	}
-	*tail = NULL;
-	spin_unlock(&c->lock);
-	while (due) {
-		struct task *t = due;
-		due = t->sleep_next;
-		t->sleep_next = NULL;
-		task_wake(t);
-	}
-	while (fire) {            /* in deadline order; fn may re-arm k */
-		struct ktimer *k = fire;
-		fire = k->next;
-		k->next = NULL;
-		k->fn(k);
-	}
-	if (now >= c->quantum_end && c->current != c->idle)
-		schedule();
-	else {
-		spin_lock(&c->lock);
-		timer_rearm(c, now);
-		spin_unlock(&c->lock);
-	}
 }
 
 int task_switch_cpus(unsigned cpu)
@@ -499,46 +406,6 @@ void task_sleep_cancel(struct task *t)
 			break;
 		}
 	spin_unlock_irqrestore(&c->lock, f);
-}
-
-static void ktimer_unlink_locked(struct ktimer *k)
-{
-	for (struct ktimer **pp = &cpus[k->cpu].timers; *pp; pp = &(*pp)->next)
-		if (*pp == k) {
-			*pp = k->next;
-			break;
-		}
-	k->armed = 0;
-}
-
-void ktimer_cancel(struct ktimer *k)
-{
-	struct cpu *c = &cpus[k->cpu];
-	unsigned long f = spin_lock_irqsave(&c->lock);
-	if (k->armed)
-		ktimer_unlink_locked(k);
-	spin_unlock_irqrestore(&c->lock, f);
-}
-
-void ktimer_arm(struct ktimer *k, unsigned cpu, uint64_t at_ns)
-{
-	ktimer_cancel(k);
-	struct cpu *c = &cpus[cpu];
-	unsigned long f = spin_lock_irqsave(&c->lock);
-	k->cpu = cpu;
-	k->at = at_ns;
-	k->armed = 1;
-	struct ktimer **pp = &c->timers;
-	while (*pp && (*pp)->at <= at_ns)
-		pp = &(*pp)->next;
-	k->next = *pp;
-	*pp = k;
-	int first = c->timers == k;
-	if (first && cpu == this_cpu()->id)
-		timer_rearm(c, time_now_ns());
-	spin_unlock_irqrestore(&c->lock, f);
-	if (first && cpu != this_cpu()->id)
-		smp_kick(cpu);
 }
 
 int task_sleep_ns(uint64_t ns)

@@ -1,7 +1,8 @@
 /*
  * Calls, the registry and hostile extensions: CALL/RET register windows
  * and recursion, HCALL, XCALL across extensions and trust levels, hook
- * order and ejection, counters, remove while in flight, insert/remove
+ * order and ejection, insert in two steps (prepare, then commit or
+ * discard), counters, remove while in flight, insert/remove
  * cycles without leaks, and each hostile behaviour aborted with the
  * right fault in every handler set that runs it.
  */
@@ -367,6 +368,46 @@ static void test_hooks(void)
 	   "no extension: fire returns the default");
 }
 
+/* Insert in two steps: a prepared extension is on no hook and in no
+ * registry until nx_commit; nx_discard frees it without a trace. */
+static uint8_t *two_step_obj(const char *name, size_t *len)
+{
+	struct nxb *b = nxb_new(name, NX_TRUST_UNTRUSTED);
+	uint32_t f = nxb_func(b, "filter", 1, 0);
+	nxb_emit(b, I_RI(MOVI, 0, 1));
+	nxb_emit(b, I_RET(0));
+	nxb_hook(b, NX_HOOK_TRAP, NX_TRAP_SYSCALL, f, 0);
+	nxb_hook(b, NX_HOOK_IRQ, 0x81, f, 0);
+	uint8_t *obj = nxb_finish(b, len);
+	nxb_free(b);
+	return obj;
+}
+
+static void test_two_step(void)
+{
+	size_t b0 = nx_host_bytes, len;
+	uint8_t *obj = two_step_obj("two", &len);
+	struct nx_ext *e = NULL, *dup = NULL;
+	struct nx_error err;
+	OK(nx_prepare(obj, len, 1, 0, &e, &err) == 0 && !nx_hook_armed(NX_HOOK_TRAP) &&
+	   !nx_hook_armed(NX_HOOK_IRQ) && !nx_lookup("two"),
+	   "a prepared extension is attached to no hook and not registered");
+	OK(nx_ext_hooks(e) == ((1u << NX_HOOK_TRAP) | (1u << NX_HOOK_IRQ)) &&
+	   nx_ext_attaches(e, NX_HOOK_TRAP, NX_TRAP_SYSCALL) && !nx_ext_attaches(e, NX_HOOK_TRAP, NX_TRAP_CALL),
+	   "its hooks are read from the verified object");
+	nx_discard(e);
+	OK(nx_host_bytes == b0, "a discarded extension leaves nothing (%zu bytes)", nx_host_bytes - b0);
+	OK(nx_prepare(obj, len, 1, 0, &e, &err) == 0 && nx_commit(e, &err) == 0 &&
+	   nx_fire(NX_HOOK_TRAP, NX_TRAP_SYSCALL, &env0, NULL) == 1 && nx_lookup("two") == e,
+	   "committed, it fires and is registered");
+	OK(nx_prepare(obj, len, 1, 0, &dup, &err) == 0 && nx_commit(dup, &err) == -NX_EEXIST &&
+	   nx_hook_attached(NX_HOOK_TRAP, NX_TRAP_SYSCALL) == 1,
+	   "a commit under a taken name is refused and attaches nothing");
+	nx_remove(e);
+	free(obj);
+	OK(nx_host_bytes == b0, "the refused commit freed what it was given (%zu bytes)", nx_host_bytes - b0);
+}
+
 static void test_cycles(void)
 {
 	nx_run_cache_drain();
@@ -530,7 +571,7 @@ static void test_maskne(void)
 
 int main(void)
 {
-	TAP_PLAN(51);
+	TAP_PLAN(57);
 	test_fib();
 	test_window();
 	test_zeroing();
@@ -538,6 +579,7 @@ int main(void)
 	test_helpers();
 	test_xcall();
 	test_hooks();
+	test_two_step();
 	test_supers();
 	test_vadd();
 	test_maskne();

@@ -46,6 +46,16 @@ static void xcall_irq(struct trapframe *tf)
 	__atomic_store_n(&c->xcall_done, 1, __ATOMIC_RELEASE);
 }
 
+/* Ask cpu to look at its run queue: at once on this CPU, else by IPI. */
+void smp_kick(unsigned cpu)
+{
+	struct cpu *c = this_cpu();
+	if (cpu == c->id)
+		sched_kick_local(c);
+	else
+		apic_send_ipi(cpus[cpu].apic_id, VEC_KICK);
+}
+
 static void kick_irq(struct trapframe *tf)
 {
 	sched_kick_irq();

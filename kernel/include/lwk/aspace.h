@@ -7,7 +7,8 @@
  * aspace.c is portable: everything it needs from the machine (page-table
  * pages, phys<->virt, the UMEM check, the kernel's top-level table, the
  * lock) comes through the aspace_md_* functions below, which the kernel
- * implements in kernel/mm/aspace_md.c and the host test in its harness.
+ * implements in kernel/arch/x86_64/aspace.c and the host test in its
+ * harness; its errors go through kerr (lwk/printk.h).
  */
 #ifndef LWK_ASPACE_H
 #define LWK_ASPACE_H
@@ -108,6 +109,5 @@ void aspace_md_unlock(void);
  * flush every CPU's TLB that may hold them.  Without the lock held (it
  * waits for other CPUs, which may be spinning on it). */
 void aspace_md_flush(uint64_t cr3);
-void kerr(const char *fmt, ...);           /* says what was wrong and where */
 
 #endif /* LWK_ASPACE_H */

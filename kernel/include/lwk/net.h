@@ -10,7 +10,7 @@
 
 extern uint64_t net_rank, net_nodes;
 /* The application whose untrusted net_rx extensions are inserted (0: only
- * trusted ones, or none); kept by kernel/nimble/glue.c. */
+ * trusted ones, or none); kept by kernel/nimble/table.c. */
 extern uint32_t net_rx_owner;
 
 void net_init(void);    /* after kcore_init: kmem, tasks */

@@ -1,5 +1,5 @@
 /*
- * The kernel's side of the Nimble engine (kernel/nimble/glue.c) as other
+ * The kernel's side of the Nimble engine (kernel/nimble/) as other
  * kernel code and the in-kernel tests use it; the system calls are in
  * lwk/syscall.h.
  */
@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <nimble/nimble.h>
 
-/* Insert an object in kernel memory for owner (0 = the PCT); the handle or -errno. */
+/* Insert an object in kernel memory for owner (0 = the PCT); the handle or
+ * -errno.  The kernel's rules are decided on the verified object before it
+ * is attached: a refused insert never runs. */
 long nxk_insert_kernel(const void *obj, size_t len, uint32_t owner, int may_trust,
 		       struct nx_error *err);
 /* Remove handle if owner may (0 = any); 0 or -errno.  Its memory is freed

@@ -11,6 +11,9 @@
 
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
+/* An error line: "error: " and what was wrong and where (the portable
+ * mm code calls it too; the host tests supply their own). */
+void kerr(const char *fmt, ...) __printf(1, 2);
 /* Write raw bytes to the console (used by panic, which must not lock). */
 void console_write(const char *s, unsigned long n);
 /* From now on write without the lock: the dying CPU may hold it. */

@@ -1,9 +1,10 @@
 /*
  * The scheduler's policy core (kernel/task/sched.c): per-CPU run queues,
  * round robin with a configurable quantum, the sched_pick hook and its
- * starvation watchdog.  Portable: the machine side (switching stacks,
- * arming the one-shot timer, the clock) lives in kernel/task/task.c and
- * the arch code; the host test drives this file directly.
+ * starvation watchdog.  Portable: the machine side (switching stacks in
+ * kernel/task/task.c; the one-shot timer, its interrupt and the kick IPI
+ * in kernel/task/timer.c; the clock) is elsewhere; the host test drives
+ * this file directly.
  *
  * Invariants: a task is on its CPU's run queue iff it is RUNNABLE and not
  * the CPU's current task; the idle task is never on a queue.  The caller
@@ -51,10 +52,10 @@ struct task *sched_pick_next(struct runq *rq, struct task *cur, uint64_t now,
 
 /* The application whose tasks sched_pick extensions see (0 = every
  * task): an untrusted policy sees and picks its owner's tasks only.  Set
- * by the Nimble glue as extensions come and go. */
+ * by kernel/nimble/table.c as extensions come and go. */
 extern uint32_t sched_view_owner;
 
-/* Supplied by the Nimble glue: eject every sched_pick extension of cpu;
+/* Supplied by kernel/nimble/table.c: eject every sched_pick extension of cpu;
  * returns how many were removed. */
 int sched_eject_extensions(uint32_t cpu, const char *why);
 

@@ -52,7 +52,7 @@ struct cpu {
 	/* Interrupts taken (any vector >= 32).  The kernel runs with interrupts
 	 * off, so each one is a moment this CPU is in no kernel code path that
 	 * started before it: a grace period for freeing what those paths may
-	 * have seen (kernel/nimble/glue.c). */
+	 * have seen (kernel/nimble/retire.c). */
 	uint64_t irqs_taken;
 	uint64_t switches;
 	uint64_t quantum_end;          /* when the running task's quantum ends; ~0 = never */
@@ -63,7 +63,7 @@ struct cpu {
 	volatile int xcall_done;
 	uint64_t gdt[7];
 	struct tss tss;
-	/* The irq hook's context, prepared once (kernel/nimble/glue.c). */
+	/* The irq hook's context, prepared once (kernel/nimble/hooksite.c). */
 	struct nx_ctx_irq nx_irq_ctx;
 	struct nx_env nx_irq_env;
 } __attribute__((aligned(64)));

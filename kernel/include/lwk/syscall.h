@@ -32,7 +32,8 @@ int copy_to_user(uint64_t dst, const void *src, size_t len);
 int strncpy_from_user(char *dst, uint64_t src, size_t max);
 int task_is_privileged(void);
 
-/* The Nimble glue's calls (kernel/nimble/glue.c). */
+/* The Nimble system calls (kernel/nimble/table.c; nimble_call and the
+ * syscall filter: hooksite.c). */
 long nxk_insert(uint64_t obj, uint64_t len, uint64_t err);
 long nxk_remove(long handle);
 long nxk_call(uint64_t a0, uint64_t a1, uint64_t buf, uint64_t blen, uint64_t aux, uint64_t alen);

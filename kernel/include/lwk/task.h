@@ -70,7 +70,7 @@ struct task {
 	struct task *all_next;    /* the global task list                */
 
 	/* The trap hook's context for this task's system calls, prepared at
-	 * creation (kernel/nimble/glue.c fills what changes per call). */
+	 * creation (kernel/nimble/hooksite.c fills what changes per call). */
 	struct nx_ctx_trap nx_trap_ctx;
 	struct nx_env nx_trap_env;
 };
@@ -137,11 +137,21 @@ int task_join(uint32_t tid, struct lwk_task_status *out);
 /* Per-CPU start: make the boot context this CPU's idle task, then idle. */
 void task_init_cpu(unsigned cpu);
 void task_idle_loop(void) __attribute__((noreturn));
-void sched_timer_irq(void);               /* the LAPIC timer vector */
-void sched_kick_irq(void);                /* the reschedule IPI */
+
 uint64_t task_kstack_top(const struct task *t);
 int task_live_count(void);                /* tasks not yet reaped */
 int task_count_in(uint32_t aspace_id);    /* tasks still holding that aspace */
+
+/* The scheduler's machine side (kernel/task/timer.c). */
+struct cpu;
+void sched_timer_irq(void);               /* the LAPIC timer vector */
+void sched_kick_irq(void);                /* the reschedule IPI */
+/* Arm c's one-shot timer for the earliest of its quantum's end, its first
+ * sleeper and its first kernel timer (none: disarm).  c->lock held. */
+void sched_timer_rearm(struct cpu *c, uint64_t now);
+/* On c itself, a task was queued: if the running task has no timer (it
+ * was alone), give it a quantum now. */
+void sched_kick_local(struct cpu *c);
 
 /* Futexes: key is (aspace, user address).  timeout_ns 0 = none;
  * ETIMEDOUT, EAGAIN, EFAULT, EINTR (exit_group). */

@@ -1,15 +1,13 @@
 /*
- * The machine layer under aspace.c: page-table pages from kmem (inside
- * the direct map, so below 4 GiB as the AP trampoline's CR3 needs), the
- * UMEM rule from pmem, the boot CPU's top-level table as the kernel half,
- * and one lock for every aspace operation.
+ * The machine layer under kernel/mm/aspace.c (the aspace_md_* calls of
+ * lwk/aspace.h): page-table pages from kmem (inside the direct map, so
+ * below 4 GiB as the AP trampoline's CR3 needs), the UMEM rule from
+ * pmem, the boot CPU's top-level table as the kernel half, one lock for
+ * every aspace operation, and TLB flushes.
  */
-#include <stdarg.h>
 #include <lwk/aspace.h>
 #include <lwk/kmem.h>
 #include <lwk/pmem.h>
-#include <lwk/kfmt.h>
-#include <lwk/printk.h>
 #include <lwk/spinlock.h>
 #include <lwk/smp.h>
 #include <lwk/task.h>
@@ -84,14 +82,4 @@ void aspace_md_flush(uint64_t cr3)
 	if (read_cr3() == cr3)
 		mask |= 1u << this_cpu()->id;
 	smp_tlb_flush(mask);
-}
-
-void kerr(const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-	va_start(ap, fmt);
-	kvsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	printk("error: %s\n", buf);
 }

@@ -1,10 +1,10 @@
 /*
- * Legacy (transitional) virtio-net PCI driver: one NIC, interrupt-driven
- * or polled.  Callers serialise every call (kernel/net/net.c holds
+ * Legacy (transitional) virtio-net PCI driver (kernel/drivers/virtio_net.c):
+ * one NIC, interrupt-driven or polled.  Callers serialise every call (kernel/net/net.c holds
  * net_lock), except vnet_irq_ack.
  */
-#ifndef DRIVERS_VIRTIO_NET_H
-#define DRIVERS_VIRTIO_NET_H
+#ifndef LWK_VIRTIO_NET_H
+#define LWK_VIRTIO_NET_H
 #include <stddef.h>
 #include <stdint.h>
 #include <lwk/irq.h>
@@ -30,4 +30,4 @@ int vnet_irq_route(uint32_t apic_id, irq_handler_t h);
 unsigned vnet_irq_ack(void);         /* read ISR: the line drops; its bits */
 void vnet_rx_interrupts(int on);     /* the device may interrupt for rx */
 
-#endif /* DRIVERS_VIRTIO_NET_H */
+#endif /* LWK_VIRTIO_NET_H */

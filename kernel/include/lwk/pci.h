@@ -1,24 +1,10 @@
 /*
  * PCI configuration space through the legacy 0xCF8/0xCFC mechanism
- * (works on QEMU's i440fx and q35), and the port reads arch/io.h lacks.
+ * (works on QEMU's i440fx and q35): kernel/drivers/pci.c.
  */
-#ifndef DRIVERS_PCI_H
-#define DRIVERS_PCI_H
+#ifndef LWK_PCI_H
+#define LWK_PCI_H
 #include <stdint.h>
-
-static inline uint16_t pio_inw(uint16_t port)
-{
-	uint16_t v;
-	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint32_t pio_inl(uint16_t port)
-{
-	uint32_t v;
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 struct pci_dev {
 	uint8_t bus, dev, fn;
@@ -35,4 +21,4 @@ uint16_t pci_io_bar(const struct pci_dev *d, int n);
 /* Turn on I/O decoding and bus mastering (the device DMAs into our rings). */
 void pci_enable(const struct pci_dev *d);
 
-#endif /* DRIVERS_PCI_H */
+#endif /* LWK_PCI_H */
