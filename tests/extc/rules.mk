@@ -54,9 +54,9 @@ $(EXTC_T)/xcall/%-trusted.nx: tests/extc/xcall/%.ext $(EXTC)
 	@mkdir -p $(@D)
 	sed 's/^\(extension [A-Za-z_0-9]*\) untrusted;/\1 trusted;/' $< > $(EXTC_T)/xcall/$*-trusted.ext
 	$(EXTC) -o $@ $(EXTC_T)/xcall/$*-trusted.ext
-$(EXTC_T)/xcall_test: tests/extc/xcall_test.c $(B)/libnimble.a
+$(EXTC_T)/xcall_test: tests/extc/xcall_test.c $(TAP_H) $(B)/libnimble.a
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $< $(B)/libnimble.a -o $@
+	$(CC) $(TEST_CFLAGS) $< $(B)/libnimble.a -o $@
 EXTC_XCALL_OBJS := $(B)/tests/extc/xcall/lib.nx $(B)/tests/extc/xcall/user.nx \
                    $(EXTC_T)/xcall/lib-trusted.nx $(EXTC_T)/xcall/user-trusted.nx
 $(EXTC_T)/xcall-run: $(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS)

@@ -11,13 +11,13 @@ TEST_DEPS += $(B)/tests/kcore/ulib_tap
 
 # Portable kernel-core code under ASan/UBSan, machine layer simulated.
 $(B)/tests/kcore/aspace_test: tests/kcore/aspace_test.c kernel/mm/aspace.c \
-		kernel/include/lwk/aspace.h include/uapi/lwk.h
+		kernel/include/lwk/aspace.h include/uapi/lwk.h $(TAP_H)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Ikernel/include -o $@ tests/kcore/aspace_test.c kernel/mm/aspace.c
+	$(CC) $(TEST_SAN_CFLAGS) -Ikernel/include -o $@ tests/kcore/aspace_test.c kernel/mm/aspace.c
 $(B)/tests/kcore/sched_test: tests/kcore/sched_test.c kernel/task/sched.c \
-		kernel/include/lwk/sched.h kernel/include/lwk/task.h
+		kernel/include/lwk/sched.h kernel/include/lwk/task.h $(TAP_H)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Ikernel/include -o $@ tests/kcore/sched_test.c kernel/task/sched.c
+	$(CC) $(TEST_SAN_CFLAGS) -Ikernel/include -o $@ tests/kcore/sched_test.c kernel/task/sched.c
 TESTS     += $(B)/tests/kcore/aspace_test $(B)/tests/kcore/sched_test
 TEST_DEPS += $(B)/tests/kcore/aspace_test $(B)/tests/kcore/sched_test
 

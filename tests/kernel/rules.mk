@@ -8,8 +8,8 @@
 # make test KTEST_FAIL=1 adds a deliberately failing kernel test, so that
 # make test must fail.
 
-KTEST_HOST_CFLAGS = $(SAN_CFLAGS) -Ikernel/include
-KTEST_HOST_HDRS   = $(wildcard include/lwk/*.h kernel/include/lwk/*.h tests/kernel/*.h)
+KTEST_HOST_CFLAGS = $(TEST_SAN_CFLAGS) -Ikernel/include
+KTEST_HOST_HDRS   = $(wildcard include/lwk/*.h kernel/include/lwk/*.h tests/kernel/*.h) $(TAP_H)
 # The shim, and the kernel's printk over the shared formatter and strlcpy.
 KTEST_SHIM        = tests/kernel/host_shim.c kernel/lib/printk.c lib/fmt.c lib/strlcpy.c
 

@@ -2,8 +2,8 @@
 # (string.c and fmt.c are also tested by tests/kcore/ulib_tap and
 # tests/kernel/test_kfmt).
 $(B)/tests/lib/test_elf: tests/lib/test_elf.c lib/elf.c include/lwk/elf.h include/uapi/lwk.h \
-		tests/kernel/tap.h
+		$(TAP_H)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -o $@ tests/lib/test_elf.c lib/elf.c
+	$(CC) $(TEST_SAN_CFLAGS) -o $@ tests/lib/test_elf.c lib/elf.c
 TESTS     += $(B)/tests/lib/test_elf
 TEST_DEPS += $(B)/tests/lib/test_elf

@@ -26,9 +26,9 @@ $(NET_APP): user/allreduce/allreduce.c include/uapi/pct_abi.h $(ULIB) $(USER_CRT
 $(NET_ISO): $(KERNEL_ELF) $(NET_MODULES) | deps
 	$(call pct_iso,$(B)/net/iso,Nimble LWK node,$(PCT),$(filter-out $(PCT),$(NET_MODULES)))
 
-$(NET_T)/test_frame: tests/net/test_frame.c kernel/net/frame.c kernel/net/frame.h
+$(NET_T)/test_frame: tests/net/test_frame.c kernel/net/frame.c kernel/net/frame.h $(TAP_H)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Ikernel/net -o $@ tests/net/test_frame.c kernel/net/frame.c
+	$(CC) $(TEST_SAN_CFLAGS) -Ikernel/net -o $@ tests/net/test_frame.c kernel/net/frame.c
 
 $(NET_T)/inject: tests/net/inject.c kernel/net/frame.c kernel/net/frame.h
 	@mkdir -p $(@D)

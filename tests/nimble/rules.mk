@@ -1,9 +1,9 @@
 # Engine tests (nimble/): host TAP programs, under ASan/UBSan (libnimble-san.a).
-NIMBLE_TEST_CFLAGS = $(SAN_CFLAGS) -Inimble -Inimble/host -Itests/nimble
+NIMBLE_TEST_CFLAGS = $(TEST_SAN_CFLAGS) -Inimble -Inimble/host -Itests/nimble
 NIMBLE_TEST_LIB    = $(B)/libnimble-san.a
 NIMBLE_TEST_COMMON = tests/nimble/nxbuild.c
 
-$(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h tests/nimble/tap.h $(NIMBLE_TEST_LIB)
+$(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h $(TAP_H) $(NIMBLE_TEST_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
 
@@ -13,10 +13,10 @@ TEST_DEPS += $(NIMBLE_TESTS)
 
 # The differential test runs 100,000 programs: optimised build (the
 # sanitizer build of the same program runs 10,000, below).
-$(B)/tests/nimble/difftest: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) tests/nimble/*.h $(B)/libnimble.a
+$(B)/tests/nimble/difftest: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) tests/nimble/*.h $(TAP_H) $(B)/libnimble.a
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Inimble -Inimble/host -Itests/nimble $< $(NIMBLE_TEST_COMMON) $(B)/libnimble.a -o $@
-$(B)/tests/nimble/difftest-san: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) tests/nimble/*.h $(NIMBLE_TEST_LIB)
+	$(CC) $(TEST_CFLAGS) -Inimble -Inimble/host -Itests/nimble $< $(NIMBLE_TEST_COMMON) $(B)/libnimble.a -o $@
+$(B)/tests/nimble/difftest-san: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) tests/nimble/*.h $(TAP_H) $(NIMBLE_TEST_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
 $(B)/tests/nimble/difftest-san.sh: $(B)/tests/nimble/difftest-san
@@ -37,8 +37,8 @@ $(B)/tests/nimble/docs-check: tests/nimble/docs-check.sh $(B)/gendoc
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\ncd %s && exec tests/nimble/docs-check.sh %s\n' $(CURDIR) $(abspath $(B)/gendoc) > $@ && chmod +x $@
 
-$(B)/tests/nimble/test_nxrun: tests/nimble/test_nxrun.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h tests/nimble/tap.h
+$(B)/tests/nimble/test_nxrun: tests/nimble/test_nxrun.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h $(TAP_H)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itests/nimble $< $(NIMBLE_TEST_COMMON) -o $@
+	$(CC) $(TEST_CFLAGS) -Itests/nimble $< $(NIMBLE_TEST_COMMON) -o $@
 $(B)/tests/nimble/nxrun.sh: $(B)/tests/nimble/test_nxrun $(B)/nxrun
 	printf '#!/bin/sh\nexec %s %s\n' $(abspath $<) $(abspath $(B)/nxrun) > $@ && chmod +x $@
