@@ -74,3 +74,16 @@ $(B)/bench/bench-quick: bench/bench.mk
 
 TESTS     += $(B)/bench/bench-quick
 TEST_DEPS += $(BENCH_BINS)
+
+# make kbench: the kernel-path benchmarks of bench/kernel (not part of make
+# test): bench/kernel/kbench.c as the PCT, with tests/kernel's extensions.
+KBENCH_ISO  := $(B)/kbench.iso
+KBENCH_EXTS := $(addprefix $(B)/tests/kernel/ext/,sched_empty.nx sched_view.nx trap_empty.nx irq_empty.nx)
+$(B)/bench/kernel/kbench: bench/kernel/kbench.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) bench/kernel/kbench.c $(ULIB)
+$(KBENCH_ISO): $(KERNEL_ELF) $(B)/bench/kernel/kbench $(KBENCH_EXTS) | deps
+	$(call pct_iso,$(B)/kbench-iso,kbench,$(B)/bench/kernel/kbench,$(KBENCH_EXTS))
+.PHONY: kbench
+kbench: deps-run $(KBENCH_ISO) $(B)/tests/yod/noise $(KERNEL_ELF) $(PCT) $(EXTC)
+	bench/kernel/run.sh $(KBENCH_ISO) $(B)/tests/yod/noise

@@ -1,6 +1,8 @@
-# The kernel: every .c and .S under kernel/, and the shared lib/ (its
-# objects under $(B)/lib/kernel/), is compiled with KERNEL_CFLAGS and linked into $(B)/kernel.elf with the engine's objects; the ISO boots
-# it through GRUB (multiboot2) with the GRUB modules in KERNEL_MODULES.
+# The kernel: every .c and .S under kernel/, the in-kernel tests of
+# tests/kernel/ktap (KTAP, run by ktest=...) and the shared lib/ (its
+# objects under $(B)/lib/kernel/) are compiled with KERNEL_CFLAGS and
+# linked into $(B)/kernel.elf with the engine's objects; the ISO boots it
+# through GRUB (multiboot2) with the GRUB modules in KERNEL_MODULES.
 #
 #   make                 builds $(B)/nimble.iso
 #   make run             boots it (tools/node.sh; NODE_ARGS='-s 2 -a "x=y"')
@@ -8,7 +10,8 @@
 #   KERNEL_CMDLINE=...   boot parameters baked into grub.cfg; parameters
 #                        for one run go through node.sh -a (fw_cfg) instead
 
-KERNEL_SRCS    := $(sort $(shell find kernel -name '*.c' -o -name '*.S'))
+KTAP_SRCS      := $(sort $(wildcard tests/kernel/ktap/*.c))
+KERNEL_SRCS    := $(sort $(shell find kernel -name '*.c' -o -name '*.S')) $(KTAP_SRCS)
 KERNEL_OBJS    := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS))) \
                   $(patsubst lib/%.c,$(B)/lib/kernel/%.o,$(wildcard lib/*.c))
 KERNEL_LDS     := kernel/arch/x86_64/kernel.ld
@@ -26,6 +29,10 @@ $(B)/kernel/%.o: kernel/%.c
 	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.S
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/tests/kernel/ktap/%.o: tests/kernel/ktap/%.c
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 

@@ -1,6 +1,6 @@
 # tests/lib: the shared freestanding lib/ on the host under ASan/UBSan
-# (string.c and fmt.c are also tested by tests/kcore/ulib_tap and
-# tests/kernel/test_kfmt).
+# (string.c and fmt.c are also tested by tests/ulib/ulib_tap and
+# tests/kernel/host/test_kfmt).
 $(B)/tests/lib/test_elf: tests/lib/test_elf.c lib/elf.c include/lwk/elf.h include/uapi/lwk.h \
 		$(TAP_H)
 	@mkdir -p $(@D)

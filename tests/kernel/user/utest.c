@@ -1,6 +1,6 @@
 /*
  * User-space tests of the kernel core, run as the PCT (privileged) of the
- * kcore test ISO: every syscall's error paths with bad arguments, user
+ * kernel test ISO: every syscall's error paths with bad arguments, user
  * faults contained to their task, futex between threads, migration from
  * user space, the heap (mmap/munmap give memory back), the LWK and Nimble
  * calls, taking an aspace apart and freeing its memory, and an
