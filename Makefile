@@ -12,6 +12,7 @@
 .DELETE_ON_ERROR:
 
 include mk/config.mk
+include lib/lib.mk
 include nimble/nimble.mk
 include extc/extc.mk
 include kernel/kernel.mk

@@ -1,7 +1,7 @@
-# The kernel: every .c and .S under kernel/, the in-kernel tests of
-# tests/kernel/ktap (KTAP, run by ktest=...) and the shared lib/ (its
-# objects under $(B)/lib/kernel/) are compiled with KERNEL_CFLAGS and
-# linked into $(B)/kernel.elf with the engine's objects; the ISO boots it
+# The kernel: every .c and .S under kernel/ and the in-kernel tests of
+# tests/kernel/ktap (KTAP, run by ktest=...) are compiled with
+# KERNEL_CFLAGS and linked into $(B)/kernel.elf with the shared lib/
+# (LIB_KOBJS, lib/lib.mk) and the engine's objects; the ISO boots it
 # through GRUB (multiboot2) with the GRUB modules in KERNEL_MODULES.
 #
 #   make                 builds $(B)/nimble.iso
@@ -12,8 +12,7 @@
 
 KTAP_SRCS      := $(sort $(wildcard tests/kernel/ktap/*.c))
 KERNEL_SRCS    := $(sort $(shell find kernel -name '*.c' -o -name '*.S')) $(KTAP_SRCS)
-KERNEL_OBJS    := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS))) \
-                  $(patsubst lib/%.c,$(B)/lib/kernel/%.o,$(wildcard lib/*.c))
+KERNEL_OBJS    := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS))) $(LIB_KOBJS)
 KERNEL_LDS     := kernel/arch/x86_64/kernel.ld
 KERNEL_ELF     := $(B)/kernel.elf
 KERNEL_ISO     := $(B)/nimble.iso
@@ -33,10 +32,6 @@ $(B)/kernel/%.o: kernel/%.S
 	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/tests/kernel/ktap/%.o: tests/kernel/ktap/%.c
-	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
-
-$(B)/lib/kernel/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 

@@ -27,6 +27,11 @@ USER_CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iuser/includ
                  -ffreestanding -fno-builtin -nostdlib -static -fno-pic -fno-pie \
                  -fno-stack-protector -mno-red-zone
 
+# Header dependencies: every compile passes DEPFLAGS, so the compiler
+# writes the headers it read to a .d file beside its output, and the
+# Makefile includes every .d under $(B) (see cc_prog there).
+DEPFLAGS := -MMD -MP
+
 # Packages each goal needs (Debian 12); tools/deps.sh installs what is missing.
 DEPS_BUILD := gcc make re2c grub-pc-bin grub-common xorriso mtools
 DEPS_RUN   := $(DEPS_BUILD) qemu-system-x86 iproute2

@@ -6,12 +6,13 @@
 #                         kernel link (the kernel supplies nx_host_* and nx_helper_impl)
 NIMBLE_SRCS := nimble/str.c nimble/names.c nimble/load.c nimble/verify.c nimble/translate.c \
                nimble/exec.c nimble/run.c nimble/ref.c nimble/registry.c nimble/helpers.c
-# The host embedding, and the message formatter the kernel links on its own.
-NIMBLE_HOST_SRCS := nimble/host/host.c lib/fmt.c
+# The host embedding; the message formatter comes from lib/ (lib/lib.mk),
+# which the kernel links on its own.
+NIMBLE_HOST_SRCS := nimble/host/host.c
 NIMBLE_HDRS := $(wildcard include/nimble/*.h) $(wildcard nimble/*.h) nimble/host/host.h
 
-NIMBLE_OBJS     := $(patsubst %.c,$(B)/host/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS))
-NIMBLE_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS))
+NIMBLE_OBJS     := $(patsubst %.c,$(B)/host/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/host/fmt.o
+NIMBLE_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/san/fmt.o
 NIMBLE_KOBJS    := $(patsubst nimble/%.c,$(B)/kernel/nimble/%.o,$(NIMBLE_SRCS))
 
 $(B)/host/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
@@ -20,12 +21,6 @@ $(B)/host/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
 $(B)/san/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -Inimble -c $< -o $@
-$(B)/host/lib/%.o: lib/%.c include/lwk/fmt.h
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
-$(B)/san/lib/%.o: lib/%.c include/lwk/fmt.h
-	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -c $< -o $@
 $(B)/kernel/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -Inimble -c $< -o $@

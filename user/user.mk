@@ -3,20 +3,15 @@
 # the host's libc.  Link a program as
 #   $(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o prog $(USER_CRT0) objs... $(ULIB)
 # libu.a holds user/lib and the lib/ shared with the kernel (strings,
-# the formatter, the ELF check), the latter compiled under $(B)/lib/user/.
+# the formatter, the ELF check: LIB_UOBJS, lib/lib.mk).
 ULIB_SRCS := $(sort $(wildcard user/lib/*.c))
-LIB_SRCS  := $(sort $(wildcard lib/*.c))
-ULIB_OBJS := $(patsubst user/%,$(B)/user/%.o,$(ULIB_SRCS)) \
-             $(patsubst lib/%,$(B)/lib/user/%.o,$(LIB_SRCS))
+ULIB_OBJS := $(patsubst user/%,$(B)/user/%.o,$(ULIB_SRCS)) $(LIB_UOBJS)
 USER_CRT0 := $(B)/user/lib/start.S.o
 ULIB      := $(B)/user/libu.a
 USER_LDFLAGS := -static -nostdlib -Wl,--build-id=none -Wl,-z,noexecstack
 USER_HDRS := $(wildcard user/include/*.h) include/uapi/lwk.h include/uapi/pct_abi.h $(wildcard include/lwk/*.h)
 
 $(B)/user/%.c.o: user/%.c $(USER_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -c -o $@ $<
-$(B)/lib/user/%.c.o: lib/%.c $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 $(B)/user/%.S.o: user/%.S

@@ -32,12 +32,12 @@ $(EXTC_T)/docs: tests/extc/docs.sh tests/extc/rules.mk $(EXTC_DOCS)
 # accepting what extc emits.  Seeded with the examples and test programs.
 EXTC_FUZZ := $(B)/fuzz/fuzz_extc
 $(EXTC_FUZZ): tests/extc/fuzz_extc.c $(EXTC_LIB_SRCS) $(EXTC_LEX_C) $(EXTC_HDRS) \
-              $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) $(NIMBLE_HDRS)
+              $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c $(NIMBLE_HDRS)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
 		-Inimble -Inimble/host -iquote extc -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $< $(EXTC_LIB_SRCS) $(EXTC_LEX_C) \
-		$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) -o $@
+		$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c -o $@
 FUZZERS += $(EXTC_FUZZ)
 
 # make test: a 20 s run on a corpus seeded from the tree's extensions

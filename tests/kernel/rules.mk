@@ -24,7 +24,7 @@ KTEST_T := $(B)/tests/kernel
 KTEST_HOST_CFLAGS = $(TEST_SAN_CFLAGS) -Ikernel/include
 KTEST_HOST_HDRS   = $(wildcard include/lwk/*.h include/uapi/*.h kernel/include/lwk/*.h tests/kernel/host/*.h) $(TAP_H)
 # The shim, and the kernel's printk over the shared formatter and strlcpy.
-KTEST_SHIM        = tests/kernel/host/host_shim.c kernel/lib/printk.c lib/fmt.c lib/strlcpy.c
+KTEST_SHIM        = tests/kernel/host/host_shim.c kernel/lib/printk.c $(B)/lib/san/fmt.o $(B)/lib/san/strlcpy.o
 
 $(KTEST_T)/host/test_buddy: tests/kernel/host/test_buddy.c kernel/mm/buddy.c $(KTEST_HOST_HDRS)
 $(KTEST_T)/host/test_kmem: tests/kernel/host/test_kmem.c kernel/mm/kmem.c kernel/mm/buddy.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
@@ -39,7 +39,7 @@ KTEST_HOST_PROGS := $(addprefix $(KTEST_T)/host/,test_buddy test_kmem test_pmem 
                       aspace_test sched_test)
 $(KTEST_HOST_PROGS):
 	@mkdir -p $(@D)
-	$(CC) $(KTEST_HOST_CFLAGS) $(filter %.c,$^) -o $@
+	$(CC) $(KTEST_HOST_CFLAGS) $(filter %.c %.o,$^) -o $@
 
 # ---- ktap/, all in one boot of the ISO make run boots.
 # tools/runtests.sh runs programs without arguments: small generated

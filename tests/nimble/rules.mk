@@ -25,9 +25,9 @@ $(B)/tests/nimble/difftest-san.sh: $(B)/tests/nimble/difftest-san
 # libFuzzer target over load + verify + run (checked vs ref); always clang.
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
                -Inimble -Inimble/host -Itests/nimble -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c tests/nimble/common.h $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) $(NIMBLE_HDRS)
+$(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c tests/nimble/common.h $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c $(NIMBLE_HDRS)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) $< $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) -o $@
+	clang $(FUZZ_CFLAGS) $< $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c -o $@
 # make test runs it for 20 s (make fuzz: FUZZ_SECONDS each).
 $(B)/tests/nimble/fuzz-short.sh: $(B)/fuzz/fuzz_nx
 	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s\n' $(CURDIR) $(abspath $(B)/fuzz-corpus) $(abspath $<) > $@ && chmod +x $@
