@@ -25,15 +25,15 @@ ALL += $(KERNEL_ISO)
 
 $(B)/kernel/%.o: kernel/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.S
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(B)/tests/kernel/ktap/%.o: tests/kernel/ktap/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # The engine's kernel objects go in as an archive: the linker takes the
 # members the kernel calls (and what those need), so the kernel links
@@ -73,5 +73,3 @@ debug: deps-run $(KERNEL_ISO)
 
 .PHONY: FORCE
 FORCE:
-
--include $(KERNEL_OBJS:.o=.d)

@@ -9,38 +9,37 @@ NIMBLE_SRCS := nimble/str.c nimble/names.c nimble/load.c nimble/verify.c nimble/
 # The host embedding; the message formatter comes from lib/ (lib/lib.mk),
 # which the kernel links on its own.
 NIMBLE_HOST_SRCS := nimble/host/host.c
-NIMBLE_HDRS := $(wildcard include/nimble/*.h) $(wildcard nimble/*.h) nimble/host/host.h
 
 NIMBLE_OBJS     := $(patsubst %.c,$(B)/host/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/host/fmt.o
 NIMBLE_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/san/fmt.o
 NIMBLE_KOBJS    := $(patsubst nimble/%.c,$(B)/kernel/nimble/%.o,$(NIMBLE_SRCS))
 
-$(B)/host/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
+$(B)/host/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Inimble -c $< -o $@
-$(B)/san/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
+$(B)/san/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Inimble -c $< -o $@
-$(B)/kernel/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
+	$(CC) $(SAN_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
+$(B)/kernel/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -Inimble -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
 
 $(B)/libnimble.a: $(NIMBLE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(B)/libnimble-san.a: $(NIMBLE_SAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/nxrun: nimble/host/nxrun.c $(B)/libnimble.a $(NIMBLE_HDRS)
-	$(CC) $(HOST_CFLAGS) -Inimble $< $(B)/libnimble.a -o $@
+$(B)/nxrun: nimble/host/nxrun.c $(B)/libnimble.a
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -Inimble $< $(B)/libnimble.a -o $@
 
 # The kernel objects are built by `make` too, so a freestanding break shows at once.
 ALL += $(B)/libnimble.a $(B)/nxrun $(NIMBLE_KOBJS)
 
 # Reference pages generated from the shared tables: `make docs` rewrites them,
 # tests/nimble/docs-check.sh fails when the committed ones differ.
-$(B)/gendoc: tools/gendoc.c $(wildcard include/nimble/*.h)
+$(B)/gendoc: tools/gendoc.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $< -o $@
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $< -o $@
 .PHONY: docs
 docs: $(B)/gendoc
 	$(B)/gendoc docs

@@ -2,7 +2,6 @@
 # against user/lib include user/include/utap.h.
 TEST_CFLAGS     := $(HOST_CFLAGS) -Itests/include
 TEST_SAN_CFLAGS := $(SAN_CFLAGS) -Itests/include
-TAP_H           := tests/include/tap.h
 
 # $(call pct_iso,TREE,TITLE,PCT,MODULES), the recipe of an ISO ($@) that
 # boots the kernel with PCT as the module "pct" and MODULES beside it,

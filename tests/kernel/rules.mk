@@ -22,33 +22,31 @@ KTEST_T := $(B)/tests/kernel
 
 # ---- host/
 KTEST_HOST_CFLAGS = $(TEST_SAN_CFLAGS) -Ikernel/include
-KTEST_HOST_HDRS   = $(wildcard include/lwk/*.h include/uapi/*.h kernel/include/lwk/*.h tests/kernel/host/*.h) $(TAP_H)
 # The shim, and the kernel's printk over the shared formatter and strlcpy.
 KTEST_SHIM        = tests/kernel/host/host_shim.c kernel/lib/printk.c $(B)/lib/san/fmt.o $(B)/lib/san/strlcpy.o
 
-$(KTEST_T)/host/test_buddy: tests/kernel/host/test_buddy.c kernel/mm/buddy.c $(KTEST_HOST_HDRS)
-$(KTEST_T)/host/test_kmem: tests/kernel/host/test_kmem.c kernel/mm/kmem.c kernel/mm/buddy.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
-$(KTEST_T)/host/test_pmem: tests/kernel/host/test_pmem.c kernel/mm/pmem.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
-$(KTEST_T)/host/test_params: tests/kernel/host/test_params.c kernel/init/params.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
-$(KTEST_T)/host/test_kfmt: tests/kernel/host/test_kfmt.c $(KTEST_SHIM) $(KTEST_HOST_HDRS)
+$(KTEST_T)/host/test_buddy: tests/kernel/host/test_buddy.c kernel/mm/buddy.c
+$(KTEST_T)/host/test_kmem: tests/kernel/host/test_kmem.c kernel/mm/kmem.c kernel/mm/buddy.c $(KTEST_SHIM)
+$(KTEST_T)/host/test_pmem: tests/kernel/host/test_pmem.c kernel/mm/pmem.c $(KTEST_SHIM)
+$(KTEST_T)/host/test_params: tests/kernel/host/test_params.c kernel/init/params.c $(KTEST_SHIM)
+$(KTEST_T)/host/test_kfmt: tests/kernel/host/test_kfmt.c $(KTEST_SHIM)
 # aspace and sched: the machine layer and the engine are simulated in the test.
-$(KTEST_T)/host/aspace_test: tests/kernel/host/aspace_test.c kernel/mm/aspace.c $(KTEST_HOST_HDRS)
-$(KTEST_T)/host/sched_test: tests/kernel/host/sched_test.c kernel/task/sched.c $(KTEST_HOST_HDRS)
+$(KTEST_T)/host/aspace_test: tests/kernel/host/aspace_test.c kernel/mm/aspace.c
+$(KTEST_T)/host/sched_test: tests/kernel/host/sched_test.c kernel/task/sched.c
 
 KTEST_HOST_PROGS := $(addprefix $(KTEST_T)/host/,test_buddy test_kmem test_pmem test_params test_kfmt \
                       aspace_test sched_test)
 $(KTEST_HOST_PROGS):
-	@mkdir -p $(@D)
-	$(CC) $(KTEST_HOST_CFLAGS) $(filter %.c %.o,$^) -o $@
+	$(call cc_prog,$(CC) $(KTEST_HOST_CFLAGS),$^,$(filter %.o,$^))
 
 # ---- ktap/, all in one boot of the ISO make run boots.
 # tools/runtests.sh runs programs without arguments: small generated
 # wrappers carry the ISO path and the selection.  Rewritten only when
 # their text changes (KTEST_FAIL flips the selection).
-comma := ,
 # Non-default values, so the tests see parameters flow from the command
 # line to the subsystems (the boot self-check covers the defaults).
 KTEST_PARAMS := kmem_size=48M init_stack_size=64K
+comma := ,
 KTEST_SELECTION := all$(if $(filter 1,$(KTEST_FAIL)),$(comma)fail)
 $(KTEST_T)/ktest-all: FORCE
 	@mkdir -p $(@D)
@@ -66,9 +64,9 @@ KTEST_EXTS := $(patsubst %.ext,$(B)/%.nx,$(wildcard tests/kernel/ext/*.ext)) \
               $(B)/ext-examples/prio_sched.nx
 KTEST_ISO  := $(B)/kernel-test.iso
 
-$(KTEST_T)/user/utest: tests/kernel/user/utest.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
+$(KTEST_T)/user/utest: tests/kernel/user/utest.c $(ULIB) $(USER_CRT0)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+	$(CC) $(USER_CFLAGS) $(DEPFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 
 $(KTEST_ISO): $(KERNEL_ELF) $(KTEST_T)/user/utest $(KTEST_EXTS) | deps
 	$(call pct_iso,$(B)/kernel-test-iso,kernel tests,$(KTEST_T)/user/utest,$(KTEST_EXTS))
