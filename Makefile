@@ -12,6 +12,7 @@
 .DELETE_ON_ERROR:
 
 include mk/config.mk
+include lib/lib.mk
 include nimble/nimble.mk
 include extc/extc.mk
 include kernel/kernel.mk
@@ -34,3 +35,6 @@ fuzz: deps-test $(FUZZERS)
 
 clean:
 	rm -rf $(B)
+
+# Header dependencies (DEPFLAGS in mk/config.mk): every .d the compiler wrote.
+-include $(shell find $(B) -type f -name '*.d' -not -path '$(B)/fuzz-corpus/*' 2>/dev/null)

@@ -8,7 +8,6 @@
 
 BENCH_CFLAGS := $(HOST_CFLAGS) -Ibench -fno-tree-vectorize -fno-tree-slp-vectorize -gdwarf-4
 BENCH_COMMON := bench/harness.c bench/data.c
-BENCH_HDRS   := bench/bench.h $(wildcard include/nimble/*.h)
 # Debian packages of the peers; the bench installs them itself.
 BENCH_PKGS   := liblua5.4-dev libluajit-5.1-dev gforth libpcap-dev gnuplot-nox valgrind
 
@@ -28,40 +27,29 @@ bench-quick: bench-deps $(BENCH_BINS)
 bench-deps: deps
 	@tools/deps.sh $(BENCH_PKGS)
 
-$(B)/bench/bench-native: bench/sys_native.c $(BENCH_COMMON) $(BENCH_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -o $@ bench/sys_native.c $(BENCH_COMMON)
+$(B)/bench/bench-native: bench/sys_native.c $(BENCH_COMMON)
+	$(call cc_prog,$(CC) $(BENCH_CFLAGS),$^)
 
 # The engine's bench entry points (nx_run_ref, nx_ext_set_mode) are in
 # nimble/internal.h; the objects are found in BENCH_NX_DIR.
-$(B)/bench/bench-nimble: bench/sys_nimble.c $(BENCH_COMMON) $(BENCH_HDRS) nimble/internal.h \
-		$(B)/libnimble.a
-	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -Inimble -DBENCH_NX_DIR='"$(abspath $(B)/bench/workloads)"' -o $@ \
-		bench/sys_nimble.c $(BENCH_COMMON) $(B)/libnimble.a
+$(B)/bench/bench-nimble: bench/sys_nimble.c $(BENCH_COMMON) $(B)/libnimble.a
+	$(call cc_prog,$(CC) $(BENCH_CFLAGS) -Inimble -DBENCH_NX_DIR='"$(abspath $(B)/bench/workloads)"',\
+		$^,$(B)/libnimble.a)
 
 # Peers: their headers come from packages, installed first.
 $(BENCH_PEERS): | bench-deps
 
-$(B)/bench/bench-lua54: bench/peers/lua54.c bench/peers/lua_sys.c bench/peers/lua_sys.h \
-		$(BENCH_COMMON) $(BENCH_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -I/usr/include/lua5.4 -o $@ bench/peers/lua54.c \
-		bench/peers/lua_sys.c $(BENCH_COMMON) -llua5.4
+$(B)/bench/bench-lua54: bench/peers/lua54.c bench/peers/lua_sys.c $(BENCH_COMMON)
+	$(call cc_prog,$(CC) $(BENCH_CFLAGS) -I/usr/include/lua5.4,$^,-llua5.4)
 
-$(B)/bench/bench-luajit: bench/peers/luajit.c bench/peers/lua_sys.c bench/peers/lua_sys.h \
-		$(BENCH_COMMON) $(BENCH_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -I/usr/include/luajit-2.1 -o $@ bench/peers/luajit.c \
-		bench/peers/lua_sys.c $(BENCH_COMMON) -lluajit-5.1
+$(B)/bench/bench-luajit: bench/peers/luajit.c bench/peers/lua_sys.c $(BENCH_COMMON)
+	$(call cc_prog,$(CC) $(BENCH_CFLAGS) -I/usr/include/luajit-2.1,$^,-lluajit-5.1)
 
-$(B)/bench/bench-bpf: bench/peers/bpf.c $(BENCH_COMMON) $(BENCH_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -o $@ bench/peers/bpf.c $(BENCH_COMMON) -lpcap
+$(B)/bench/bench-bpf: bench/peers/bpf.c $(BENCH_COMMON)
+	$(call cc_prog,$(CC) $(BENCH_CFLAGS),$^,-lpcap)
 
-$(B)/bench/bench-forthdata: bench/peers/forth_data.c bench/data.c $(BENCH_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -o $@ bench/peers/forth_data.c bench/data.c
+$(B)/bench/bench-forthdata: bench/peers/forth_data.c bench/data.c
+	$(call cc_prog,$(CC) $(BENCH_CFLAGS),$^)
 
 $(B)/bench/data.fs: $(B)/bench/bench-forthdata
 	$< >$@
@@ -74,3 +62,16 @@ $(B)/bench/bench-quick: bench/bench.mk
 
 TESTS     += $(B)/bench/bench-quick
 TEST_DEPS += $(BENCH_BINS)
+
+# make kbench: the kernel-path benchmarks of bench/kernel (not part of make
+# test): bench/kernel/kbench.c as the PCT, with tests/kernel's extensions.
+KBENCH_ISO  := $(B)/kbench.iso
+KBENCH_EXTS := $(addprefix $(B)/tests/kernel/ext/,sched_empty.nx sched_view.nx trap_empty.nx irq_empty.nx)
+$(B)/bench/kernel/kbench: bench/kernel/kbench.c $(ULIB) $(USER_CRT0)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(DEPFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+$(KBENCH_ISO): $(KERNEL_ELF) $(B)/bench/kernel/kbench $(KBENCH_EXTS) | deps
+	$(call pct_iso,$(B)/kbench-iso,kbench,$(B)/bench/kernel/kbench,$(KBENCH_EXTS))
+.PHONY: kbench
+kbench: deps-run $(KBENCH_ISO) $(B)/tests/yod/noise $(KERNEL_ELF) $(PCT) $(EXTC)
+	bench/kernel/run.sh $(KBENCH_ISO) $(B)/tests/yod/noise

@@ -10,16 +10,13 @@ EXTC_LIB_SRCS := extc/extc.c extc/diag.c extc/parse.c extc/check.c extc/gen.c \
                  extc/emit.c extc/dis.c
 # The engine's name library (names, formats, folding) extc links, as every tool does.
 EXTC_NAMES_SRCS := nimble/names.c nimble/fold.c nimble/str.c
-EXTC_HDRS  := extc/extc.h include/nimble/isa.h include/nimble/nx.h \
-              include/nimble/hooks.h include/nimble/helpers.h include/nimble/names.h
 
 $(EXTC_LEX_C): extc/lex.re
 	@mkdir -p $(@D)
 	$(RE2C) -W --no-generation-date -o $@ $<
 
-$(EXTC): extc/main.c $(EXTC_LIB_SRCS) $(EXTC_NAMES_SRCS) $(EXTC_LEX_C) $(EXTC_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -iquote extc -o $@ extc/main.c $(EXTC_LIB_SRCS) $(EXTC_NAMES_SRCS) $(EXTC_LEX_C)
+$(EXTC): extc/main.c $(EXTC_LIB_SRCS) $(EXTC_NAMES_SRCS) $(EXTC_LEX_C)
+	$(call cc_prog,$(CC) $(HOST_CFLAGS) -iquote extc,extc/main.c $(EXTC_LIB_SRCS) $(EXTC_NAMES_SRCS) $(EXTC_LEX_C))
 
 $(B)/%.nx: %.ext $(EXTC)
 	@mkdir -p $(@D)

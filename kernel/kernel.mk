@@ -1,6 +1,8 @@
-# The kernel: every .c and .S under kernel/, and the shared lib/ (its
-# objects under $(B)/lib/kernel/), is compiled with KERNEL_CFLAGS and linked into $(B)/kernel.elf with the engine's objects; the ISO boots
-# it through GRUB (multiboot2) with the GRUB modules in KERNEL_MODULES.
+# The kernel: every .c and .S under kernel/ and the in-kernel tests of
+# tests/kernel/ktap (KTAP, run by ktest=...) are compiled with
+# KERNEL_CFLAGS and linked into $(B)/kernel.elf with the shared lib/
+# (LIB_KOBJS, lib/lib.mk) and the engine's objects; the ISO boots it
+# through GRUB (multiboot2) with the GRUB modules in KERNEL_MODULES.
 #
 #   make                 builds $(B)/nimble.iso
 #   make run             boots it (tools/node.sh; NODE_ARGS='-s 2 -a "x=y"')
@@ -8,9 +10,9 @@
 #   KERNEL_CMDLINE=...   boot parameters baked into grub.cfg; parameters
 #                        for one run go through node.sh -a (fw_cfg) instead
 
-KERNEL_SRCS    := $(sort $(shell find kernel -name '*.c' -o -name '*.S'))
-KERNEL_OBJS    := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS))) \
-                  $(patsubst lib/%.c,$(B)/lib/kernel/%.o,$(wildcard lib/*.c))
+KTAP_SRCS      := $(sort $(wildcard tests/kernel/ktap/*.c))
+KERNEL_SRCS    := $(sort $(shell find kernel -name '*.c' -o -name '*.S')) $(KTAP_SRCS)
+KERNEL_OBJS    := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS))) $(LIB_KOBJS)
 KERNEL_LDS     := kernel/arch/x86_64/kernel.ld
 KERNEL_ELF     := $(B)/kernel.elf
 KERNEL_ISO     := $(B)/nimble.iso
@@ -23,15 +25,15 @@ ALL += $(KERNEL_ISO)
 
 $(B)/kernel/%.o: kernel/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.S
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(B)/lib/kernel/%.o: lib/%.c
+$(B)/tests/kernel/ktap/%.o: tests/kernel/ktap/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # The engine's kernel objects go in as an archive: the linker takes the
 # members the kernel calls (and what those need), so the kernel links
@@ -71,5 +73,3 @@ debug: deps-run $(KERNEL_ISO)
 
 .PHONY: FORCE
 FORCE:
-
--include $(KERNEL_OBJS:.o=.d)

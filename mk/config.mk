@@ -27,6 +27,28 @@ USER_CFLAGS   := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iuser/includ
                  -ffreestanding -fno-builtin -nostdlib -static -fno-pic -fno-pie \
                  -fno-stack-protector -mno-red-zone
 
+# Header dependencies, one way: every compile passes DEPFLAGS (-MMD -MP),
+# so the compiler writes the headers it read to a .d file beside its
+# output, and the Makefile includes every .d under $(B): touching a header
+# rebuilds what included it, and no rule lists headers by hand.
+#   an object                     $(CC) FLAGS $(DEPFLAGS) -c $< -o $@
+#   a program from one source     $(CC) FLAGS $(DEPFLAGS) -o $@ SRC LIBS  ($@.d)
+#   a program from several        $(call cc_prog,COMPILER FLAGS,SOURCES,LIBS)
+DEPFLAGS := -MMD -MP
+
+# $(call cc_prog,COMPILER AND FLAGS,SOURCES,LINK INPUTS): the recipe of the
+# program $@ built from several C sources (the .c files of SOURCES, so $^
+# will do: the .d files add headers to it).  Each is compiled into $@.o/,
+# its .d naming $@ as the target (and the source itself as an empty rule,
+# so that a source taken out of the list does not stop the next build);
+# then all are linked with LINK INPUTS (objects, archives, -l options).
+cc_obj_ = $@.o/$(subst /,_,$(basename $(1))).o
+define cc_prog
+	@rm -rf $@.o && mkdir -p $@.o
+	$(foreach s,$(filter %.c,$(2)),$(1) $(DEPFLAGS) -MT $@ -c $(s) -o $(call cc_obj_,$(s)) && echo '$(s):' >> $(basename $(call cc_obj_,$(s))).d && ) true
+	$(1) -o $@ $(foreach s,$(filter %.c,$(2)),$(call cc_obj_,$(s))) $(3)
+endef
+
 # Packages each goal needs (Debian 12); tools/deps.sh installs what is missing.
 DEPS_BUILD := gcc make re2c grub-pc-bin grub-common xorriso mtools
 DEPS_RUN   := $(DEPS_BUILD) qemu-system-x86 iproute2

@@ -7,37 +7,31 @@
 NIMBLE_SRCS := nimble/str.c nimble/names.c nimble/fold.c nimble/load.c nimble/verify.c nimble/translate.c \
                nimble/decode.c nimble/zero.c nimble/fuse.c \
                nimble/exec.c nimble/run.c nimble/ref.c nimble/registry.c nimble/helpers.c
-# The host embedding, and the message formatter the kernel links on its own.
-NIMBLE_HOST_SRCS := nimble/host/host.c lib/fmt.c
-NIMBLE_HDRS := $(wildcard include/nimble/*.h) $(wildcard nimble/*.h) nimble/host/host.h
+# The host embedding; the message formatter comes from lib/ (lib/lib.mk),
+# which the kernel links on its own.
+NIMBLE_HOST_SRCS := nimble/host/host.c
 
-NIMBLE_OBJS     := $(patsubst %.c,$(B)/host/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS))
-NIMBLE_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS))
+NIMBLE_OBJS     := $(patsubst %.c,$(B)/host/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/host/fmt.o
+NIMBLE_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/san/fmt.o
 NIMBLE_KOBJS    := $(patsubst nimble/%.c,$(B)/kernel/nimble/%.o,$(NIMBLE_SRCS))
 
-$(B)/host/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
+$(B)/host/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Inimble -c $< -o $@
-$(B)/san/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
+$(B)/san/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Inimble -c $< -o $@
-$(B)/host/lib/%.o: lib/%.c include/lwk/fmt.h
+	$(CC) $(SAN_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
+$(B)/kernel/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
-$(B)/san/lib/%.o: lib/%.c include/lwk/fmt.h
-	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -c $< -o $@
-$(B)/kernel/nimble/%.o: nimble/%.c $(NIMBLE_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -Inimble -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
 
 $(B)/libnimble.a: $(NIMBLE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(B)/libnimble-san.a: $(NIMBLE_SAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/nxrun: nimble/host/nxrun.c $(B)/libnimble.a $(NIMBLE_HDRS)
-	$(CC) $(HOST_CFLAGS) -Inimble $< $(B)/libnimble.a -o $@
+$(B)/nxrun: nimble/host/nxrun.c $(B)/libnimble.a
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -Inimble $< $(B)/libnimble.a -o $@
 
 # The kernel objects are built by `make` too, so a freestanding break shows at once.
 ALL += $(B)/libnimble.a $(B)/nxrun $(NIMBLE_KOBJS)
@@ -46,9 +40,8 @@ ALL += $(B)/libnimble.a $(B)/nxrun $(NIMBLE_KOBJS)
 # tests/nimble/docs-check.sh fails when the committed ones differ.
 # gendoc links the name library (names.c) like every other tool.
 GENDOC_SRCS := tools/gendoc.c nimble/names.c nimble/str.c
-$(B)/gendoc: $(GENDOC_SRCS) $(wildcard include/nimble/*.h)
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(GENDOC_SRCS) -o $@
+$(B)/gendoc: $(GENDOC_SRCS)
+	$(call cc_prog,$(CC) $(HOST_CFLAGS),$^)
 .PHONY: docs
 docs: $(B)/gendoc
 	$(B)/gendoc docs

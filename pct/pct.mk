@@ -3,9 +3,9 @@
 # extensions as GRUB modules.
 PCT := $(B)/pct/pct
 
-$(PCT): pct/pct.c include/uapi/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
+$(PCT): pct/pct.c $(ULIB) $(USER_CRT0)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) pct/pct.c $(ULIB)
+	$(CC) $(USER_CFLAGS) $(DEPFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 
 KERNEL_MODULES += $(PCT) $(DEMO_APP) $(B)/ext-examples/prio_sched.nx
 $(KERNEL_ISO): $(PCT) $(DEMO_APP) $(B)/ext-examples/prio_sched.nx

@@ -18,10 +18,9 @@ COLL_MODULES := $(PCT) $(COLL_APP) $(COLL_EXT)
 COLL_NODES ?= 3
 COLL_LOOP  ?= 20000000
 
-$(COLL_APP): user/coll/coll.c include/uapi/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS) \
-             tests/coll/rules.mk
+$(COLL_APP): user/coll/coll.c $(ULIB) $(USER_CRT0) tests/coll/rules.mk
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -DCOLL_LOOP=$(COLL_LOOP)ull $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+	$(CC) $(USER_CFLAGS) $(DEPFLAGS) -DCOLL_LOOP=$(COLL_LOOP)ull $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 
 $(COLL_ISO): $(KERNEL_ELF) $(COLL_MODULES) | deps
 	$(call pct_iso,$(B)/coll/iso,Nimble LWK node,$(PCT),$(filter-out $(PCT),$(COLL_MODULES)))

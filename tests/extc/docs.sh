@@ -8,7 +8,7 @@ extc=$1 work=$2; shift 2
 mkdir -p "$work" || exit 2
 lang=docs/language.md
 helpers=$(sed -n 's/^[[:space:]]*X([A-Z_]*, *"\([a-z_0-9]*\)".*/\1/p' include/nimble/helpers.h)
-fields=$(sed -n 's/^[[:space:]]*X([A-Z_]*, *"[a-z]*", *"\([a-z_0-9]*\)".*/\1/p' include/nimble/hooks.h | sort -u)
+fields=$(sed -n 's/^[[:space:]]*X([A-Z_]*, *"[a-z]*", *F(\([a-z_0-9]*\)).*/\1/p' include/nimble/hooks.h | sort -u)
 blocks=0
 for f in "$@"; do blocks=$((blocks + $(grep -c '^```ext$' "$f"))); done
 n=$((blocks + $(echo $helpers | wc -w) + $(echo $fields | wc -w)))

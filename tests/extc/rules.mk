@@ -31,13 +31,12 @@ $(EXTC_T)/docs: tests/extc/docs.sh tests/extc/rules.mk $(EXTC_DOCS)
 # libFuzzer target (always clang): extc front and back end, and the engine
 # accepting what extc emits.  Seeded with the examples and test programs.
 EXTC_FUZZ := $(B)/fuzz/fuzz_extc
-$(EXTC_FUZZ): tests/extc/fuzz_extc.c $(EXTC_LIB_SRCS) $(EXTC_LEX_C) $(EXTC_HDRS) \
-              $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) $(NIMBLE_HDRS)
-	@mkdir -p $(@D)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
-		-Inimble -Inimble/host -iquote extc -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $< $(EXTC_LIB_SRCS) $(EXTC_LEX_C) \
-		$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) -o $@
+EXTC_FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
+                    -Inimble -Inimble/host -iquote extc -fsanitize=fuzzer,address,undefined \
+                    -fno-sanitize-recover=all
+$(EXTC_FUZZ): tests/extc/fuzz_extc.c $(EXTC_LIB_SRCS) $(EXTC_LEX_C) \
+              $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c
+	$(call cc_prog,clang $(EXTC_FUZZ_CFLAGS),$^)
 FUZZERS += $(EXTC_FUZZ)
 
 # make test: a 20 s run on a corpus seeded from the tree's extensions
@@ -56,7 +55,7 @@ $(EXTC_T)/xcall/%-trusted.nx: tests/extc/xcall/%.ext $(EXTC)
 	$(EXTC) -o $@ $(EXTC_T)/xcall/$*-trusted.ext
 $(EXTC_T)/xcall_test: tests/extc/xcall_test.c $(B)/libnimble.a
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $< $(B)/libnimble.a -o $@
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) $< $(B)/libnimble.a -o $@
 EXTC_XCALL_OBJS := $(B)/tests/extc/xcall/lib.nx $(B)/tests/extc/xcall/user.nx \
                    $(EXTC_T)/xcall/lib-trusted.nx $(EXTC_T)/xcall/user-trusted.nx
 $(EXTC_T)/xcall-run: $(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS)
@@ -65,7 +64,7 @@ $(EXTC_T)/xcall-run: $(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS)
 # Differential: 400 random expressions, values computed by the generator.
 $(EXTC_T)/exprgen: tests/extc/exprgen.c $(EXTC_NAMES_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $< $(EXTC_NAMES_SRCS) -o $@
+	$(call cc_prog,$(CC) $(HOST_CFLAGS),$^)
 $(EXTC_T)/gen/exprs.ext: $(EXTC_T)/exprgen
 	@mkdir -p $(@D)
 	$< 2026 400 > $@

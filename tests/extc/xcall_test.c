@@ -9,13 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nimble/nimble.h"
+#include "tap.h"
 
-static int t;
-
-static void check(int ok, const char *what)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++t, what);
-}
 
 static void *slurp(const char *path, size_t *len)
 {
@@ -39,12 +34,12 @@ static void round_trip(const char *lib, const char *user, int trusted, const cha
 	struct nx_ext *le = NULL, *ue = NULL;
 	struct nx_error err;
 	snprintf(what, sizeof what, "%s: importer without its exporter is refused", mode);
-	check(uo && nx_insert(uo, ul, 1, trusted, &ue, &err) == -NX_ENOENT, what);
+	ok(uo && nx_insert(uo, ul, 1, trusted, &ue, &err) == -NX_ENOENT, "%s", what);
 	snprintf(what, sizeof what, "%s: exporter and importer insert", mode);
-	int ok = lo && nx_insert(lo, ll, 1, trusted, &le, &err) == 0;
-	ok = ok && nx_insert(uo, ul, 1, trusted, &ue, &err) == 0;
-	check(ok, what);
-	if (!ok) {
+	int good = lo && nx_insert(lo, ll, 1, trusted, &le, &err) == 0;
+	good = good && nx_insert(uo, ul, 1, trusted, &ue, &err) == 0;
+	ok(good, "%s", what);
+	if (!good) {
 		printf("# %s\n", err.msg);
 		return;
 	}
@@ -60,10 +55,10 @@ static void round_trip(const char *lib, const char *user, int trusted, const cha
 	/* 6*7+5 = 47; (13*1+5)*100 = 1800; ncalls() runs before the third
 	 * call (left to right): 2 * 10000; 0*0 + base 0; 1000 - 1000 */
 	snprintf(what, sizeof what, "%s: entry(6, 7) = 21847 through three exports", mode);
-	check(f >= 0 && res.fault == NX_FAULT_NONE && res.value == 21847, what);
+	ok(f >= 0 && res.fault == NX_FAULT_NONE && res.value == 21847, "%s", what);
 	if (res.value != 21847)
 		printf("# value %lld fault %s\n", (long long)res.value, nx_fault_name(res.fault));
-	check(nx_remove(ue) == 0 && nx_remove(le) == 0, "both removed");
+	ok(nx_remove(ue) == 0 && nx_remove(le) == 0, "both removed");
 }
 
 int main(int argc, char **argv)
@@ -72,8 +67,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: xcall_test LIB.nx USER.nx LIB-T.nx USER-T.nx\n");
 		return 64;
 	}
-	printf("1..8\n");
+	tap_plan(8);
 	round_trip(argv[1], argv[2], 0, "untrusted");
 	round_trip(argv[3], argv[4], 1, "trusted");
-	return 0;
+	return tap_done();
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The harness must tell each way a node can end from the others: boot the
-# node with the deliberate kernel tests (kernel/test/harness.c) and check
+# node with the deliberate kernel tests (tests/kernel/ktap/harness.c) and check
 # that tests/kernel/ktest.sh fails with the right verdict, and that the
 # kernel really got to the point of failing that way.  TAP on stdout.
 #

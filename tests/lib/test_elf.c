@@ -8,7 +8,7 @@
 #include <string.h>
 #include <lwk/elf.h>
 #include <uapi/lwk.h>
-#include "../kernel/tap.h"
+#include "tap.h"
 
 #define LIMIT (1ull << 39)
 

@@ -19,25 +19,22 @@ NET_MODULES := $(PCT) $(NET_APP) $(B)/ext-examples/allreduce.nx $(B)/ext-example
 NET_EXT := $(sort $(wildcard tests/net/*.ext))
 CLUSTER_NODES ?= 4
 
-$(NET_APP): user/allreduce/allreduce.c include/uapi/pct_abi.h $(ULIB) $(USER_CRT0) $(USER_HDRS)
+$(NET_APP): user/allreduce/allreduce.c $(ULIB) $(USER_CRT0)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+	$(CC) $(USER_CFLAGS) $(DEPFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 
 $(NET_ISO): $(KERNEL_ELF) $(NET_MODULES) | deps
 	$(call pct_iso,$(B)/net/iso,Nimble LWK node,$(PCT),$(filter-out $(PCT),$(NET_MODULES)))
 
-$(NET_T)/test_frame: tests/net/test_frame.c kernel/net/frame.c kernel/net/frame.h
-	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Ikernel/net -o $@ tests/net/test_frame.c kernel/net/frame.c
+$(NET_T)/test_frame: tests/net/test_frame.c kernel/net/frame.c
+	$(call cc_prog,$(CC) $(TEST_SAN_CFLAGS) -Ikernel/net,$^)
 
-$(NET_T)/inject: tests/net/inject.c kernel/net/frame.c kernel/net/frame.h
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Ikernel/net -o $@ tests/net/inject.c kernel/net/frame.c
+$(NET_T)/inject: tests/net/inject.c kernel/net/frame.c
+	$(call cc_prog,$(CC) $(HOST_CFLAGS) -Ikernel/net,$^)
 
-$(NET_T)/fuzz_frame: tests/net/fuzz_frame.c kernel/net/frame.c kernel/net/frame.h
-	@mkdir -p $(@D)
-	clang -std=c11 -O1 -g -Wall -Wextra -Werror -Ikernel/net -fsanitize=fuzzer,address,undefined \
-		-o $@ tests/net/fuzz_frame.c kernel/net/frame.c
+NET_FUZZ_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Ikernel/net -fsanitize=fuzzer,address,undefined
+$(NET_T)/fuzz_frame: tests/net/fuzz_frame.c kernel/net/frame.c
+	$(call cc_prog,clang $(NET_FUZZ_CFLAGS),$^)
 
 # make cluster [CLUSTER_NODES=N]: the collectives (tests/coll's image) on
 # N nodes, then the table tools/cluster-report.sh reads from their logs.

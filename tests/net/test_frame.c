@@ -8,15 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "frame.h"
+#include "tap.h"
 
-static int t;
-static int failed;
-
-static void ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++t, name);
-	failed += !cond;
-}
 
 static size_t build(uint8_t *f, uint16_t len)
 {
@@ -47,7 +40,7 @@ int main(void)
 	const uint8_t *p;
 	uint8_t *c;
 
-	printf("1..14\n");
+	tap_plan(14);
 	size_t n = build(f, 100);
 	ok(n == NET_ETH_LEN + NET_HDR_LEN + 100, "built length is headers + payload");
 	ok(parse_exact(f, n, &h, &p, &c) == NET_OK && h.kind == NET_DATA && h.src == 3 &&
@@ -93,5 +86,5 @@ int main(void)
 	free(c);
 	ok(strcmp(net_err_name(NET_E_KIND), "kind") == 0 && strcmp(net_err_name(NET_E_COUNT), "?") == 0,
 	   "reason names");
-	return failed != 0;
+	return tap_done();
 }

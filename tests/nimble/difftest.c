@@ -373,7 +373,7 @@ int main(int argc, char **argv)
 	long vsum = 0, vadd = 0, shli_ld = 0, addi_j = 0, mask = 0, shli_mask = 0, argmax32 = 0, argmax64 = 0;
 	long be16 = 0, be32 = 0, add_loop = 0, add_known = 0, mask_na = 0;
 	uint64_t seen = 0, total_insns = 0;
-	TAP_PLAN(7);
+	tap_plan(7);
 	for (long p = 0; p < nprog; p++) {
 		uint32_t hook;
 		struct nx_ext *e = gen_program(&hook, &static_oob);
@@ -418,19 +418,19 @@ int main(int argc, char **argv)
 		}
 		nx_remove(e);
 	}
-	OK(gen_fail == 0 && static_oob > 0, "the generator's %ld programs pass the verifier (%ld refused; "
+	ok(gen_fail == 0 && static_oob > 0, "the generator's %ld programs pass the verifier (%ld refused; "
 	   "%ld regenerated for a statically known out-of-bounds data access)", nprog, gen_fail, static_oob);
-	OK(bad_checked == 0, "checked and counting sets agree with ref on result, fault and memory (%ld differ)", bad_checked);
-	OK(bad_count == 0, "counting set counts exactly the ref's VM instructions (%ld differ; %llu in all)",
+	ok(bad_checked == 0, "checked and counting sets agree with ref on result, fault and memory (%ld differ)", bad_checked);
+	ok(bad_count == 0, "counting set counts exactly the ref's VM instructions (%ld differ; %llu in all)",
 	   bad_count, (unsigned long long)total_insns);
-	OK(bad_unchecked == 0, "unchecked set agrees with ref on %ld programs without protection faults (%ld differ)",
+	ok(bad_unchecked == 0, "unchecked set agrees with ref on %ld programs without protection faults (%ld differ)",
 	   unchecked_runs, bad_unchecked);
 	uint64_t want = 1ull << NX_FAULT_NONE | 1ull << NX_FAULT_OOB_LOAD | 1ull << NX_FAULT_OOB_STORE |
 			1ull << NX_FAULT_RO_STORE | 1ull << NX_FAULT_DIV_ZERO | 1ull << NX_FAULT_FUEL |
 			1ull << NX_FAULT_STACK;
-	OK(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
+	ok(nprog < 1000 || (seen & want) == want, "programs reach every outcome: none, OOB, RO, DIV_ZERO, FUEL, STACK (mask %#llx)",
 	   (unsigned long long)seen);
-	OK(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10 && mask > 10 && shli_mask > 10 &&
+	ok(nprog < 1000 || (vsum > 10 && vadd > 10 && shli_ld > 10 && addi_j > 10 && mask > 10 && shli_mask > 10 &&
 			    argmax32 > 10 && argmax64 > 10 && be16 > 10 && be32 > 10 && add_loop > 10 && add_known > 10 &&
 			    mask_na > 10),
 	   "superinstructions were fused and compared: VSUM64 %ld, VADD64 %ld, SHLI_LD* %ld, "
@@ -438,6 +438,6 @@ int main(int argc, char **argv)
 	   "ARGMAX_LDS32 %ld, ARGMAX_LD64 %ld, LDBE16 %ld, LDBE32 %ld, ADD_LOOP %ld (%ld with a known trip count) cells", vsum, vadd,
 	   shli_ld, addi_j, mask, mask_na, shli_mask, argmax32, argmax64, be16, be32, add_loop, add_known);
 	nx_run_cache_drain();
-	OK(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
-	return 0;
+	ok(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
+	return tap_done();
 }

@@ -13,10 +13,11 @@ cc=${1:-cc}
 src=$(pwd)
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/tools" "$tmp/tests/nimble" "$tmp/gen"
+mkdir -p "$tmp/tools" "$tmp/tests/nimble" "$tmp/tests/include" "$tmp/gen"
 cp -r include nimble extc lib "$tmp/"
 cp tools/gendoc.c "$tmp/tools/"
 cp tests/nimble/*.c tests/nimble/*.h "$tmp/tests/nimble/"
+cp tests/include/*.h "$tmp/tests/include/"
 cd "$tmp" || exit 2
 echo "1..6"
 
@@ -36,7 +37,7 @@ fi
 # Its one ref line, after MOV's.
 sed -i 's/^\(\t\tcase NX_OP_MOV: .*\)$/\1\n\t\tcase NX_OP_DUMMY: r[a] = r[b] * 3 + r[c]; break;/' nimble/ref.c
 engine=$(ls nimble/*.c | tr '\n' ' ')
-if $cc $flags -Inimble/host -Itests/nimble tests/nimble/isa_row.c tests/nimble/nxbuild.c $engine \
+if $cc $flags -Inimble/host -Itests/nimble -Itests/include tests/nimble/isa_row.c tests/nimble/nxbuild.c $engine \
 	nimble/host/host.c lib/fmt.c -o isa_row 2>build.err; then
 	./isa_row dummy.nx | awk '/^1\.\./ { next } /^(not )?ok/ { n++; sub(/ok [0-9]+/, "ok " n + 1) } { print }'
 else

@@ -22,30 +22,30 @@ static struct nxb *object(int bad_reg)
 
 int main(int argc, char **argv)
 {
-	TAP_PLAN(3);
+	tap_plan(3);
 	const uint64_t x = 7, y = 0xffffffffffffff05ull, want = x * 3 + y;
 	struct nx_error err;
 	struct nx_ext *e = ins(object(0), 1, 0, &err);
-	int ok = e != NULL;
-	for (int mode = 0; ok && mode < NMODES; mode++) {
+	int good = e != NULL;
+	for (int mode = 0; good && mode < NMODES; mode++) {
 		struct nx_result res;
 		struct nx_env env = { 0 };
 		uint64_t args[2] = { x, y };
 		run_mode(e, mode, 0, &env, args, 2, &res);
-		ok = res.fault == NX_FAULT_NONE && res.value == want;
-		if (!ok)
+		good = res.fault == NX_FAULT_NONE && res.value == want;
+		if (!good)
 			printf("# %s: %#llx fault %s\n", mode_name[mode], (unsigned long long)res.value,
 			       nx_fault_name(res.fault));
 	}
-	OK(ok, "DUMMY runs as r[b] * 3 + r[c] in the unchecked, checked, counting sets and ref%s%s",
+	ok(good, "DUMMY runs as r[b] * 3 + r[c] in the unchecked, checked, counting sets and ref%s%s",
 	   e ? "" : ": refused: ", e ? "" : err.msg);
 	if (e)
 		nx_remove(e);
 	uint64_t folded = 0;
-	OK(nx_isa_eval(NX_OP_DUMMY, 0, x, y, 0, &folded) && folded == want,
+	ok(nx_isa_eval(NX_OP_DUMMY, 0, x, y, 0, &folded) && folded == want,
 	   "constant folding (nx_isa_eval) gives %#llx", (unsigned long long)folded);
 	e = ins(object(1), 1, 0, &err);
-	OK(!e && strstr(err.msg, "register c=9"), "the verifier checks its registers by format RRR: %s",
+	ok(!e && strstr(err.msg, "register c=9"), "the verifier checks its registers by format RRR: %s",
 	   e ? "accepted" : err.msg);
 	size_t len;
 	struct nxb *b = object(0);
@@ -55,5 +55,5 @@ int main(int argc, char **argv)
 		return 1;
 	free(obj);
 	nxb_free(b);
-	return 0;
+	return tap_done();
 }

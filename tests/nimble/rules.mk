@@ -1,11 +1,10 @@
 # Engine tests (nimble/): host TAP programs, under ASan/UBSan (libnimble-san.a).
-NIMBLE_TEST_CFLAGS = $(SAN_CFLAGS) -Inimble -Inimble/host -Itests/nimble
+NIMBLE_TEST_CFLAGS = $(TEST_SAN_CFLAGS) -Inimble -Inimble/host -Itests/nimble
 NIMBLE_TEST_LIB    = $(B)/libnimble-san.a
 NIMBLE_TEST_COMMON = tests/nimble/nxbuild.c
 
-$(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h tests/nimble/tap.h $(NIMBLE_TEST_LIB)
-	@mkdir -p $(@D)
-	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
+$(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB)
+	$(call cc_prog,$(CC) $(NIMBLE_TEST_CFLAGS),$< $(NIMBLE_TEST_COMMON),$(NIMBLE_TEST_LIB))
 
 NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls test_entry nxrun.sh difftest difftest-san.sh fuzz-short.sh docs-check isa-row)
 TESTS     += $(NIMBLE_TESTS)
@@ -13,21 +12,18 @@ TEST_DEPS += $(NIMBLE_TESTS)
 
 # The differential test runs 100,000 programs: optimised build (the
 # sanitizer build of the same program runs 10,000, below).
-$(B)/tests/nimble/difftest: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) tests/nimble/*.h $(B)/libnimble.a
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Inimble -Inimble/host -Itests/nimble $< $(NIMBLE_TEST_COMMON) $(B)/libnimble.a -o $@
-$(B)/tests/nimble/difftest-san: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) tests/nimble/*.h $(NIMBLE_TEST_LIB)
-	@mkdir -p $(@D)
-	$(CC) $(NIMBLE_TEST_CFLAGS) $< $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB) -o $@
+$(B)/tests/nimble/difftest: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) $(B)/libnimble.a
+	$(call cc_prog,$(CC) $(TEST_CFLAGS) -Inimble -Inimble/host -Itests/nimble,$< $(NIMBLE_TEST_COMMON),$(B)/libnimble.a)
+$(B)/tests/nimble/difftest-san: tests/nimble/difftest.c $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB)
+	$(call cc_prog,$(CC) $(NIMBLE_TEST_CFLAGS),$< $(NIMBLE_TEST_COMMON),$(NIMBLE_TEST_LIB))
 $(B)/tests/nimble/difftest-san.sh: $(B)/tests/nimble/difftest-san
 	printf '#!/bin/sh\nexec %s 10000 7\n' $(abspath $<) > $@ && chmod +x $@
 
 # libFuzzer target over load + verify + run (checked vs ref); always clang.
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
                -Inimble -Inimble/host -Itests/nimble -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c tests/nimble/common.h $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) $(NIMBLE_HDRS)
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) $< $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) -o $@
+$(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c
+	$(call cc_prog,clang $(FUZZ_CFLAGS),$^)
 # make test runs it for 20 s (make fuzz: FUZZ_SECONDS each).
 $(B)/tests/nimble/fuzz-short.sh: $(B)/fuzz/fuzz_nx
 	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s\n' $(CURDIR) $(abspath $(B)/fuzz-corpus) $(abspath $<) > $@ && chmod +x $@
@@ -42,8 +38,7 @@ $(B)/tests/nimble/isa-row: tests/nimble/isa-row.sh tests/nimble/isa_row.c
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\ncd %s && exec tests/nimble/isa-row.sh %s\n' $(CURDIR) $(CC) > $@ && chmod +x $@
 
-$(B)/tests/nimble/test_nxrun: tests/nimble/test_nxrun.c $(NIMBLE_TEST_COMMON) tests/nimble/nxbuild.h tests/nimble/tap.h
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itests/nimble $< $(NIMBLE_TEST_COMMON) -o $@
+$(B)/tests/nimble/test_nxrun: tests/nimble/test_nxrun.c $(NIMBLE_TEST_COMMON)
+	$(call cc_prog,$(CC) $(TEST_CFLAGS) -Itests/nimble,$^)
 $(B)/tests/nimble/nxrun.sh: $(B)/tests/nimble/test_nxrun $(B)/nxrun
 	printf '#!/bin/sh\nexec %s %s\n' $(abspath $<) $(abspath $(B)/nxrun) > $@ && chmod +x $@

@@ -56,7 +56,7 @@ static void test_fib(void)
 	emit_fib(b);
 	struct nx_ext *e = ins(b, 1, 0, NULL);
 	uint64_t n = 20;
-	OK(e && all_modes(e, 0, &n, 1, 0, 6765, 0, 0), "recursive fib(20) = 6765 in every mode");
+	ok(e && all_modes(e, 0, &n, 1, 0, 6765, 0, 0), "recursive fib(20) = 6765 in every mode");
 	struct nx_result r1, r2;
 	nx_ext_set_mode(e, NX_SET_COUNTING);
 	uint64_t before = e->st.insns;
@@ -64,7 +64,7 @@ static void test_fib(void)
 	uint64_t counted = e->st.insns - before;
 	before = e->st.insns;
 	nx_run_ref(e, 0, &env0, &n, 1, &r2);
-	OK(counted == e->st.insns - before && counted == fib_insns(20),
+	ok(counted == e->st.insns - before && counted == fib_insns(20),
 	   "counting set and ref count the same VM instructions (%llu)", (unsigned long long)counted);
 	nx_remove(e);
 }
@@ -87,7 +87,7 @@ static void test_window(void)
 	nxb_emit(b, I_RRR(MUL, 0, 0, 1));
 	nxb_emit(b, I_RET(0));
 	struct nx_ext *e = ins(b, 1, 0, NULL);
-	OK(e && all_modes(e, 0, NULL, 0, 0, 132, 0, 0), "CALL window: r0, r1 preserved, result in r[a]");
+	ok(e && all_modes(e, 0, NULL, 0, 0, 132, 0, 0), "CALL window: r0, r1 preserved, result in r[a]");
 	nx_remove(e);
 }
 
@@ -137,10 +137,10 @@ static void test_zeroing(void)
 	nxb_emit(b, I_RET(1));
 	struct nx_ext *e = ins(b, 1, 0, NULL);
 	uint64_t zero = 0, one = 1;
-	OK(e && all_modes(e, 0, &zero, 1, 0, 77, 0, 0), "a callee's early return leaves zeros the caller reads");
-	OK(e && all_modes(e, 0, &one, 1, 0, 3000 + 77 + 1, 0, 0), "the other path overwrites them");
-	OK(e && all_modes(e, 3, NULL, 0, 0, 0, 0, 0), "a zero two calls down, beyond the middle frame, reaches main");
-	OK(e && all_modes(e, 5, NULL, 0, 0, 9, 0, 0), "a register read before written starts at 0");
+	ok(e && all_modes(e, 0, &zero, 1, 0, 77, 0, 0), "a callee's early return leaves zeros the caller reads");
+	ok(e && all_modes(e, 0, &one, 1, 0, 3000 + 77 + 1, 0, 0), "the other path overwrites them");
+	ok(e && all_modes(e, 3, NULL, 0, 0, 0, 0, 0), "a zero two calls down, beyond the middle frame, reaches main");
+	ok(e && all_modes(e, 5, NULL, 0, 0, 9, 0, 0), "a register read before written starts at 0");
 	nx_remove(e);
 	/* fib's CALLs zero nothing: r1, r2 are written before read and no
 	 * caller reads them after a call */
@@ -153,7 +153,7 @@ static void test_zeroing(void)
 			calls++;
 			zeroing += e->cells[i].d != 0;
 		}
-	OK(calls == 2 && zeroing == 0, "fib's %u CALLs zero no registers (%u do)", calls, zeroing);
+	ok(calls == 2 && zeroing == 0, "fib's %u CALLs zero no registers (%u do)", calls, zeroing);
 	nx_remove(e);
 }
 
@@ -185,33 +185,33 @@ static void test_hostile(void)
 	nxb_emit(b, I_RET(0));
 	struct nx_ext *e = ins(b, 1, 0, NULL);
 	uint64_t a;
-	OK(e && all_modes(e, 0, NULL, 0, NX_FAULT_FUEL, 0, 0, 1), "infinite loop: FUEL at the backward jump");
-	OK(all_modes(e, 1, NULL, 0, NX_FAULT_STACK, 0, 1, 0), "unbounded recursion: STACK in every set (call depth)");
-	OK(all_modes(e, 5, NULL, 0, NX_FAULT_STACK, 0, 10, 0), "wide recursion: STACK when the register stack is full");
+	ok(e && all_modes(e, 0, NULL, 0, NX_FAULT_FUEL, 0, 0, 1), "infinite loop: FUEL at the backward jump");
+	ok(all_modes(e, 1, NULL, 0, NX_FAULT_STACK, 0, 1, 0), "unbounded recursion: STACK in every set (call depth)");
+	ok(all_modes(e, 5, NULL, 0, NX_FAULT_STACK, 0, 10, 0), "wide recursion: STACK when the register stack is full");
 	a = 8;
-	OK(all_modes(e, 2, &a, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "load past the data segment: OOB_LOAD");
+	ok(all_modes(e, 2, &a, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "load past the data segment: OOB_LOAD");
 	a = (uint64_t)-1;
-	OK(all_modes(e, 2, &a, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "load before the data segment: OOB_LOAD");
+	ok(all_modes(e, 2, &a, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "load before the data segment: OOB_LOAD");
 	a = 64;
-	OK(all_modes(e, 3, &a, 1, NX_FAULT_OOB_STORE, 0, 6, 1), "store past the data segment: OOB_STORE");
+	ok(all_modes(e, 3, &a, 1, NX_FAULT_OOB_STORE, 0, 6, 1), "store past the data segment: OOB_STORE");
 	a = 63;
-	OK(all_modes(e, 3, &a, 1, 0, 63, 0, 0) && e->data[63] == 63, "store at the last data byte works");
+	ok(all_modes(e, 3, &a, 1, 0, 63, 0, 0) && e->data[63] == 63, "store at the last data byte works");
 	uint64_t d[2] = { 5, 0 };
-	OK(all_modes(e, 4, d, 2, NX_FAULT_DIV_ZERO, 0, 8, 0), "division by zero: DIV_ZERO in every set");
+	ok(all_modes(e, 4, d, 2, NX_FAULT_DIV_ZERO, 0, 8, 0), "division by zero: DIV_ZERO in every set");
 	struct nx_ctx_sched ctx = { 0 };
 	nx_env_setup(&env0, NX_HOOK_SCHED_PICK, &ctx, NULL, 0, NULL, 0);
-	OK(all_modes(e, 6, NULL, 0, NX_FAULT_RO_STORE, 0, 12, 1) && ctx.ntasks == 0,
+	ok(all_modes(e, 6, NULL, 0, NX_FAULT_RO_STORE, 0, 12, 1) && ctx.ntasks == 0,
 	   "store into read-only ctx.ntasks: RO_STORE, nothing written");
 	memset(&env0, 0, sizeof env0);
 	struct nx_stats st;
 	nx_ext_stats(e, &st);   /* threaded runs only: the ref interpreter keeps no fault counts */
-	OK(st.faults == 19 && st.aborted_fuel == 2 && st.last_fault == NX_FAULT_RO_STORE && st.last_insn == 12,
+	ok(st.faults == 19 && st.aborted_fuel == 2 && st.last_fault == NX_FAULT_RO_STORE && st.last_insn == 12,
 	   "counters: %llu faults, %llu out of fuel, last %s at %u", (unsigned long long)st.faults,
 	   (unsigned long long)st.aborted_fuel, nx_fault_name(st.last_fault), st.last_insn);
 	env0.fuel = 10;
 	struct nx_result r;
 	nx_run(e, 0, &env0, NULL, 0, &r);
-	OK(r.fault == NX_FAULT_FUEL && e->st.aborted_fuel == 3, "fuel from the environment bounds the run");
+	ok(r.fault == NX_FAULT_FUEL && e->st.aborted_fuel == 3, "fuel from the environment bounds the run");
 	env0.fuel = 0;
 	nx_remove(e);
 }
@@ -240,15 +240,15 @@ static void test_helpers(void)
 	struct nx_ext *e = ins(b, 1, 0, NULL);
 	nx_host_trace = 0;
 	uint64_t a = 41;
-	OK(e && all_modes(e, 0, &a, 1, 0, 42, 0, 0), "HCALL trace returns its argument");
+	ok(e && all_modes(e, 0, &a, 1, 0, 42, 0, 0), "HCALL trace returns its argument");
 	struct nx_result r;
 	a = 77;
 	nx_run(e, 1, &env0, &a, 1, &r);
-	OK(r.fault == NX_FAULT_ABORT && r.abort_code == 77 && r.insn == 3, "abort(77): fault ABORT, code 77, at insn 3");
+	ok(r.fault == NX_FAULT_ABORT && r.abort_code == 77 && r.insn == 3, "abort(77): fault ABORT, code 77, at insn 3");
 	uint64_t c[3] = { 8, 0, 8 };
-	OK(all_modes(e, 2, c, 3, 0, 0, 0, 0) && !memcmp(e->data + 8, "abcdefgh", 8), "copy inside the data segment");
+	ok(all_modes(e, 2, c, 3, 0, 0, 0, 0) && !memcmp(e->data + 8, "abcdefgh", 8), "copy inside the data segment");
 	uint64_t c2[3] = { 9, 0, 8 };
-	OK(all_modes(e, 2, c2, 3, NX_FAULT_HELPER, 0, 10, 0), "copy past the segment: fault HELPER at the HCALL");
+	ok(all_modes(e, 2, c2, 3, NX_FAULT_HELPER, 0, 10, 0), "copy past the segment: fault HELPER at the HCALL");
 	nx_host_trace = 1;
 	nx_remove(e);
 }
@@ -291,7 +291,7 @@ static void test_xcall(void)
 	nxb_emit(b, I_CALL(XCALL, 1, xb, 0));
 	nxb_emit(b, I_RET(0));
 	struct nx_ext *t = ins(b, 0, 1, NULL);
-	OK(p && q && t, "provider, same-owner importer and trusted importer inserted");
+	ok(p && q && t, "provider, same-owner importer and trusted importer inserted");
 
 	uint64_t a = 100;
 	struct nx_result r;
@@ -304,16 +304,16 @@ static void test_xcall(void)
 	memcpy(&pc, p->data, 8);
 	uint64_t qc;
 	memcpy(&qc, q->data, 8);
-	OK(ok && pc == 4 && qc == 0, "XCALL runs the export with the provider's data (counter %llu), caller's data untouched",
+	ok(ok && pc == 4 && qc == 0, "XCALL runs the export with the provider's data (counter %llu), caller's data untouched",
 	   (unsigned long long)pc);
 	nx_run(t, 0, &env0, NULL, 0, &r);
-	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 1 && p->st.faults == 1 && t->st.faults == 1,
+	ok(r.fault == NX_FAULT_OOB_LOAD && r.insn == 1 && p->st.faults == 1 && t->st.faults == 1,
 	   "trusted caller of an untrusted export: callee runs checked, OOB_LOAD at the caller's XCALL");
 	nx_run_ref(t, 0, &env0, NULL, 0, &r);
-	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 1, "ref interpreter agrees on the XCALL fault");
-	OK(nx_remove(p) == 0, "a provider can be removed while importers remain");
+	ok(r.fault == NX_FAULT_OOB_LOAD && r.insn == 1, "ref interpreter agrees on the XCALL fault");
+	ok(nx_remove(p) == 0, "a provider can be removed while importers remain");
 	nx_run(q, 0, &env0, &a, 1, &r);
-	OK(r.fault == NX_FAULT_XCALL && r.insn == 1, "XCALL to a removed provider faults XCALL");
+	ok(r.fault == NX_FAULT_XCALL && r.insn == 1, "XCALL to a removed provider faults XCALL");
 	nx_remove(q);
 	nx_remove(t);
 }
@@ -346,25 +346,25 @@ static void test_hooks(void)
 {
 	struct nx_ext *late = hook_ext("late", 5, 2, 0), *dflt = hook_ext("dflt", 1, 0, 0),
 		      *bad = hook_ext("bad", 0, 9, 1), *early = hook_ext("early", 3, 1, 0);
-	OK(nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 4, "four extensions attached to sched_pick");
+	ok(nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 4, "four extensions attached to sched_pick");
 	struct nx_result last;
 	uint64_t v = nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last);
-	OK(v == 1 && runs_of(bad) == 1 && runs_of(dflt) == 1 && runs_of(early) == 1 && runs_of(late) == 0,
+	ok(v == 1 && runs_of(bad) == 1 && runs_of(dflt) == 1 && runs_of(early) == 1 && runs_of(late) == 0,
 	   "fire: prio order bad(0) dflt(1) early(3); early's non-default return wins; late not run");
 	for (int i = 0; i < NX_EJECT_FAULTS; i++)
 		nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last);
-	OK(runs_of(bad) == NX_EJECT_FAULTS && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 3,
+	ok(runs_of(bad) == NX_EJECT_FAULTS && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 3,
 	   "a faulting extension is ejected after %d faults", NX_EJECT_FAULTS);
 	nx_remove(early);
 	v = nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last);
-	OK(v == 2 && runs_of(late) == 1, "after removing early, late decides");
+	ok(v == 2 && runs_of(late) == 1, "after removing early, late decides");
 	__atomic_fetch_add(&dflt->inflight, 1, __ATOMIC_SEQ_CST);
-	OK(nx_remove(dflt) == -NX_EBUSY && nx_lookup("dflt") == dflt, "remove refuses while a run is in flight");
+	ok(nx_remove(dflt) == -NX_EBUSY && nx_lookup("dflt") == dflt, "remove refuses while a run is in flight");
 	__atomic_fetch_sub(&dflt->inflight, 1, __ATOMIC_SEQ_CST);
-	OK(nx_remove(dflt) == 0 && !nx_lookup("dflt"), "remove succeeds once no run is in flight");
+	ok(nx_remove(dflt) == 0 && !nx_lookup("dflt"), "remove succeeds once no run is in flight");
 	nx_remove(late);
 	nx_remove(bad);
-	OK(nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 0 && nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last) == 0,
+	ok(nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 0 && nx_fire(NX_HOOK_SCHED_PICK, 0, &env0, &last) == 0,
 	   "no extension: fire returns the default");
 }
 
@@ -389,23 +389,23 @@ static void test_two_step(void)
 	uint8_t *obj = two_step_obj("two", &len);
 	struct nx_ext *e = NULL, *dup = NULL;
 	struct nx_error err;
-	OK(nx_prepare(obj, len, 1, 0, &e, &err) == 0 && !nx_hook_armed(NX_HOOK_TRAP) &&
+	ok(nx_prepare(obj, len, 1, 0, &e, &err) == 0 && !nx_hook_armed(NX_HOOK_TRAP) &&
 	   !nx_hook_armed(NX_HOOK_IRQ) && !nx_lookup("two"),
 	   "a prepared extension is attached to no hook and not registered");
-	OK(nx_ext_hooks(e) == ((1u << NX_HOOK_TRAP) | (1u << NX_HOOK_IRQ)) &&
+	ok(nx_ext_hooks(e) == ((1u << NX_HOOK_TRAP) | (1u << NX_HOOK_IRQ)) &&
 	   nx_ext_attaches(e, NX_HOOK_TRAP, NX_TRAP_SYSCALL) && !nx_ext_attaches(e, NX_HOOK_TRAP, NX_TRAP_CALL),
 	   "its hooks are read from the verified object");
 	nx_discard(e);
-	OK(nx_host_bytes == b0, "a discarded extension leaves nothing (%zu bytes)", nx_host_bytes - b0);
-	OK(nx_prepare(obj, len, 1, 0, &e, &err) == 0 && nx_commit(e, &err) == 0 &&
+	ok(nx_host_bytes == b0, "a discarded extension leaves nothing (%zu bytes)", nx_host_bytes - b0);
+	ok(nx_prepare(obj, len, 1, 0, &e, &err) == 0 && nx_commit(e, &err) == 0 &&
 	   nx_fire(NX_HOOK_TRAP, NX_TRAP_SYSCALL, &env0, NULL) == 1 && nx_lookup("two") == e,
 	   "committed, it fires and is registered");
-	OK(nx_prepare(obj, len, 1, 0, &dup, &err) == 0 && nx_commit(dup, &err) == -NX_EEXIST &&
+	ok(nx_prepare(obj, len, 1, 0, &dup, &err) == 0 && nx_commit(dup, &err) == -NX_EEXIST &&
 	   nx_hook_attached(NX_HOOK_TRAP, NX_TRAP_SYSCALL) == 1,
 	   "a commit under a taken name is refused and attaches nothing");
 	nx_remove(e);
 	free(obj);
-	OK(nx_host_bytes == b0, "the refused commit freed what it was given (%zu bytes)", nx_host_bytes - b0);
+	ok(nx_host_bytes == b0, "the refused commit freed what it was given (%zu bytes)", nx_host_bytes - b0);
 }
 
 static void test_cycles(void)
@@ -428,7 +428,7 @@ static void test_cycles(void)
 		ok = e && nx_fire(NX_HOOK_TRAP, 0, &env0, &r) == 55 && nx_remove(e) == 0;
 	}
 	nx_run_cache_drain();
-	OK(ok && nx_host_bytes == b0, "500 insert/fire/remove cycles leak nothing (%zu bytes)", nx_host_bytes - b0);
+	ok(ok && nx_host_bytes == b0, "500 insert/fire/remove cycles leak nothing (%zu bytes)", nx_host_bytes - b0);
 }
 
 /*
@@ -457,10 +457,10 @@ static void test_supers(void)
 		v[i] = i * 3 - 50;
 	nx_env_setup(&env0, NX_HOOK_TRAP, NULL, v, sizeof v, NULL, 0);
 	uint64_t n = 100;
-	OK(fused && all_modes(e, 0, &n, 1, 0, 100 * 99 / 2 * 3 - 5000, 0, 0),
+	ok(fused && all_modes(e, 0, &n, 1, 0, 100 * 99 / 2 * 3 - 5000, 0, 0),
 	   "fused vector sum of 100 int64 = %d in every mode", 100 * 99 / 2 * 3 - 5000);
 	n = 101;
-	OK(all_modes(e, 0, &n, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "fused vector sum past the buffer: OOB_LOAD at the LD64 (insn 4)");
+	ok(all_modes(e, 0, &n, 1, NX_FAULT_OOB_LOAD, 0, 4, 1), "fused vector sum past the buffer: OOB_LOAD at the LD64 (insn 4)");
 	env0.fuel = 50;
 	struct nx_result r[NMODES];
 	uint64_t insns[NMODES];
@@ -469,7 +469,7 @@ static void test_supers(void)
 		run_mode(e, m, 0, &env0, &n, 1, &r[m]);
 		insns[m] = e->st.insns - i0;
 	}
-	OK(r[1].fault == NX_FAULT_FUEL && r[1].insn == 7 && same_result(&r[2], &r[3]) && same_result(&r[1], &r[3]) &&
+	ok(r[1].fault == NX_FAULT_FUEL && r[1].insn == 7 && same_result(&r[2], &r[3]) && same_result(&r[1], &r[3]) &&
 	   insns[2] == insns[3] && insns[3] == 3 + 51 * 5,
 	   "fused loop out of fuel: FUEL at the JLTU (insn 7) after the same %llu instructions", (unsigned long long)insns[3]);
 	memset(&env0, 0, sizeof env0);
@@ -529,16 +529,16 @@ static void test_vadd(void)
 		const char *shape = two ? "two index registers" : "one index register";
 		struct nx_ext *e = vadd_ext(NX_SEG_BUF1, NX_SEG_BUF0, 0, two);
 		int fused = e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64];
-		OK(fused && vadd_agrees(e, NX_HOOK_TRAP, 40, 0, 0),
+		ok(fused && vadd_agrees(e, NX_HOOK_TRAP, 40, 0, 0),
 		   "fused dst[i] += src[i] (%s) over 40 int64 agrees in every mode", shape);
-		OK(vadd_agrees(e, NX_HOOK_TRAP, 41, NX_FAULT_OOB_LOAD, 3), "fused add past the buffers (%s): OOB_LOAD at insn 3", shape);
+		ok(vadd_agrees(e, NX_HOOK_TRAP, 41, NX_FAULT_OOB_LOAD, 3), "fused add past the buffers (%s): OOB_LOAD at insn 3", shape);
 		nx_remove(e);
 		e = vadd_ext(NX_SEG_BUF0, NX_SEG_BUF1, 0, two);
-		OK(e && vadd_agrees(e, NX_HOOK_NET_RX, 5, NX_FAULT_RO_STORE, two ? 7 : 6),
+		ok(e && vadd_agrees(e, NX_HOOK_NET_RX, 5, NX_FAULT_RO_STORE, two ? 7 : 6),
 		   "fused add into the read-only frame (%s): RO_STORE at the ST64", shape);
 		nx_remove(e);
 		e = vadd_ext(NX_SEG_BUF1, NX_SEG_BUF1, 8, two);
-		OK(e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64] && vadd_agrees(e, NX_HOOK_TRAP, 39, 0, 0),
+		ok(e && e->cells[2].h == nx_labels(NX_SET_CHECKED)[NX_H_VADD64] && vadd_agrees(e, NX_HOOK_TRAP, 39, 0, 0),
 		   "fused add with overlapping source and destination (%s) behaves as the plain loop", shape);
 		nx_remove(e);
 	}
@@ -563,15 +563,15 @@ static void test_maskne(void)
 	/* distinct registers: the variant that keeps values in locals */
 	int fused = e && e->cells[0].h == nx_labels(NX_SET_CHECKED)[NX_H_MASKNE32_NA];
 	uint64_t a[2] = { 0x105, 0 }, c[2] = { 0x106, 0 }, o[2] = { 5, 5 };
-	OK(fused && all_modes(e, 0, a, 2, 0, 1, 0, 0) && all_modes(e, 0, c, 2, 0, 2, 0, 0),
+	ok(fused && all_modes(e, 0, a, 2, 0, 1, 0, 0) && all_modes(e, 0, c, 2, 0, 2, 0, 0),
 	   "fused masked compare: match falls through, mismatch branches, in every mode");
-	OK(all_modes(e, 0, o, 2, NX_FAULT_OOB_LOAD, 0, 2, 1), "fused masked compare: a fault in the second load is at insn 2");
+	ok(all_modes(e, 0, o, 2, NX_FAULT_OOB_LOAD, 0, 2, 1), "fused masked compare: a fault in the second load is at insn 2");
 	nx_remove(e);
 }
 
 int main(void)
 {
-	TAP_PLAN(57);
+	tap_plan(57);
 	test_fib();
 	test_window();
 	test_zeroing();
@@ -585,6 +585,6 @@ int main(void)
 	test_maskne();
 	test_cycles();
 	nx_run_cache_drain();
-	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
-	return 0;
+	ok(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
+	return tap_done();
 }

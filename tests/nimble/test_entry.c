@@ -45,7 +45,7 @@ static void test_xcall_limits(void)
 	nxb_emit(b, I_CALL(XCALL, 2, xi, 1));
 	nxb_emit(b, I_RET(2));
 	struct nx_ext *q = ins(b, 9, 0, NULL);
-	OK(p && q, "provider reading BUF0 and caller reading only CTX inserted");
+	ok(p && q, "provider reading BUF0 and caller reading only CTX inserted");
 	if (!p || !q)
 		return;
 
@@ -55,21 +55,21 @@ static void test_xcall_limits(void)
 	struct nx_env wide = env_with(&ctx, sizeof big), narrow = env_with(&ctx, 16);
 	struct nx_result r;
 	nx_run(p, 0, &wide, &x, 1, &r);
-	OK(r.fault == NX_FAULT_NONE, "peek(4000) with 4096 bytes of BUF0 runs (the cached run state holds wide limits)");
+	ok(r.fault == NX_FAULT_NONE, "peek(4000) with 4096 bytes of BUF0 runs (the cached run state holds wide limits)");
 	x = 8;
 	nx_run(q, 0, &narrow, &x, 1, &r);
-	OK(r.fault == NX_FAULT_NONE && r.value == 0x5a, "XCALL peek(8) with 16 bytes of BUF0 reads them (value %#llx)",
+	ok(r.fault == NX_FAULT_NONE && r.value == 0x5a, "XCALL peek(8) with 16 bytes of BUF0 reads them (value %#llx)",
 	   (unsigned long long)r.value);
 	nx_run(p, 0, &wide, (uint64_t[]){ 4000 }, 1, &r);
 	x = 9;
 	nx_run(q, 0, &narrow, &x, 1, &r);
-	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 2, "XCALL peek(9) past 16 bytes: OOB_LOAD at the caller's XCALL (%s at %u)",
+	ok(r.fault == NX_FAULT_OOB_LOAD && r.insn == 2, "XCALL peek(9) past 16 bytes: OOB_LOAD at the caller's XCALL (%s at %u)",
 	   nx_fault_name(r.fault), r.insn);
 	nx_run_ref(q, 0, &narrow, &x, 1, &r);
-	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 2, "the reference interpreter agrees");
+	ok(r.fault == NX_FAULT_OOB_LOAD && r.insn == 2, "the reference interpreter agrees");
 	nx_run(p, 0, &wide, (uint64_t[]){ 4000 }, 1, &r);
 	nx_run(p, 0, &narrow, &x, 1, &r);
-	OK(r.fault == NX_FAULT_OOB_LOAD && r.insn == 0, "peek(9) entered directly with 16 bytes: OOB_LOAD at insn 0");
+	ok(r.fault == NX_FAULT_OOB_LOAD && r.insn == 0, "peek(9) entered directly with 16 bytes: OOB_LOAD at insn 0");
 	nx_remove(q);
 	nx_remove(p);
 }
@@ -92,7 +92,7 @@ static void test_helper_bounds(void)
 	nxb_emit(b, I_MEM(LD64, 0, 1, NX_SEG_DATA, 0));
 	nxb_emit(b, I_RET(0));
 	struct nx_ext *e = ins(b, 0, 1, NULL);
-	OK(e != NULL, "trusted extension copying BUF0 into its data inserted");
+	ok(e != NULL, "trusted extension copying BUF0 into its data inserted");
 	if (!e)
 		return;
 	uint64_t ctx = 0, x = 8, junk[4] = { 0 };
@@ -102,11 +102,11 @@ static void test_helper_bounds(void)
 	narrow.seg[NX_SEG_DATA] = (struct nx_seg){ (uint8_t *)junk, 1, 1 };
 	struct nx_result r;
 	nx_run(e, 0, &narrow, &x, 1, &r);
-	OK(r.fault == NX_FAULT_NONE && r.value == 0x77 && junk[0] == 0,
+	ok(r.fault == NX_FAULT_NONE && r.value == 0x77 && junk[0] == 0,
 	   "unchecked copy inside 16 bytes of BUF0 lands in the extension's own data, not env's");
 	x = 9;
 	nx_run(e, 0, &narrow, &x, 1, &r);
-	OK(r.fault == NX_FAULT_HELPER && r.insn == 5, "unchecked copy past 16 bytes of BUF0: fault HELPER at the HCALL");
+	ok(r.fault == NX_FAULT_HELPER && r.insn == 5, "unchecked copy past 16 bytes of BUF0: fault HELPER at the HCALL");
 	nx_remove(e);
 }
 
@@ -115,7 +115,7 @@ static void test_hook_lists(void)
 {
 	struct nx_result last = { .value = 99, .fault = NX_FAULT_FUEL };
 	struct nx_env env = { 0 };
-	OK(nx_fire(NX_HOOK_TRAP, 0, &env, &last) == NX_RET_DEFAULT && last.value == 0 && last.fault == NX_FAULT_NONE,
+	ok(nx_fire(NX_HOOK_TRAP, 0, &env, &last) == NX_RET_DEFAULT && last.value == 0 && last.fault == NX_FAULT_NONE,
 	   "firing a hook with nothing attached returns the default and clears *last");
 	struct nxb *b = nxb_new("hk_trap", NX_TRUST_UNTRUSTED);
 	uint32_t f = nxb_func(b, "t", 1, 0);
@@ -129,22 +129,22 @@ static void test_hook_lists(void)
 	nxb_emit(b, I_RET(0));
 	nxb_hook(b, NX_HOOK_IRQ, 40, f, 0);
 	struct nx_ext *i = ins(b, 1, 0, NULL);
-	OK(t && i && nx_hook_attached(NX_HOOK_TRAP, 0) == 1 && nx_hook_attached(NX_HOOK_IRQ, 40) == 1 &&
+	ok(t && i && nx_hook_attached(NX_HOOK_TRAP, 0) == 1 && nx_hook_attached(NX_HOOK_IRQ, 40) == 1 &&
 	   nx_hook_attached(NX_HOOK_IRQ, 41) == 0 && nx_hook_attached(NX_HOOK_SCHED_PICK, 0) == 0 &&
 	   nx_hook_attached((enum nx_hook_id)NX_HOOK_COUNT, 0) == 0,
 	   "attachment counts are per (hook, arg); an unknown hook has none");
-	OK(nx_hooks_armed == (1u << NX_HOOK_TRAP | 1u << NX_HOOK_IRQ) && nx_hook_armed(NX_HOOK_IRQ) &&
+	ok(nx_hooks_armed == (1u << NX_HOOK_TRAP | 1u << NX_HOOK_IRQ) && nx_hook_armed(NX_HOOK_IRQ) &&
 	   !nx_hook_armed(NX_HOOK_SCHED_PICK), "armed bits: trap and irq (%#x)", nx_hooks_armed);
-	OK(nx_fire(NX_HOOK_TRAP, 0, &env, NULL) == 7, "a fire without a result pointer returns the value");
-	OK(nx_fire(NX_HOOK_TRAP, 0, &env, &last) == 7 && nx_fire(NX_HOOK_IRQ, 40, &env, &last) == 3 &&
+	ok(nx_fire(NX_HOOK_TRAP, 0, &env, NULL) == 7, "a fire without a result pointer returns the value");
+	ok(nx_fire(NX_HOOK_TRAP, 0, &env, &last) == 7 && nx_fire(NX_HOOK_IRQ, 40, &env, &last) == 3 &&
 	   nx_fire(NX_HOOK_IRQ, 41, &env, &last) == NX_RET_DEFAULT &&
 	   nx_fire((enum nx_hook_id)NX_HOOK_COUNT, 0, &env, &last) == NX_RET_DEFAULT,
 	   "each hook fires its own extensions only");
 	nx_remove(t);
-	OK(nx_hook_attached(NX_HOOK_TRAP, 0) == 0 && nx_hook_attached(NX_HOOK_IRQ, 40) == 1,
+	ok(nx_hook_attached(NX_HOOK_TRAP, 0) == 0 && nx_hook_attached(NX_HOOK_IRQ, 40) == 1,
 	   "removing one extension detaches it from its hook alone");
 	nx_remove(i);
-	OK(nx_hooks_armed == 0, "nothing attached: no hook armed (%#x)", nx_hooks_armed);
+	ok(nx_hooks_armed == 0, "nothing attached: no hook armed (%#x)", nx_hooks_armed);
 }
 
 /* f0: r1 = 5, r2 = 6, return 1; f1: return r1 + r2 (both start at 0);
@@ -167,13 +167,13 @@ static void test_small_entry(void)
 	nxb_emit(b, I_RRI(ADDI, 0, 19, 1));
 	nxb_emit(b, I_RET(0));
 	struct nx_ext *e = ins(b, 1, 0, NULL);
-	OK(e != NULL, "four functions inserted");
+	ok(e != NULL, "four functions inserted");
 	if (!e)
 		return;
-	OK(e->fn[0].small && e->fn[1].small && !e->fn[2].small && !e->fn[3].small,
+	ok(e->fn[0].small && e->fn[1].small && !e->fn[2].small && !e->fn[3].small,
 	   "small: the two without calls and <= %d registers; not the caller nor the 20-register one",
 	   NX_SMALL_REGS);
-	OK(e->fn[0].zn == 0 && e->fn[1].zlo == 1 && e->fn[1].zn == 2 && e->fn[3].zlo == 19 && e->fn[3].zn == 1,
+	ok(e->fn[0].zn == 0 && e->fn[1].zlo == 1 && e->fn[1].zn == 2 && e->fn[3].zlo == 19 && e->fn[3].zn == 1,
 	   "entry zeroing: none for dirty, r1..r2 for sum, r19 for wide (%u+%u, %u+%u, %u+%u)",
 	   e->fn[0].zlo, e->fn[0].zn, e->fn[1].zlo, e->fn[1].zn, e->fn[3].zlo, e->fn[3].zn);
 	struct nx_env env = { 0 };
@@ -184,7 +184,7 @@ static void test_small_entry(void)
 		nx_run(e, 1, &env, NULL, 0, &r1);
 		nx_run(e, 2, &env, NULL, 0, &r2);
 		nx_run(e, 3, &env, NULL, 0, &r3);
-		OK(r0.value == 1 && r1.value == 0 && r1.fault == NX_FAULT_NONE && r2.value == 1 && r3.value == 1,
+		ok(r0.value == 1 && r1.value == 0 && r1.fault == NX_FAULT_NONE && r2.value == 1 && r3.value == 1,
 		   "%s: sum after dirty is 0 (%llu), the deep caller and the wide one run (%llu, %llu)",
 		   mode_name[set], (unsigned long long)r1.value, (unsigned long long)r2.value,
 		   (unsigned long long)r3.value);
@@ -216,7 +216,7 @@ static void test_fire_hook_entry(void)
 	nxb_emit(b, I_RET(0));
 	nxb_hook(b, NX_HOOK_IRQ, 7, f, 1);
 	struct nx_ext *e = ins(b, 1, 0, NULL);
-	OK(e && e->fn[0].small, "a small irq(7) extension reading CTX inserted");
+	ok(e && e->fn[0].small, "a small irq(7) extension reading CTX inserted");
 	if (!e)
 		return;
 	struct nx_stats st;
@@ -225,7 +225,7 @@ static void test_fire_hook_entry(void)
 		nx_ext_stats(e, &st);
 		uint64_t runs = st.runs, insns = st.insns, v = nx_fire(NX_HOOK_IRQ, 7, &env, NULL);
 		nx_ext_stats(e, &st);
-		OK(v == 42 && st.runs == runs + 1 && st.insns - insns == (set == NX_SET_COUNTING ? 5 : 0) &&
+		ok(v == 42 && st.runs == runs + 1 && st.insns - insns == (set == NX_SET_COUNTING ? 5 : 0) &&
 		   e->inflight == 0 && nx_fire(NX_HOOK_IRQ, 8, &env, NULL) == NX_RET_DEFAULT,
 		   "%s: the only attachment answers 42, counted once (%llu insns), irq(8) is not it",
 		   mode_name[set], (unsigned long long)(st.insns - insns));
@@ -243,11 +243,11 @@ static void test_fire_hook_entry(void)
 	struct nx_ext *d = ins(b, 1, 0, NULL);
 	nx_ext_stats(d, &st);
 	uint64_t druns = st.runs;
-	OK(d && !d->fn[0].small && nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == 42 &&
+	ok(d && !d->fn[0].small && nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == 42 &&
 	   (nx_ext_stats(d, &st), st.runs == druns + 1),
 	   "a chain: the deep default-answering one runs first, then the small one answers");
 	e->dying = 1;   /* as nx_remove sets it while it looks at inflight */
-	OK(nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == NX_RET_DEFAULT && e->inflight == 0,
+	ok(nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == NX_RET_DEFAULT && e->inflight == 0,
 	   "an extension being removed does not run: the default, inflight back to 0");
 	e->dying = 0;
 	nx_remove(d);
@@ -259,12 +259,12 @@ static void test_fire_hook_entry(void)
 	for (int i = 0; i < NX_EJECT_FAULTS; i++)
 		defaults += nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == NX_RET_DEFAULT;
 	nx_ext_stats(e, &st);
-	OK(defaults == NX_EJECT_FAULTS && st.faults == faults + NX_EJECT_FAULTS &&
+	ok(defaults == NX_EJECT_FAULTS && st.faults == faults + NX_EJECT_FAULTS &&
 	   st.last_fault == NX_FAULT_DIV_ZERO && st.last_insn == 3 && e->inflight == 0,
 	   "a fault answers the default and is counted with its place (%s at %u)",
 	   nx_fault_name(st.last_fault), st.last_insn);
 	ctx[1] = 0;
-	OK(nx_hook_attached(NX_HOOK_IRQ, 7) == 0 && nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == NX_RET_DEFAULT,
+	ok(nx_hook_attached(NX_HOOK_IRQ, 7) == 0 && nx_fire(NX_HOOK_IRQ, 7, &env, NULL) == NX_RET_DEFAULT,
 	   "after %d faults it is ejected: no longer fired although it would answer", NX_EJECT_FAULTS);
 	nx_remove(e);
 }
@@ -279,7 +279,7 @@ static void test_hook_reach(void)
 	nxb_emit(b, I_RET(0));
 	nxb_hook(b, NX_HOOK_SCHED_PICK, 0, f, 0);
 	struct nx_ext *c = ins(b, 1, 0, NULL);
-	OK(c && nx_hook_reach[NX_HOOK_SCHED_PICK] == 1u << NX_SEG_CTX &&
+	ok(c && nx_hook_reach[NX_HOOK_SCHED_PICK] == 1u << NX_SEG_CTX &&
 	   nx_hook_reaches(NX_HOOK_SCHED_PICK, NX_SEG_CTX) && !nx_hook_reaches(NX_HOOK_SCHED_PICK, NX_SEG_BUF0),
 	   "a policy loading only from CTX reaches CTX (%#x)", nx_hook_reach[NX_HOOK_SCHED_PICK]);
 	b = nxb_new("rc_copy", NX_TRUST_UNTRUSTED);
@@ -290,14 +290,14 @@ static void test_hook_reach(void)
 	nxb_emit(b, I_RET(0));
 	nxb_hook(b, NX_HOOK_SCHED_PICK, 0, f, 1);
 	struct nx_ext *k = ins(b, 1, 0, NULL);
-	OK(k && nx_hook_reach[NX_HOOK_SCHED_PICK] == (1u << NX_SEG_COUNT) - 1,
+	ok(k && nx_hook_reach[NX_HOOK_SCHED_PICK] == (1u << NX_SEG_COUNT) - 1,
 	   "one importing copy (segment numbers at run time) reaches every segment (%#x)",
 	   nx_hook_reach[NX_HOOK_SCHED_PICK]);
 	nx_remove(k);
-	OK(nx_hook_reach[NX_HOOK_SCHED_PICK] == 1u << NX_SEG_CTX, "removed, the hook reaches CTX again (%#x)",
+	ok(nx_hook_reach[NX_HOOK_SCHED_PICK] == 1u << NX_SEG_CTX, "removed, the hook reaches CTX again (%#x)",
 	   nx_hook_reach[NX_HOOK_SCHED_PICK]);
 	nx_remove(c);
-	OK(nx_hook_reach[NX_HOOK_SCHED_PICK] == 0 && !nx_hook_armed(NX_HOOK_SCHED_PICK),
+	ok(nx_hook_reach[NX_HOOK_SCHED_PICK] == 0 && !nx_hook_armed(NX_HOOK_SCHED_PICK),
 	   "nothing attached: nothing reached, not armed");
 }
 
@@ -315,26 +315,26 @@ static void test_unlink_free(void)
 	struct nx_ext *e = ins(b, 1, 0, NULL);
 	struct nx_env env = { 0 };
 	struct nx_solo *solo = nx_hook_solo[NX_HOOK_TRAP];
-	OK(e && solo && nx_fire(NX_HOOK_TRAP, NX_TRAP_SYSCALL, &env, NULL) == 9, "inserted: its solo attachment answers 9");
+	ok(e && solo && nx_fire(NX_HOOK_TRAP, NX_TRAP_SYSCALL, &env, NULL) == 9, "inserted: its solo attachment answers 9");
 	if (!e)
 		return;
 	e->inflight = 1;   /* as if a run were going on another CPU */
-	OK(nx_remove(e) == -NX_EBUSY, "nx_remove refuses while a run is in flight");
+	ok(nx_remove(e) == -NX_EBUSY, "nx_remove refuses while a run is in flight");
 	size_t bytes1 = nx_host_bytes;
 	nx_unlink(e);
-	OK(nx_lookup("two_step") == NULL && nx_hook_solo[NX_HOOK_TRAP] == NULL && !nx_hook_armed(NX_HOOK_TRAP) &&
+	ok(nx_lookup("two_step") == NULL && nx_hook_solo[NX_HOOK_TRAP] == NULL && !nx_hook_armed(NX_HOOK_TRAP) &&
 	   nx_fire(NX_HOOK_TRAP, NX_TRAP_SYSCALL, &env, NULL) == NX_RET_DEFAULT,
 	   "nx_unlink, even with a run in flight: not found, not armed, a fire gets the default");
-	OK(nx_host_bytes == bytes1 && solo->arg == NX_TRAP_SYSCALL && e->dying == 1,
+	ok(nx_host_bytes == bytes1 && solo->arg == NX_TRAP_SYSCALL && e->dying == 1,
 	   "its memory stays: a stale attachment still reads its arg, the extension is marked dying");
 	e->inflight = 0;
 	nx_free(e);
-	OK(nx_host_bytes == bytes0, "nx_free gives back all of it (%zu bytes over)", nx_host_bytes - bytes0);
+	ok(nx_host_bytes == bytes0, "nx_free gives back all of it (%zu bytes over)", nx_host_bytes - bytes0);
 }
 
 int main(void)
 {
-	TAP_PLAN(40);
+	tap_plan(40);
 	test_xcall_limits();
 	test_helper_bounds();
 	test_hook_lists();
@@ -343,6 +343,6 @@ int main(void)
 	test_hook_reach();
 	test_unlink_free();
 	nx_run_cache_drain();
-	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
-	return 0;
+	ok(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
+	return tap_done();
 }

@@ -286,7 +286,7 @@ static int test_mem(unsigned op, char *why, size_t whylen)
 
 int main(void)
 {
-	TAP_PLAN(NX_OP_COUNT - 4 + 1);
+	tap_plan(NX_OP_COUNT - 4 + 1);
 	for (unsigned op = 0; op < NX_OP_COUNT; op++) {
 		char why[256] = "";
 		enum nx_class k = nx_op_class(op);
@@ -299,12 +299,12 @@ int main(void)
 			ok = test_branch(op, why, sizeof why);
 		else
 			ok = test_alu(op, why, sizeof why);
-		OK(ok, "%s agrees with the C model in unchecked, checked, counting, ref%s%s%s",
+		ok(ok, "%s agrees with the C model in unchecked, checked, counting, ref%s%s%s",
 		   nx_op_name(op), k == NX_K_LOAD || k == NX_K_STORE ? "" : " and folding",
 		   ok ? "" : ": ", why);
 	}
 	nx_run_cache_drain();
-	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes, %zu blocks)",
+	ok(nx_host_bytes == 0 && nx_host_blocks == 0, "no engine memory left (%zu bytes, %zu blocks)",
 	   nx_host_bytes, nx_host_blocks);
-	return 0;
+	return tap_done();
 }

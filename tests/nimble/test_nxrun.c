@@ -119,38 +119,38 @@ int main(int argc, char **argv)
 	}
 	nxrun = argv[1];
 	objects();
-	TAP_PLAN(13);
+	tap_plan(13);
 	int rc = run(out, sizeof out, "--help");
-	OK(rc == 0 && HAS("usage: nxrun") && HAS("--ctx NAME=V"), "--help: exit 0, the usage and every option (%d)", rc);
+	ok(rc == 0 && HAS("usage: nxrun") && HAS("--ctx NAME=V"), "--help: exit 0, the usage and every option (%d)", rc);
 	rc = run(out, sizeof out, "fib.nx fib --arg 10");
-	OK(rc == 0 && HAS("result: 55\n") && HAS("insns: 794\n"), "fib --arg 10: result 55, 794 VM instructions (exit %d)", rc);
+	ok(rc == 0 && HAS("result: 55\n") && HAS("insns: 794\n"), "fib --arg 10: result 55, 794 VM instructions (exit %d)", rc);
 	rc = run(out, sizeof out, "--mode ref fib.nx fib --arg 10");
-	OK(rc == 0 && HAS("result: 55\n") && HAS("insns: 794\n"), "--mode ref counts the same instructions");
+	ok(rc == 0 && HAS("result: 55\n") && HAS("insns: 794\n"), "--mode ref counts the same instructions");
 	rc = run(out, sizeof out, "fib.nx peek --arg 9");
-	OK(rc == 1 && HAS("fault: OOB_LOAD in peek at insn 8\n") &&
+	ok(rc == 1 && HAS("fault: OOB_LOAD in peek at insn 8\n") &&
 	   HAS("\nfib: fault OOB_LOAD in peek at insn 8\n"),
 	   "a faulting run: exit 1, the fault line, and without SOURCE the extension's name (%d)", rc);
 	rc = run(out, sizeof out, "trusted.nx");
-	OK(rc == 2 && HAS("nxrun: trusted.nx: extension 'tr' asks for trust"), "a trusted object without --trusted: exit 2 (%d)", rc);
+	ok(rc == 2 && HAS("nxrun: trusted.nx: extension 'tr' asks for trust"), "a trusted object without --trusted: exit 2 (%d)", rc);
 	rc = run(out, sizeof out, "--trusted trusted.nx main");
-	OK(rc == 0 && HAS("result: 7\n"), "with --trusted it runs");
+	ok(rc == 0 && HAS("result: 7\n"), "with --trusted it runs");
 	rc = run(out, sizeof out, "bad.nx main");
-	OK(rc == 2 && HAS("nxrun: bad.nx: insn 1: register c=9 >= nregs 1"), "a malformed object: exit 2 and the verifier's message");
+	ok(rc == 2 && HAS("nxrun: bad.nx: insn 1: register c=9 >= nregs 1"), "a malformed object: exit 2 and the verifier's message");
 	rc = run(out, sizeof out, "pick.nx --task 10:3 --task 11:9:4 --task 12:9 --task 13:-1");
-	OK(rc == 0 && HAS("result: 2\n") && HAS("ctx.quantum: 5\n"), "sched_pick with --task: picks task 2 of 4, reports ctx.quantum");
+	ok(rc == 0 && HAS("result: 2\n") && HAS("ctx.quantum: 5\n"), "sched_pick with --task: picks task 2 of 4, reports ctx.quantum");
 	rc = run(out, sizeof out, "pick.nx sched_pick --task 10:3 --fuel 1");
-	OK(rc == 0 && HAS("result: 1\n"), "entry by hook name");
+	ok(rc == 0 && HAS("result: 1\n"), "entry by hook name");
 	rc = run(out, sizeof out, "-q dbl.nx --buf0 i64:1,-2,300 --dump-buf0");
-	OK(rc == 0 && HAS("result: 24\n") && HAS("buf0: 2 -4 600\n"), "--buf0 i64 sets buf_len; --dump-buf0 prints the buffer");
+	ok(rc == 0 && HAS("result: 24\n") && HAS("buf0: 2 -4 600\n"), "--buf0 i64 sets buf_len; --dump-buf0 prints the buffer");
 	rc = run(out, sizeof out, "dbl.nx --buf0 hex:0100000000000000 --dump-buf0");
-	OK(rc == 0 && HAS("buf0: 2\n"), "--buf0 hex");
+	ok(rc == 0 && HAS("buf0: 2\n"), "--buf0 hex");
 	rc = run(out, sizeof out, "--bogus fib.nx");
-	OK(rc == 64 && HAS("unknown option"), "an unknown option: exit 64");
+	ok(rc == 64 && HAS("unknown option"), "an unknown option: exit 64");
 	rc = run(out, sizeof out, "fib.nx nosuch");
-	OK(rc == 64 && HAS("no entry 'nosuch'"), "an unknown entry: exit 64");
+	ok(rc == 64 && HAS("no entry 'nosuch'"), "an unknown entry: exit 64");
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd))
 		return 1;
-	return 0;
+	return tap_done();
 }

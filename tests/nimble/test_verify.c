@@ -217,7 +217,7 @@ static void run_case(const struct vcase *c)
 	free(obj);
 	int ok = c->code ? rc == -c->code && !e && err.code == c->code && err.insn == c->insn && strstr(err.msg, c->msg)
 			 : rc == 0 && e;
-	OK(ok, "%s: %s", c->what, rc ? err.msg : "accepted");
+	ok(ok, "%s: %s", c->what, rc ? err.msg : "accepted");
 	if (!ok)
 		printf("# rc %d code %d insn %d\n", rc, err.code, err.insn);
 	if (e)
@@ -237,32 +237,32 @@ static void registry_cases(void)
 
 	b = nxb_new("prov", NX_TRUST_UNTRUSTED);
 	std_main(b);
-	OK(!ins(b, 7, 0, &err) && err.code == NX_EEXIST && strstr(err.msg, "'prov' is already inserted"),
+	ok(!ins(b, 7, 0, &err) && err.code == NX_EEXIST && strstr(err.msg, "'prov' is already inserted"),
 	   "a second extension with the same name: %s", err.msg);
 
 	b = nxb_new("imp", NX_TRUST_UNTRUSTED);
 	nxb_ximport(b, "prov", "sub", 2);
 	std_main(b);
-	OK(!ins(b, 7, 0, &err) && err.code == NX_ENOENT && strstr(err.msg, "'prov' exports no 'sub'"),
+	ok(!ins(b, 7, 0, &err) && err.code == NX_ENOENT && strstr(err.msg, "'prov' exports no 'sub'"),
 	   "import of a missing export: %s", err.msg);
 
 	b = nxb_new("imp", NX_TRUST_UNTRUSTED);
 	nxb_ximport(b, "prov", "add", 3);
 	std_main(b);
-	OK(!ins(b, 7, 0, &err) && err.code == NX_EINVAL && strstr(err.msg, "takes 2 arguments, the import says 3"),
+	ok(!ins(b, 7, 0, &err) && err.code == NX_EINVAL && strstr(err.msg, "takes 2 arguments, the import says 3"),
 	   "import with the wrong arity: %s", err.msg);
 
 	b = nxb_new("imp", NX_TRUST_UNTRUSTED);
 	nxb_ximport(b, "prov", "add", 2);
 	std_main(b);
-	OK(!ins(b, 8, 0, &err) && err.code == NX_EPERM && strstr(err.msg, "belongs to another owner"),
+	ok(!ins(b, 8, 0, &err) && err.code == NX_EPERM && strstr(err.msg, "belongs to another owner"),
 	   "untrusted import of another owner's untrusted export: %s", err.msg);
 
 	b = nxb_new("imp", NX_TRUST_TRUSTED);
 	nxb_ximport(b, "prov", "add", 2);
 	std_main(b);
 	struct nx_ext *t = ins(b, 0, 1, &err);
-	OK(t != NULL, "trusted import of an untrusted export is accepted");
+	ok(t != NULL, "trusted import of an untrusted export is accepted");
 	if (t)
 		nx_remove(t);
 	nx_remove(prov);
@@ -270,12 +270,12 @@ static void registry_cases(void)
 
 int main(void)
 {
-	TAP_PLAN(NCASES + 6);
+	tap_plan(NCASES + 6);
 	for (int i = 0; i < NCASES; i++)
 		run_case(&cases[i]);
 	registry_cases();
 	nx_run_cache_drain();
-	OK(nx_host_bytes == 0 && nx_host_blocks == 0, "refusals leak nothing (%zu bytes, %zu blocks)",
+	ok(nx_host_bytes == 0 && nx_host_blocks == 0, "refusals leak nothing (%zu bytes, %zu blocks)",
 	   nx_host_bytes, nx_host_blocks);
-	return 0;
+	return tap_done();
 }

@@ -6,9 +6,9 @@ YOD_CRASH := $(YOD_T)/crash
 YOD_WHERE := $(YOD_T)/where
 YOD_NOISE := $(YOD_T)/noise
 
-$(YOD_T)/%: tests/yod/%.c $(ULIB) $(USER_CRT0) $(USER_HDRS)
+$(YOD_T)/%: tests/yod/%.c $(ULIB) $(USER_CRT0)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+	$(CC) $(USER_CFLAGS) $(DEPFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
 
 $(YOD_T)/yod: tests/yod/yod_test.sh tests/yod/rules.mk
 	@mkdir -p $(@D)

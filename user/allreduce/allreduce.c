@@ -12,6 +12,7 @@
  * node; the exit status is 0 only if every check passed.
  */
 #include "ulib.h"
+#include "utap.h"
 #include <uapi/pct_abi.h>
 #include "lwknet.h"
 
@@ -43,13 +44,10 @@ static int64_t stash[ITERS + 2][RMAX][K];
 static uint8_t have[ITERS + 2][RMAX];
 
 static uint32_t rank, nnodes, rounds;
-static int tests, failed;
 
-static void check(int ok, const char *what, long got)
+static void check(int good, const char *what, long got)
 {
-	tests++;
-	failed += !ok;
-	printf("%s %d - node %u: %s (got %ld)\n", ok ? "ok" : "not ok", tests, rank, what, got);
+	ok(good, "node %u: %s (got %ld)", rank, what, got);
 }
 
 static int64_t input(uint32_t r, int it, int j)
@@ -479,6 +477,6 @@ int main(int argc, char **argv, uint64_t arg0)
 	       (unsigned long long)e.irq_frames, (unsigned long long)e.rx_deferred,
 	       (unsigned long long)e.timer_runs, (unsigned long long)e.timer_frames);
 	print_costs(&costs);
-	printf("allreduce: node %u: %d checks, %d failed\n", rank, tests, failed);
-	return failed ? 1 : 0;
+	printf("allreduce: node %u: %d checks, %d failed\n", rank, tap_n, tap_failed);
+	return tap_failed ? 1 : 0;
 }

@@ -24,6 +24,7 @@
  * progress outside a net call, and every wait is for a state, not a time.
  */
 #include "ulib.h"
+#include "utap.h"
 #include <uapi/pct_abi.h>
 #include "lwknet.h"
 
@@ -51,7 +52,6 @@
 #define V(a, i) (((volatile int64_t *)(a))[i])   /* shared with the kernel */
 
 static uint32_t me, n, p, lg, nextra, brounds;
-static int tests, failed;
 
 /* ---- the endpoint memories: the layouts in the extensions' headers */
 
@@ -95,11 +95,9 @@ static uint8_t uar_have[NI + 1][RMAX];
 /* Per phase: messages sent by the user task, user wake-ups. */
 static long usent, uwakes;
 
-static void check(int ok, const char *what, long got)
+static void check(int good, const char *what, long got)
 {
-	tests++;
-	failed += !ok;
-	printf("%s %d - node %u: %s (got %ld)\n", ok ? "ok" : "not ok", tests, me, what, got);
+	ok(good, "node %u: %s (got %ld)", me, what, got);
 }
 
 static uint64_t now_ns(void)
@@ -753,7 +751,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	printf("coll: node %u of %u: barrier %u rounds, allreduce p %u + %u extra (%u rounds), "
 	       "%d instances of %d int64\n", me, n, brounds, p, nextra, nextra ? lg + 2 : lg, NI, K);
 	check(setup(heap, (const void *)heap) == 0, "extensions inserted, endpoints opened", 0);
-	if (failed)
+	if (tap_failed)
 		return 1;
 
 	check(ubarrier(sync_no++) == 0, "warm-up barrier", 0);
@@ -791,6 +789,6 @@ int main(int argc, char **argv, uint64_t arg0)
 	       (unsigned long long)e.hook_faults, (unsigned long long)e.injected_drops);
 	check(e.hook_faults == 0, "no extension faulted", (long)e.hook_faults);
 	print_hops(&e);
-	printf("coll: node %u: %d checks, %d failed\n", me, tests, failed);
-	return failed ? 1 : 0;
+	printf("coll: node %u: %d checks, %d failed\n", me, tap_n, tap_failed);
+	return tap_failed ? 1 : 0;
 }

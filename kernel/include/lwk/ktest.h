@@ -1,5 +1,5 @@
 /*
- * In-kernel tests (kernel/test/ktest.c), KTAP on the serial console.
+ * In-kernel tests (tests/kernel/ktap/ktest.c), KTAP on the serial console.
  * Anyone adds tests in their own file:
  *
  *     #include <lwk/ktest.h>

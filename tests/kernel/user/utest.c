@@ -1,6 +1,6 @@
 /*
  * User-space tests of the kernel core, run as the PCT (privileged) of the
- * kcore test ISO: every syscall's error paths with bad arguments, user
+ * kernel test ISO: every syscall's error paths with bad arguments, user
  * faults contained to their task, futex between threads, migration from
  * user space, the heap (mmap/munmap give memory back), the LWK and Nimble
  * calls, taking an aspace apart and freeing its memory, and an
@@ -10,16 +10,10 @@
  * console; exit status 0 when every test passed.
  */
 #include "ulib.h"
+#include "utap.h"
 
 #define CHILD 0xc41dull
 #define CHILD_GROUP 0xc41eull
-static int n, failed;
-
-static void ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, name);
-	failed += !cond;
-}
 
 static uint8_t *modbuf;
 
@@ -79,7 +73,7 @@ static void test_faults(void)
 		long tid = thread(faulter, i, 0);
 		struct lwk_task_status s = wait_one();
 		ok(tid > 0 && s.tid == (uint32_t)tid && s.kind == LWK_EXIT_FAULT && s.code == want[i].vec,
-		   want[i].name);
+		   "%s", want[i].name);
 	}
 	ok(getpid() > 0, "the faulting threads did not take the PCT with them");
 }
@@ -773,6 +767,6 @@ int main(int argc, char **argv, uint64_t arg0)
 	test_nimble();
 	test_child();
 	test_exit_group();
-	printf("1..%d\n# %d of %d failed\n", n, failed, n);
-	return failed ? 1 : 0;
+	printf("# %d of %d failed\n", tap_failed, tap_n);
+	return tap_done();
 }

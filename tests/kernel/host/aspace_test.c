@@ -11,6 +11,7 @@
 #include <string.h>
 #include "uapi/lwk.h"
 #include "lwk/aspace.h"
+#include "tap.h"
 
 #define UMEM_LO 0x40000000ull
 #define UMEM_HI 0x80000000ull
@@ -46,13 +47,8 @@ void kerr(const char *fmt, ...)
 	va_end(ap);
 }
 
-static int n;
-static void ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, name);
-	if (!cond)
-		printf("# last kerr: %s\n", last_err);
-}
+/* ok(), and when it fails the last kerr() message. */
+#define check(cond, ...) (ok(cond, __VA_ARGS__) || (printf("# last kerr: %s\n", last_err), 0))
 static int err_has(const char *s) { return strstr(last_err, s) != NULL; }
 
 #define RW (LWK_VM_READ | LWK_VM_WRITE)
@@ -68,40 +64,40 @@ static struct aspace *get(uint32_t id)
 static void test_regions(void)
 {
 	uint32_t id, id2;
-	ok(aspace_create(0, "app", 1, &id) == 0 && id != 0, "create gives an id");
-	ok(aspace_create(id, "dup", 1, &id2) == -LWK_EEXIST && err_has("already in use"),
+	check(aspace_create(0, "app", 1, &id) == 0 && id != 0, "create gives an id");
+	check(aspace_create(id, "dup", 1, &id2) == -LWK_EEXIST && err_has("already in use"),
 	   "create with an id in use fails EEXIST");
 	struct aspace *as = get(id);
-	ok(as && as->pml4[300] == kpml4[300] && as->pml4[511] == kpml4[511] && as->pml4[0] == 0,
+	check(as && as->pml4[300] == kpml4[300] && as->pml4[511] == kpml4[511] && as->pml4[0] == 0,
 	   "kernel half copied, user half empty");
-	ok(aspace_add_region(id, 0x400000, 0x10000, RX, LWK_PAGE_4K, "text") == 0, "add text");
-	ok(aspace_add_region(id, 0x408000, 0x1000, RW, LWK_PAGE_4K, "data") == -LWK_EEXIST &&
+	check(aspace_add_region(id, 0x400000, 0x10000, RX, LWK_PAGE_4K, "text") == 0, "add text");
+	check(aspace_add_region(id, 0x408000, 0x1000, RW, LWK_PAGE_4K, "data") == -LWK_EEXIST &&
 	   err_has("overlaps region 'text'"), "overlap is EEXIST naming the region");
-	ok(aspace_add_region(id, 0x3ff000, 0x2000, RW, LWK_PAGE_4K, "x") == -LWK_EEXIST,
+	check(aspace_add_region(id, 0x3ff000, 0x2000, RW, LWK_PAGE_4K, "x") == -LWK_EEXIST,
 	   "overlap at the start edge");
-	ok(aspace_add_region(id, 0x410000, 0x1000, RW, LWK_PAGE_4K, "data") == 0,
+	check(aspace_add_region(id, 0x410000, 0x1000, RW, LWK_PAGE_4K, "data") == 0,
 	   "adjacent region is fine");
-	ok(aspace_add_region(id, 0x500800, 0x1000, RW, LWK_PAGE_4K, "x") == -LWK_EINVAL &&
+	check(aspace_add_region(id, 0x500800, 0x1000, RW, LWK_PAGE_4K, "x") == -LWK_EINVAL &&
 	   err_has("not aligned"), "misaligned start");
-	ok(aspace_add_region(id, 0x601000, 0x200000, RW, LWK_PAGE_2M, "x") == -LWK_EINVAL,
+	check(aspace_add_region(id, 0x601000, 0x200000, RW, LWK_PAGE_2M, "x") == -LWK_EINVAL,
 	   "2 MiB region at a 4 KiB boundary");
-	ok(aspace_add_region(id, 0x600000, 0x1000, RW, 0x3000, "x") == -LWK_EINVAL &&
+	check(aspace_add_region(id, 0x600000, 0x1000, RW, 0x3000, "x") == -LWK_EINVAL &&
 	   err_has("neither"), "bad page size");
-	ok(aspace_add_region(id, 0, 0x1000, RW, LWK_PAGE_4K, "x") == -LWK_EINVAL &&
+	check(aspace_add_region(id, 0, 0x1000, RW, LWK_PAGE_4K, "x") == -LWK_EINVAL &&
 	   err_has("outside user space"), "region at address 0");
-	ok(aspace_add_region(id, LWK_USER_TOP - 0x1000, 0x2000, RW, LWK_PAGE_4K, "x") ==
+	check(aspace_add_region(id, LWK_USER_TOP - 0x1000, 0x2000, RW, LWK_PAGE_4K, "x") ==
 	   -LWK_EINVAL, "region past the user top");
-	ok(aspace_add_region(id, 0x1000, 0xfffffffffffff000ull, RW, LWK_PAGE_4K, "x") ==
+	check(aspace_add_region(id, 0x1000, 0xfffffffffffff000ull, RW, LWK_PAGE_4K, "x") ==
 	   -LWK_EINVAL, "extent that wraps around");
-	ok(aspace_add_region(id, 0x600000, 0, RW, LWK_PAGE_4K, "x") == -LWK_EINVAL &&
+	check(aspace_add_region(id, 0x600000, 0, RW, LWK_PAGE_4K, "x") == -LWK_EINVAL &&
 	   err_has("extent is 0"), "empty region");
-	ok(aspace_add_region(id, 0x600000, 0x1000, LWK_VM_WRITE, LWK_PAGE_4K, "x") ==
+	check(aspace_add_region(id, 0x600000, 0x1000, LWK_VM_WRITE, LWK_PAGE_4K, "x") ==
 	   -LWK_EINVAL && err_has("flags"), "region without READ");
-	ok(aspace_add_region(id, 0x600000, 0x1000, RW | LWK_VM_SMARTMAP, LWK_PAGE_4K, "x") ==
+	check(aspace_add_region(id, 0x600000, 0x1000, RW | LWK_VM_SMARTMAP, LWK_PAGE_4K, "x") ==
 	   -LWK_EINVAL, "users cannot ask for SMARTMAP");
-	ok(aspace_add_region(999, 0x600000, 0x1000, RW, LWK_PAGE_4K, "x") == -LWK_ENOENT &&
+	check(aspace_add_region(999, 0x600000, 0x1000, RW, LWK_PAGE_4K, "x") == -LWK_ENOENT &&
 	   err_has("no aspace 999"), "unknown aspace");
-	ok(aspace_destroy(id) == 0 && pages_live == 0 && aspace_count() == 0,
+	check(aspace_destroy(id) == 0 && pages_live == 0 && aspace_count() == 0,
 	   "destroy frees the top-level table");
 }
 
@@ -112,45 +108,45 @@ static void test_mapping(void)
 	struct aspace *as = get(id);
 	aspace_add_region(id, 0x400000, 0x4000, RX, LWK_PAGE_4K, "text");
 	aspace_add_region(id, 0x800000, 0x400000, RW, LWK_PAGE_2M, "heap");
-	ok(aspace_map_pmem(id, UMEM_LO, 0x500000, 0x1000) == -LWK_EINVAL &&
+	check(aspace_map_pmem(id, UMEM_LO, 0x500000, 0x1000) == -LWK_EINVAL &&
 	   err_has("not inside one region"), "map outside any region");
-	ok(aspace_map_pmem(id, UMEM_LO, 0x402000, 0x4000) == -LWK_EINVAL,
+	check(aspace_map_pmem(id, UMEM_LO, 0x402000, 0x4000) == -LWK_EINVAL,
 	   "map running past the region's end");
-	ok(aspace_map_pmem(id, 0x1000, 0x400000, 0x1000) == -LWK_EPERM && err_has("UMEM"),
+	check(aspace_map_pmem(id, 0x1000, 0x400000, 0x1000) == -LWK_EPERM && err_has("UMEM"),
 	   "map memory that is not UMEM");
-	ok(aspace_map_pmem(id, UMEM_LO + 0x1000, 0x800000, 0x200000) == -LWK_EINVAL &&
+	check(aspace_map_pmem(id, UMEM_LO + 0x1000, 0x800000, 0x200000) == -LWK_EINVAL &&
 	   err_has("page size 0x200000"), "paddr misaligned for a 2 MiB region");
-	ok(aspace_map_pmem(id, UMEM_LO, 0x400000, 0x4000) == 0, "map text");
+	check(aspace_map_pmem(id, UMEM_LO, 0x400000, 0x4000) == 0, "map text");
 	uint64_t pte = 0;
-	ok(aspace_translate(as, 0x401234, &pte) == UMEM_LO + 0x1234 && (pte & PTE_U) &&
+	check(aspace_translate(as, 0x401234, &pte) == UMEM_LO + 0x1234 && (pte & PTE_U) &&
 	   !(pte & PTE_W) && !(pte & PTE_NX), "text translates, user, read-only, executable");
-	ok(aspace_map_pmem(id, UMEM_LO + 0x8000, 0x401000, 0x1000) == -LWK_EEXIST &&
+	check(aspace_map_pmem(id, UMEM_LO + 0x8000, 0x401000, 0x1000) == -LWK_EEXIST &&
 	   err_has("already mapped"), "double map is EEXIST");
-	ok(aspace_map_pmem(id, UMEM_LO + 0x200000, 0x800000, 0x400000) == 0, "map 2 MiB heap");
-	ok(aspace_translate(as, 0xa12345, &pte) == UMEM_LO + 0x412345 && (pte & PTE_PS) &&
+	check(aspace_map_pmem(id, UMEM_LO + 0x200000, 0x800000, 0x400000) == 0, "map 2 MiB heap");
+	check(aspace_translate(as, 0xa12345, &pte) == UMEM_LO + 0x412345 && (pte & PTE_PS) &&
 	   (pte & PTE_W) && (pte & PTE_NX), "2 MiB page: large leaf, writable, no-exec");
-	ok(as->brk_lo == 0x800000 && as->mmap_lo == 0xc00000, "heap region sets brk and mmap bounds");
-	ok(aspace_user_ok(as, 0x400ff0, 0x20, 0) && !aspace_user_ok(as, 0x400ff0, 0x20, 1),
+	check(as->brk_lo == 0x800000 && as->mmap_lo == 0xc00000, "heap region sets brk and mmap bounds");
+	check(aspace_user_ok(as, 0x400ff0, 0x20, 0) && !aspace_user_ok(as, 0x400ff0, 0x20, 1),
 	   "user_ok: text readable, not writable");
-	ok(!aspace_user_ok(as, 0x403ff0, 0x20, 0), "user_ok: range running off a region");
-	ok(!aspace_user_ok(as, 0xfffffffffffffff0ull, 0x20, 0) &&
+	check(!aspace_user_ok(as, 0x403ff0, 0x20, 0), "user_ok: range running off a region");
+	check(!aspace_user_ok(as, 0xfffffffffffffff0ull, 0x20, 0) &&
 	   !aspace_user_ok(as, LWK_USER_TOP - 8, 16, 0), "user_ok: wrapping and kernel addresses");
-	ok(aspace_user_ok(as, 0x900000, 0x100000, 1), "user_ok: heap writable");
-	ok(aspace_translate(as, 0x404000, NULL) == 0, "nothing mapped past text");
-	ok(aspace_protect(as, 0x400000, 0x1000, LWK_VM_READ | LWK_VM_WRITE) == -LWK_EACCES,
+	check(aspace_user_ok(as, 0x900000, 0x100000, 1), "user_ok: heap writable");
+	check(aspace_translate(as, 0x404000, NULL) == 0, "nothing mapped past text");
+	check(aspace_protect(as, 0x400000, 0x1000, LWK_VM_READ | LWK_VM_WRITE) == -LWK_EACCES,
 	   "protect: writable text is more than the region allows: EACCES");
-	ok(aspace_protect(as, 0x800000, 0x1000, LWK_VM_READ) == -LWK_EINVAL,
+	check(aspace_protect(as, 0x800000, 0x1000, LWK_VM_READ) == -LWK_EINVAL,
 	   "protect: part of a 2 MiB page: EINVAL");
-	ok(aspace_protect(as, 0x800000, 0x200000, LWK_VM_READ) == 0 &&
+	check(aspace_protect(as, 0x800000, 0x200000, LWK_VM_READ) == 0 &&
 	   aspace_user_ok(as, 0x800000, 8, 0) && !aspace_user_ok(as, 0x800000, 8, 1) &&
 	   aspace_user_ok(as, 0xa00000, 8, 1), "protect: one 2 MiB page read-only, its neighbour not");
-	ok(aspace_protect(as, 0x400000, 0x1000, 0) == 0 && !aspace_user_ok(as, 0x400000, 1, 0) &&
+	check(aspace_protect(as, 0x400000, 0x1000, 0) == 0 && !aspace_user_ok(as, 0x400000, 1, 0) &&
 	   aspace_user_ok(as, 0x401000, 1, 0) &&
 	   aspace_protect(as, 0x3ff000, 0x2000, LWK_VM_READ) == -LWK_ENOMEM &&
 	   !aspace_user_ok(as, 0x400000, 1, 0),
 	   "protect: no access; a range reaching outside the regions ENOMEM, nothing changed");
 	aspace_destroy(id);
-	ok(pages_live == 0, "destroy frees every page-table page");
+	check(pages_live == 0, "destroy frees every page-table page");
 }
 
 static void test_smartmap(void)
@@ -161,24 +157,24 @@ static void test_smartmap(void)
 	struct aspace *as_a = get(a), *as_b = get(b);
 	aspace_add_region(a, 0x400000, 0x10000, RW, LWK_PAGE_4K, "data");
 	aspace_map_pmem(a, UMEM_LO, 0x400000, 0x1000);
-	ok(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT + 0x1000, LWK_SMARTMAP_SLOT) == -LWK_EINVAL,
+	check(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT + 0x1000, LWK_SMARTMAP_SLOT) == -LWK_EINVAL,
 	   "smartmap at an unaligned slot");
-	ok(aspace_smartmap(a, a, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == -LWK_EINVAL,
+	check(aspace_smartmap(a, a, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == -LWK_EINVAL,
 	   "smartmap into itself");
-	ok(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0, "smartmap a into b");
-	ok(aspace_translate(as_b, LWK_SMARTMAP_SLOT + 0x400010, NULL) == UMEM_LO + 0x10,
+	check(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0, "smartmap a into b");
+	check(aspace_translate(as_b, LWK_SMARTMAP_SLOT + 0x400010, NULL) == UMEM_LO + 0x10,
 	   "a's page seen through b");
 	aspace_map_pmem(a, UMEM_LO + 0x5000, 0x401000, 0x1000);
-	ok(aspace_translate(as_b, LWK_SMARTMAP_SLOT + 0x401000, NULL) == UMEM_LO + 0x5000,
+	check(aspace_translate(as_b, LWK_SMARTMAP_SLOT + 0x401000, NULL) == UMEM_LO + 0x5000,
 	   "a later mapping in a shows through b");
-	ok(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == -LWK_EEXIST,
+	check(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == -LWK_EEXIST,
 	   "a second smartmap over the same slot overlaps");
-	ok(aspace_map_pmem(b, UMEM_LO, LWK_SMARTMAP_SLOT, 0x1000) == -LWK_EINVAL,
+	check(aspace_map_pmem(b, UMEM_LO, LWK_SMARTMAP_SLOT, 0x1000) == -LWK_EINVAL,
 	   "map_pmem into a smartmap region is refused");
-	ok(aspace_destroy(a) == 0 && aspace_count() == 2 && as_a->id == a,
+	check(aspace_destroy(a) == 0 && aspace_count() == 2 && as_a->id == a,
 	   "destroying the source waits for the smartmap's reference");
-	ok(aspace_get(a) == NULL, "a dying aspace cannot be used");
-	ok(aspace_destroy(b) == 0 && aspace_count() == 0 && pages_live == 0,
+	check(aspace_get(a) == NULL, "a dying aspace cannot be used");
+	check(aspace_destroy(b) == 0 && aspace_count() == 0 && pages_live == 0,
 	   "destroying the destination frees both, every page");
 	(void)as_a;
 }
@@ -189,7 +185,7 @@ static void test_limits(void)
 	int good = 1;
 	for (int i = 0; i < ASPACE_MAX; i++)
 		good &= aspace_create(0, "x", 1, &ids[i]) == 0;
-	ok(good && aspace_create(0, "x", 1, &extra) == -LWK_ENOMEM && err_has("in use"),
+	check(good && aspace_create(0, "x", 1, &extra) == -LWK_ENOMEM && err_has("in use"),
 	   "the aspace table is full at ASPACE_MAX");
 	for (int i = 0; i < ASPACE_MAX; i++)
 		aspace_destroy(ids[i]);
@@ -198,13 +194,13 @@ static void test_limits(void)
 	for (int i = 0; i < ASPACE_MAX_REGIONS; i++)
 		good &= aspace_add_region(extra, 0x100000ull * (i + 1), 0x1000, RW,
 					  LWK_PAGE_4K, "r") == 0;
-	ok(good && aspace_add_region(extra, 0x10000000, 0x1000, RW, LWK_PAGE_4K, "r") ==
+	check(good && aspace_add_region(extra, 0x10000000, 0x1000, RW, LWK_PAGE_4K, "r") ==
 	   -LWK_ENOMEM, "regions per aspace are bounded");
 	struct aspace *as = aspace_get(extra);
-	ok(aspace_destroy(extra) == 0 && aspace_count() == 1, "a task's reference keeps it alive");
+	check(aspace_destroy(extra) == 0 && aspace_count() == 1, "a task's reference keeps it alive");
 	aspace_put(as);
-	ok(aspace_count() == 0 && pages_live == 0, "the last put frees it");
-	ok(aspace_destroy(extra) == -LWK_ENOENT, "destroying twice is ENOENT");
+	check(aspace_count() == 0 && pages_live == 0, "the last put frees it");
+	check(aspace_destroy(extra) == -LWK_ENOENT, "destroying twice is ENOENT");
 }
 
 static void test_teardown(void)
@@ -216,47 +212,47 @@ static void test_teardown(void)
 	aspace_add_region(a, 0x800000, 0x400000, RW, LWK_PAGE_2M, "big");
 	aspace_map_pmem(a, UMEM_LO, 0x400000, 0x4000);
 	aspace_map_pmem(a, UMEM_LO + 0x200000, 0x800000, 0x400000);
-	ok(aspace_pmem_mapped(UMEM_LO, 0x1000) && aspace_pmem_mapped(UMEM_LO + 0x3000, 0x2000) &&
+	check(aspace_pmem_mapped(UMEM_LO, 0x1000) && aspace_pmem_mapped(UMEM_LO + 0x3000, 0x2000) &&
 	   !aspace_pmem_mapped(UMEM_LO + 0x4000, 0x1000),
 	   "pmem_mapped: the 4 KiB pages mapped, not the page after them");
-	ok(aspace_pmem_mapped(UMEM_LO + 0x5ff000, 0x1000) && !aspace_pmem_mapped(UMEM_LO + 0x600000, 0x1000),
+	check(aspace_pmem_mapped(UMEM_LO + 0x5ff000, 0x1000) && !aspace_pmem_mapped(UMEM_LO + 0x600000, 0x1000),
 	   "pmem_mapped: inside a 2 MiB page, not after the last");
 	uint64_t *e = aspace_leaf_locked(as, 0x401000, LWK_PAGE_4K);
 	*e &= ~PTE_P;     /* as heap.c's munmap does */
-	ok(aspace_translate(as, 0x401000, NULL) == 0 && aspace_pmem_mapped(UMEM_LO + 0x1000, 0x1000),
+	check(aspace_translate(as, 0x401000, NULL) == 0 && aspace_pmem_mapped(UMEM_LO + 0x1000, 0x1000),
 	   "a leaf with its present bit cleared still holds its memory");
-	ok(aspace_map_pmem(a, UMEM_LO + 0x10000, 0x401000, 0x1000) == -LWK_EEXIST,
+	check(aspace_map_pmem(a, UMEM_LO + 0x10000, 0x401000, 0x1000) == -LWK_EEXIST,
 	   "mapping over such a leaf is EEXIST");
-	ok(aspace_del_region(a, 0x400000, 0x2000) == -LWK_EINVAL && err_has("no region"),
+	check(aspace_del_region(a, 0x400000, 0x2000) == -LWK_EINVAL && err_has("no region"),
 	   "del_region with other bounds than the region's: EINVAL");
-	ok(aspace_del_region(999, 0x400000, 0x4000) == -LWK_ENOENT, "del_region of no aspace: ENOENT");
+	check(aspace_del_region(999, 0x400000, 0x4000) == -LWK_ENOENT, "del_region of no aspace: ENOENT");
 	flushes = 0;
-	ok(aspace_del_region(a, 0x400000, 0x4000) == 0 && as->nregions == 1 &&
+	check(aspace_del_region(a, 0x400000, 0x4000) == 0 && as->nregions == 1 &&
 	   aspace_translate(as, 0x400000, NULL) == 0 && !aspace_pmem_mapped(UMEM_LO, 0x4000) &&
 	   flushes == 1 && flushed_cr3 == as->cr3,
 	   "del_region unmaps every page, frees the slot and flushes the aspace's TLBs");
-	ok(aspace_add_region(a, 0x400000, 0x4000, RX, LWK_PAGE_4K, "text") == 0 &&
+	check(aspace_add_region(a, 0x400000, 0x4000, RX, LWK_PAGE_4K, "text") == 0 &&
 	   aspace_map_pmem(a, UMEM_LO, 0x400000, 0x4000) == 0, "the range can be added and mapped again");
 	aspace_create(0, "b", 1, &b);
-	ok(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0 && aspace_destroy(a) == 0 &&
+	check(aspace_smartmap(a, b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0 && aspace_destroy(a) == 0 &&
 	   aspace_count() == 2 && aspace_pmem_mapped(UMEM_LO, 0x1000),
 	   "a destroyed aspace another one SMARTMAPs keeps its memory mapped");
-	ok(aspace_del_region(b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0 && aspace_count() == 1 &&
+	check(aspace_del_region(b, LWK_SMARTMAP_SLOT, LWK_SMARTMAP_SLOT) == 0 && aspace_count() == 1 &&
 	   !aspace_pmem_mapped(UMEM_LO, 0x800000) && get(b)->pml4[1] == 0,
 	   "deleting the SMARTMAP region lets it go: its memory is no longer mapped");
 	aspace_destroy(b);
-	ok(aspace_count() == 0 && pages_live == 0, "every page-table page freed");
+	check(aspace_count() == 0 && pages_live == 0, "every page-table page freed");
 }
 
 int main(void)
 {
 	for (int i = 256; i < 512; i++)
 		kpml4[i] = 0x1000ull * i | PTE_P;
-	printf("1..64\n");
+	tap_plan(64);
 	test_regions();
 	test_mapping();
 	test_smartmap();
 	test_limits();
 	test_teardown();
-	return 0;
+	return tap_done();
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Boot the kcore test ISO once and pass its (K)TAP through.
+# Boot the kernel test ISO once and pass its (K)TAP through.
 #   qemu.sh ISO ktest-smp4    the in-kernel suites of the kernel core, 4 CPUs
 #   qemu.sh ISO utest-smp4    the user-space test program as the PCT, 4 CPUs
 # The exit status is tools/node.sh's: 0 only if the node powered off with pass.

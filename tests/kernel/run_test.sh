@@ -5,7 +5,7 @@
 # kernel then frees the PCT's memory.  TAP on stdout.
 #
 #
-# usage: tests/kcore/run_test.sh ISO [high]
+# usage: tests/kernel/run_test.sh ISO [high]
 #   high: a 6 GiB node whose PCT gets its memory above 4 GiB, beyond the
 #         kernel's direct map (pct_mem_above=4G): the loader must cope.
 iso=$1 high=$2

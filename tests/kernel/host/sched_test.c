@@ -9,6 +9,7 @@
 #include <string.h>
 #include <lwk/sched.h>
 #include <lwk/task.h>
+#include "tap.h"
 
 /* Extensions on the hook: nx_hooks_armed is what sched.c reads (nimble.h). */
 uint32_t nx_hooks_armed;
@@ -50,8 +51,6 @@ int sched_eject_extensions(uint32_t cpu, const char *why)
 	return 1;
 }
 
-static int n;
-static void ok(int cond, const char *name) { printf("%sok %d - %s\n", cond ? "" : "not ", ++n, name); }
 
 static struct task tasks[4];
 static struct runq rq;
@@ -179,11 +178,11 @@ static void test_no_view(void)
 
 int main(void)
 {
-	printf("1..20\n");
+	tap_plan(20);
 	test_round_robin();
 	test_extension();
 	test_watchdog();
 	test_owner_view();
 	test_no_view();
-	return 0;
+	return tap_done();
 }

@@ -5,10 +5,10 @@
  * the irq, trap and sched_pick hooks with no extension, a working one
  * and a faulting one, the starvation watchdog, the trust rule, and
  * insert/run/remove cycles against kmem.  Extensions come as GRUB
- * modules (the .ext files in tests/kcore/ext, compiled by extc) so the kernel image
+ * modules (the .ext files in tests/kernel/ext, compiled by extc) so the kernel image
  * carries no test objects; the tests that need them are KTEST_MANUAL and run
- * when tests/kcore/qemu.sh names their suites.  User-mode paths (syscalls, user faults,
- * futex) are tested from user space by tests/kcore/utest.c.
+ * when tests/kernel/qemu.sh names their suites.  User-mode paths (syscalls, user faults,
+ * futex) are tested from user space by tests/kernel/user/utest.c.
  */
 #include <nimble/nimble.h>
 #include <lwk/apic.h>

@@ -6,12 +6,8 @@
  */
 #include <lwk/elf.h>
 #include "ulib.h"
+#include "utap.h"
 
-static int n;
-static void ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, name);
-}
 
 static int fmt_is(const char *want, const char *fmt, ...)
 {
@@ -85,17 +81,17 @@ static void initstack_checks(void)
 
 int main(void)
 {
-	printf("1..30\n");
+	tap_plan(30);
 	initstack_checks();
-	ok(fmt_is("-42 42 4294967254", "%d %u %u", -42, 42u, (unsigned)-42), "%d and %u");
-	ok(fmt_is("ff FF 0x1f", "%x %X %p", 255u, 255u, (void *)0x1f), "%x %X %p");
+	ok(fmt_is("-42 42 4294967254", "%d %u %u", -42, 42u, (unsigned)-42), "%%d and %%u");
+	ok(fmt_is("ff FF 0x1f", "%x %X %p", 255u, 255u, (void *)0x1f), "%%x %%X %%p");
 	ok(fmt_is("18446744073709551615 -9223372036854775808", "%llu %lld",
 		  ~0ull, (long long)(1ull << 63)), "64-bit extremes");
 	ok(fmt_is("[  7][7  ][007][-07]", "[%3d][%-3d][%03d][%03d]", 7, 7, 7, -7),
 	   "width, left, zero pad after the sign");
 	ok(fmt_is("[ab][   abc][x]", "[%.2s][%*s][%c]", "abcdef", 6, "abc", 'x'),
-	   "precision, * width, %c");
-	ok(fmt_is("100% (null)", "100%% %s", (char *)0), "%% and a NULL string");
+	   "precision, * width, %%c");
+	ok(fmt_is("100% (null)", "100%% %s", (char *)0), "%%%% and a NULL string");
 	char small[4];
 	ok(snprintf(small, sizeof small, "%s", "truncate") == 8 && strcmp(small, "tru") == 0,
 	   "truncation keeps the NUL and returns the full length");
@@ -133,5 +129,5 @@ int main(void)
 	ok(futex_wait(&word, 2) == -LWK_EAGAIN, "futex_wait on a changed value is EAGAIN");
 	ok(pmem_alloc(4096, 4096, NULL) == -LWK_ENOSYS, "LWK calls are unknown to Linux");
 	ok(strcmp(strerror(-LWK_EINVAL), "EINVAL") == 0, "strerror names errors");
-	return 0;
+	return tap_done();
 }
