@@ -243,6 +243,34 @@ static int check_helpers(struct nx_ext *e, uint32_t *reach, struct nx_error *err
 	return 0;
 }
 
+/*
+ * The functions' ranges tile CODE: an instruction outside every function
+ * would be unverified code, and one inside two would be verified against
+ * two frames while the translator, the zeroing analysis and fault reports
+ * give it one (nx_func_of: the first).
+ */
+static int check_ranges(struct nx_ext *e, struct nx_error *err)
+{
+	uint8_t *in = nx_host_alloc(e->ncode ? e->ncode : 1);
+	if (!in)
+		return nx_errf(err, NX_ENOMEM, -1, -1, "out of memory verifying");
+	memset(in, 0, e->ncode);
+	int rc = 0;
+	for (uint32_t f = 0; !rc && f < e->nfn; f++)
+		for (uint32_t i = e->fn[f].start; !rc && i < e->fn[f].start + e->fn[f].len; i++) {
+			if (in[i])
+				rc = nx_errf(err, NX_EINVAL, (int32_t)f, (int32_t)i,
+					     "functions '%s' and '%s' overlap at instruction %u",
+					     nx_str(e, e->fn[nx_func_of(e, i)].name), nx_str(e, e->fn[f].name), i);
+			in[i] = 1;
+		}
+	for (uint32_t i = 0; !rc && i < e->ncode; i++)
+		if (!in[i])
+			rc = nx_errf(err, NX_EINVAL, -1, (int32_t)i, "instruction belongs to no function");
+	nx_host_free(in, e->ncode ? e->ncode : 1);
+	return rc;
+}
+
 int nx_verify(struct nx_ext *e, struct nx_error *err)
 {
 	struct vctx v = { .e = e, .err = err };
@@ -257,10 +285,8 @@ int nx_verify(struct nx_ext *e, struct nx_error *err)
 		v.f = &e->fn[f];
 		rc = check_func(&v, k, is_target);
 	}
-	/* Unverified code must not exist: every instruction is in a function. */
-	for (uint32_t i = 0; !rc && i < e->ncode; i++)
-		if (nx_func_of(e, i) < 0)
-			rc = nx_errf(err, NX_EINVAL, -1, (int32_t)i, "instruction belongs to no function");
+	if (!rc)
+		rc = check_ranges(e, err);
 	if (!rc)
 		rc = check_hooks(e, err);
 	if (!rc) {

@@ -63,7 +63,8 @@ static void help(void)
 	       "  --buf0/--buf1 SPEC  the hook's buffers: i64:1,2,3 | u8:1,2,3 | hex:0a0b.. | @file\n"
 	       "  --fuel N          the untrusted fuel budget\n"
 	       "  --repeat N        run N times (N > 1: the extension's own handler set, for timing)\n"
-	       "  --mode M          unchecked, checked, counting (prints insns) or ref (the oracle)\n"
+	       "  --mode M          unchecked, checked, counting (prints insns) or ref (the oracle);\n"
+	       "                    unchecked takes an untrusted object only with --trusted\n"
 	       "  --dump-buf0/1     print a buffer after the run\n"
 	       "  -q                no traces\n\n"
 	       "Prints \"result: V\", after a fault \"fault: KIND in FUNC at insn N\" and\n"
@@ -369,6 +370,14 @@ int main(int argc, char **argv)
 	memcpy(before, ctxmem, sizeof before);
 	struct nx_env env = { .owner = 1, .fuel = o.fuel };
 	nx_env_setup(&env, hook, ctxmem, o.buf[0].p, o.buf[0].len, o.buf[1].p, o.buf[1].len);
+	/* The unchecked set has no fuel and no bounds: an untrusted object run
+	 * there could loop forever or touch memory outside its segments, which
+	 * no node would ever let it do.  Only on request. */
+	if (o.mode == NX_SET_UNCHECKED && ext->trust != NX_TRUST_TRUSTED && !o.trusted) {
+		fprintf(stderr, "nxrun: %s: extension '%s' is untrusted and --mode unchecked runs it without "
+			"fuel or bounds checks; add --trusted to run it so anyway\n", o.file, ext->name);
+		return 64;
+	}
 	int mode = o.mode >= 0 ? o.mode : o.repeat == 1 ? NX_SET_COUNTING : (int)ext->set;
 	if (mode < NX_SET_COUNT)
 		nx_ext_set_mode(ext, (enum nx_set)mode);

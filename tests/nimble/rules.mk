@@ -24,10 +24,15 @@ FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -
                -Inimble -Inimble/host -Itests/nimble -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c
 	$(call cc_prog,clang $(FUZZ_CFLAGS),$^)
-# make test runs it for 20 s (make fuzz: FUZZ_SECONDS each).
-$(B)/tests/nimble/fuzz-short.sh: $(B)/fuzz/fuzz_nx
-	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s\n' $(CURDIR) $(abspath $(B)/fuzz-corpus) $(abspath $<) > $@ && chmod +x $@
-FUZZERS += $(B)/fuzz/fuzz_nx
+# The same target with a structure-aware mutator (fuzz_mutate.c): mutants
+# keep a consistent header and reach the verifier and the handlers.
+$(B)/fuzz/fuzz_nx_struct: tests/nimble/fuzz_nx.c tests/nimble/fuzz_mutate.c $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c
+	$(call cc_prog,clang $(FUZZ_CFLAGS),$^)
+# make test runs each for 20 s (make fuzz: FUZZ_SECONDS each).
+$(B)/tests/nimble/fuzz-short.sh: $(B)/fuzz/fuzz_nx $(B)/fuzz/fuzz_nx_struct
+	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s %s\n' $(CURDIR) $(abspath $(B)/fuzz-corpus) \
+		$(abspath $(B)/fuzz/fuzz_nx) $(abspath $(B)/fuzz/fuzz_nx_struct) > $@ && chmod +x $@
+FUZZERS += $(B)/fuzz/fuzz_nx $(B)/fuzz/fuzz_nx_struct
 
 $(B)/tests/nimble/docs-check: tests/nimble/docs-check.sh $(B)/gendoc
 	@mkdir -p $(@D)

@@ -119,13 +119,18 @@ int main(int argc, char **argv)
 	}
 	nxrun = argv[1];
 	objects();
-	tap_plan(13);
+	tap_plan(15);
 	int rc = run(out, sizeof out, "--help");
 	ok(rc == 0 && HAS("usage: nxrun") && HAS("--ctx NAME=V"), "--help: exit 0, the usage and every option (%d)", rc);
 	rc = run(out, sizeof out, "fib.nx fib --arg 10");
 	ok(rc == 0 && HAS("result: 55\n") && HAS("insns: 794\n"), "fib --arg 10: result 55, 794 VM instructions (exit %d)", rc);
 	rc = run(out, sizeof out, "--mode ref fib.nx fib --arg 10");
 	ok(rc == 0 && HAS("result: 55\n") && HAS("insns: 794\n"), "--mode ref counts the same instructions");
+	rc = run(out, sizeof out, "--mode unchecked fib.nx fib --arg 10");
+	ok(rc == 64 && HAS("is untrusted and --mode unchecked runs it without fuel or bounds checks"),
+	   "--mode unchecked refuses an untrusted object (exit %d)", rc);
+	rc = run(out, sizeof out, "--trusted --mode unchecked fib.nx fib --arg 10");
+	ok(rc == 0 && HAS("result: 55\n"), "... and runs it when told --trusted (exit %d)", rc);
 	rc = run(out, sizeof out, "fib.nx peek --arg 9");
 	ok(rc == 1 && HAS("fault: OOB_LOAD in peek at insn 8\n") &&
 	   HAS("\nfib: fault OOB_LOAD in peek at insn 8\n"),
