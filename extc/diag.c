@@ -15,13 +15,19 @@ struct arena_blk {
 	max_align_t data[];
 };
 
-void *extc_alloc(struct extc *c, size_t n)
+void *extc_realloc(void *p, size_t n)
 {
-	struct arena_blk *b = calloc(1, sizeof *b + n);
-	if (!b) {
+	void *q = realloc(p, n);
+	if (!q) {
 		fputs("extc: out of memory\n", stderr);
 		abort();
 	}
+	return q;
+}
+
+void *extc_alloc(struct extc *c, size_t n)
+{
+	struct arena_blk *b = memset(extc_realloc(NULL, sizeof *b + n), 0, sizeof *b + n);
 	b->next = c->arena;
 	c->arena = b;
 	return b->data;
@@ -47,11 +53,7 @@ static void diag_append(struct extc *c, const char *s, size_t n)
 {
 	if (c->ndiag + n + 1 > c->capdiag) {
 		size_t cap = (c->capdiag + n + 1) * 2;
-		char *d = realloc(c->diag, cap);
-		if (!d) {
-			fputs("extc: out of memory\n", stderr);
-			abort();
-		}
+		char *d = extc_realloc(c->diag, cap);
 		c->diag = d;
 		c->capdiag = cap;
 	}
@@ -91,11 +93,7 @@ static void diag_vreport(struct extc *c, uint32_t pos, const char *kind,
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (c->nents == c->capents) {
 		int cap = c->capents ? c->capents * 2 : 32;
-		struct diag_ent *e = realloc(c->ents, (size_t)cap * sizeof *e);
-		if (!e) {
-			fputs("extc: out of memory\n", stderr);
-			abort();
-		}
+		struct diag_ent *e = extc_realloc(c->ents, (size_t)cap * sizeof *e);
 		c->ents = e;
 		c->capents = cap;
 	}

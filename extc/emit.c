@@ -17,11 +17,7 @@ static void buf_put(struct buf *b, const void *d, size_t n)
 		return;
 	if (b->len + n > b->cap) {
 		size_t cap = (b->cap + n) * 2;
-		uint8_t *p = realloc(b->p, cap);
-		if (!p) {
-			fputs("extc: out of memory\n", stderr);
-			abort();
-		}
+		uint8_t *p = extc_realloc(b->p, cap);
 		b->p = p;
 		b->cap = cap;
 	}

@@ -201,6 +201,9 @@ void extc_free(struct extc *c);
 
 /* diag.c */
 void *extc_alloc(struct extc *c, size_t n);
+/* realloc, or the message "extc: out of memory" and abort: the compiler's
+ * growing arrays (code, labels, diagnostics, the object) have no way back. */
+void *extc_realloc(void *p, size_t n);
 char *extc_strndup(struct extc *c, const char *s, size_t n);
 void extc_error(struct extc *c, uint32_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -56,11 +56,7 @@ static void grow(void **p, int *cap, int need, size_t elem)
 	int n = *cap ? *cap * 2 : 64;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(*p, (size_t)n * elem);
-	if (!q) {
-		fputs("extc: out of memory\n", stderr);
-		abort();
-	}
+	void *q = extc_realloc(*p, (size_t)n * elem);
 	*p = q;
 	*cap = n;
 }

@@ -11,6 +11,7 @@
  *
  *   exprgen SEED COUNT > file.ext
  */
+#include "xorshift.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +24,7 @@ struct val { uint64_t v; int t; };
 
 static uint64_t rng_state;
 
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static uint64_t rnd(void) { return xorshift64(&rng_state); }
 
 static uint64_t convert(uint64_t v, int t)
 {

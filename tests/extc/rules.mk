@@ -64,7 +64,7 @@ $(EXTC_T)/xcall-run: $(EXTC_T)/xcall_test $(EXTC_XCALL_OBJS)
 # Differential: 400 random expressions, values computed by the generator.
 $(EXTC_T)/exprgen: tests/extc/exprgen.c $(EXTC_NAMES_SRCS)
 	@mkdir -p $(@D)
-	$(call cc_prog,$(CC) $(HOST_CFLAGS),$^)
+	$(call cc_prog,$(CC) $(TEST_CFLAGS),$^)
 $(EXTC_T)/gen/exprs.ext: $(EXTC_T)/exprgen
 	@mkdir -p $(@D)
 	$< 2026 400 > $@

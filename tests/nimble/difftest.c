@@ -14,6 +14,7 @@
  * superinstructions the translator fuses are exercised, including their
  * faults in the middle.
  */
+#include "xorshift.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include "common.h"
@@ -21,13 +22,7 @@
 
 static uint64_t rng;
 
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 static unsigned below(unsigned n)
 {

@@ -167,3 +167,17 @@ uint8_t *nxb_finish(struct nxb *b, size_t *len)
 	*len = out.len;
 	return out.p;
 }
+
+uint32_t nxb_fib(struct nxb *b)
+{
+	uint32_t fib = nxb_func(b, "fib", 4, 1);
+	nxb_emit(b, I_BRI(JLTUI, 0, 2, 6));
+	nxb_emit(b, I_RRI(ADDI, 1, 0, -1));
+	nxb_emit(b, I_CALL(CALL, 1, fib, 1));
+	nxb_emit(b, I_RRI(ADDI, 2, 0, -2));
+	nxb_emit(b, I_CALL(CALL, 2, fib, 1));
+	nxb_emit(b, I_RRR(ADD, 0, 1, 2));
+	nxb_emit(b, I_RET(0));
+	nxb_emit(b, I_RET(0));
+	return fib;
+}

@@ -12,20 +12,6 @@
 
 static struct nx_env env0;
 
-/* fib(n) recursive: the classic. */
-static uint32_t emit_fib(struct nxb *b)
-{
-	uint32_t fib = nxb_func(b, "fib", 4, 1);
-	nxb_emit(b, I_BRI(JLTUI, 0, 2, 6));
-	nxb_emit(b, I_RRI(ADDI, 1, 0, -1));
-	nxb_emit(b, I_CALL(CALL, 1, fib, 1));
-	nxb_emit(b, I_RRI(ADDI, 2, 0, -2));
-	nxb_emit(b, I_CALL(CALL, 2, fib, 1));
-	nxb_emit(b, I_RRR(ADD, 0, 1, 2));
-	nxb_emit(b, I_RET(0));
-	nxb_emit(b, I_RET(0));
-	return fib;
-}
 
 /* Run in the four modes; all must give value (or fault at insn). */
 static int all_modes(struct nx_ext *e, uint32_t f, const uint64_t *args, unsigned n,
@@ -53,7 +39,7 @@ static uint64_t fib_insns(uint64_t n)
 static void test_fib(void)
 {
 	struct nxb *b = nxb_new("fib", NX_TRUST_UNTRUSTED);
-	emit_fib(b);
+	nxb_fib(b);
 	struct nx_ext *e = ins(b, 1, 0, NULL);
 	uint64_t n = 20;
 	ok(e && all_modes(e, 0, &n, 1, 0, 6765, 0, 0), "recursive fib(20) = 6765 in every mode");
@@ -145,7 +131,7 @@ static void test_zeroing(void)
 	/* fib's CALLs zero nothing: r1, r2 are written before read and no
 	 * caller reads them after a call */
 	b = nxb_new("fibz", NX_TRUST_UNTRUSTED);
-	emit_fib(b);
+	nxb_fib(b);
 	e = ins(b, 1, 0, NULL);
 	unsigned calls = 0, zeroing = 0;
 	for (uint32_t i = 0; e && i < e->ncode; i++)
@@ -416,7 +402,7 @@ static void test_cycles(void)
 	for (int i = 0; i < 500 && ok; i++) {
 		struct nxb *b = nxb_new("cyc", NX_TRUST_UNTRUSTED);
 		nxb_data(b, "x", 1, 4096);
-		emit_fib(b);
+		nxb_fib(b);
 		nxb_export(b, "fib", 0);
 		nxb_hook(b, NX_HOOK_TRAP, 0, 1, 0);
 		nxb_func(b, "h", 3, 0);

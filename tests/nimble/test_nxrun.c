@@ -42,15 +42,7 @@ static int run(char *out, size_t outlen, const char *args)
 static void objects(void)
 {
 	struct nxb *b = nxb_new("fib", NX_TRUST_UNTRUSTED);
-	uint32_t fib = nxb_func(b, "fib", 4, 1);
-	nxb_emit(b, I_BRI(JLTUI, 0, 2, 6));
-	nxb_emit(b, I_RRI(ADDI, 1, 0, -1));
-	nxb_emit(b, I_CALL(CALL, 1, fib, 1));
-	nxb_emit(b, I_RRI(ADDI, 2, 0, -2));
-	nxb_emit(b, I_CALL(CALL, 2, fib, 1));
-	nxb_emit(b, I_RRR(ADD, 0, 1, 2));
-	nxb_emit(b, I_RET(0));
-	nxb_emit(b, I_RET(0));
+	nxb_fib(b);
 	nxb_func(b, "peek", 2, 1);                  /* data[r0] : OOB for r0 >= 8 */
 	nxb_emit(b, I_MEM(LD64, 0, 0, NX_SEG_DATA, 0));
 	nxb_emit(b, I_RET(0));

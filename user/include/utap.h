@@ -1,55 +1,10 @@
-/*
- * TAP for programs linked against user/lib (libu.a): the tests that run as
- * a node's PCT or natively on Linux, and the applications that check
- * their own results.  The same interface as the host tests' tap.h
- * (tests/include/tap.h):
- *
- *   tap_plan(n)          "1..n" first, when the count is known up front
- *   ok(cond, fmt, ...)   "ok N - what" or "not ok N - what" (printf format),
- *                        and on failure "# failed at file:line: cond";
- *                        returns cond as 0 or 1
- *   return tap_done();   from main: "1..N" at the end if no plan came
- *                        first, and the exit status: 1 if any test failed
- *
- * tap_n and tap_failed count the tests run and failed so far.
- */
+/* TAP for programs linked against user/lib (libu.a): the tests that run as
+ * a node's PCT or natively on Linux, and the applications that check their
+ * own results.  include/lwk/tap.h over libc-lite's printf. */
 #ifndef USER_UTAP_H
 #define USER_UTAP_H
 
-#include <stdarg.h>
 #include "ulib.h"
-
-static int tap_n, tap_failed, tap_planned;
-
-static inline void tap_plan(int n)
-{
-	printf("1..%d\n", n);
-	tap_planned = 1;
-}
-
-__attribute__((format(printf, 5, 6)))
-static inline int tap_ok(int cond, const char *expr, const char *file, int line, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++tap_n, what);
-	if (!cond) {
-		tap_failed++;
-		printf("# failed at %s:%d: %s\n", file, line, expr);
-	}
-	return cond;
-}
-#define ok(cond, ...) tap_ok(!!(cond), #cond, __FILE__, __LINE__, __VA_ARGS__)
-
-static inline int tap_done(void)
-{
-	if (!tap_planned)
-		printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
-}
+#include <lwk/tap.h>
 
 #endif /* USER_UTAP_H */
