@@ -29,7 +29,7 @@ all: deps $(ALL)
 test: deps-test all $(TEST_DEPS)
 	@tools/runtests.sh $(TESTS)
 
-# make fuzz [FUZZ_SECONDS=600]: every libFuzzer target in FUZZERS, in turn.
+# make fuzz [FUZZ_SECONDS=600 | FUZZ_RUNS=N]: every libFuzzer target in FUZZERS, in turn.
 fuzz: deps-test $(FUZZERS)
 	@tools/fuzz.sh $(FUZZ_SECONDS) $(B)/fuzz-corpus $(FUZZERS)
 

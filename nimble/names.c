@@ -21,16 +21,13 @@ typedef int8_t nx_mem_i8;    typedef int16_t nx_mem_i16;   typedef int32_t nx_me
 #define WIDTH_CALL(e)   0
 #define WIDTH_RET(e)    0
 
-static const struct { const char *name, *expr; unsigned char fmt, cls, width; } ops[] = {
+const struct nx_op_info nx_op_table[NX_OP_COUNT] = {
 #define X(name, fmt, cls, expr) { #name, #expr, NX_F_##fmt, NX_K_##cls, WIDTH_##cls(expr) },
 	NX_ISA(X)
 #undef X
 };
 
-static const struct {
-	const char *name, *operands, *doc;
-	unsigned char fields, reads, writes;
-} fmts[] = {
+const struct nx_fmt_info nx_fmt_table[NX_F_COUNT] = {
 #define X(name, fields, reads, writes, operands, doc) { #name, operands, doc, fields, reads, writes },
 	NX_FORMATS(X)
 #undef X
@@ -77,25 +74,13 @@ static const struct {
 #undef X
 };
 
-const char *nx_op_name(unsigned op) { return op < NX_OP_COUNT ? ops[op].name : "?"; }
-enum nx_fmt nx_op_fmt(unsigned op) { return op < NX_OP_COUNT ? (enum nx_fmt)ops[op].fmt : NX_F_NONE; }
-enum nx_class nx_op_class(unsigned op) { return op < NX_OP_COUNT ? (enum nx_class)ops[op].cls : NX_K_COUNT; }
-const char *nx_op_expr(unsigned op) { return op < NX_OP_COUNT ? ops[op].expr : "?"; }
-unsigned nx_op_width(unsigned op) { return op < NX_OP_COUNT ? ops[op].width : 0; }
+const char *nx_op_name(unsigned op) { return op < NX_OP_COUNT ? nx_op_table[op].name : "?"; }
+const char *nx_op_expr(unsigned op) { return op < NX_OP_COUNT ? nx_op_table[op].expr : "?"; }
 
-const char *nx_fmt_name(unsigned f) { return f < NX_F_COUNT ? fmts[f].name : "?"; }
-unsigned nx_fmt_fields(unsigned f) { return f < NX_F_COUNT ? fmts[f].fields : 0; }
-unsigned nx_fmt_reads(unsigned f) { return f < NX_F_COUNT ? fmts[f].reads : 0; }
-unsigned nx_fmt_writes(unsigned f) { return f < NX_F_COUNT ? fmts[f].writes : 0; }
-const char *nx_fmt_operands(unsigned f) { return f < NX_F_COUNT ? fmts[f].operands : "?"; }
-const char *nx_fmt_doc(unsigned f) { return f < NX_F_COUNT ? fmts[f].doc : "?"; }
+const char *nx_fmt_name(unsigned f) { return f < NX_F_COUNT ? nx_fmt_table[f].name : "?"; }
+const char *nx_fmt_operands(unsigned f) { return f < NX_F_COUNT ? nx_fmt_table[f].operands : "?"; }
+const char *nx_fmt_doc(unsigned f) { return f < NX_F_COUNT ? nx_fmt_table[f].doc : "?"; }
 
-uint64_t nx_fmt_mask(unsigned f)
-{
-	unsigned u = nx_fmt_fields(f);
-	return 0xffull | (u & NX_FA ? 0xff00ull : 0) | (u & NX_FB ? 0xff0000ull : 0) |
-	       (u & NX_FC ? 0xff000000ull : 0) | (u & NX_FI ? 0xffffffff00000000ull : 0);
-}
 
 const char *nx_class_name(unsigned k) { return k < NX_K_COUNT ? classes[k][0] : "?"; }
 const char *nx_class_doc(unsigned k) { return k < NX_K_COUNT ? classes[k][1] : "?"; }

@@ -247,27 +247,51 @@ static int check_helpers(struct nx_ext *e, uint32_t *reach, struct nx_error *err
  * The functions' ranges tile CODE: an instruction outside every function
  * would be unverified code, and one inside two would be verified against
  * two frames while the translator, the zeroing analysis and fault reports
- * give it one (nx_func_of: the first).
+ * give it one (nx_func_of: the first).  Ranges lie inside CODE (load.c),
+ * so pairwise disjoint ranges whose lengths add up to ncode cover it.
+ * Objects with many functions mark instructions instead of comparing pairs.
  */
+static int overlap_of(const struct nx_ext *e, uint32_t f, uint32_t *g, uint8_t *in)
+{
+	const struct nx_fn *a = &e->fn[f];
+	if (in) {
+		for (uint32_t i = a->start; i < a->start + a->len; i++)
+			if (in[i]++) {
+				*g = (uint32_t)nx_func_of(e, i);
+				return 1;
+			}
+		return 0;
+	}
+	for (*g = 0; *g < f; (*g)++) {
+		const struct nx_fn *b = &e->fn[*g];
+		if (a->start < b->start + b->len && b->start < a->start + a->len)
+			return 1;
+	}
+	return 0;
+}
+
 static int check_ranges(struct nx_ext *e, struct nx_error *err)
 {
-	uint8_t *in = nx_host_alloc(e->ncode ? e->ncode : 1);
-	if (!in)
+	uint8_t *in = NULL;
+	if (e->nfn > 64 && !(in = nx_host_alloc(e->ncode)))
 		return nx_errf(err, NX_ENOMEM, -1, -1, "out of memory verifying");
-	memset(in, 0, e->ncode);
+	if (in)
+		memset(in, 0, e->ncode);
+	uint64_t total = 0;
+	uint32_t g;
 	int rc = 0;
-	for (uint32_t f = 0; !rc && f < e->nfn; f++)
-		for (uint32_t i = e->fn[f].start; !rc && i < e->fn[f].start + e->fn[f].len; i++) {
-			if (in[i])
-				rc = nx_errf(err, NX_EINVAL, (int32_t)f, (int32_t)i,
-					     "functions '%s' and '%s' overlap at instruction %u",
-					     nx_str(e, e->fn[nx_func_of(e, i)].name), nx_str(e, e->fn[f].name), i);
-			in[i] = 1;
-		}
-	for (uint32_t i = 0; !rc && i < e->ncode; i++)
-		if (!in[i])
+	for (uint32_t f = 0; !rc && f < e->nfn; f++) {
+		total += e->fn[f].len;
+		if (overlap_of(e, f, &g, in))
+			rc = nx_errf(err, NX_EINVAL, (int32_t)f, (int32_t)e->fn[f].start,
+				     "functions '%s' and '%s' overlap", nx_str(e, e->fn[g].name),
+				     nx_str(e, e->fn[f].name));
+	}
+	for (uint32_t i = 0; !rc && total != e->ncode && i < e->ncode; i++)
+		if (nx_func_of(e, i) < 0)
 			rc = nx_errf(err, NX_EINVAL, -1, (int32_t)i, "instruction belongs to no function");
-	nx_host_free(in, e->ncode ? e->ncode : 1);
+	if (in)
+		nx_host_free(in, e->ncode);
 	return rc;
 }
 

@@ -13,21 +13,57 @@
 #include "hooks.h"
 #include "helpers.h"
 
-/* Instructions (NX_ISA). */
-const char *nx_op_name(unsigned op);
-enum nx_fmt nx_op_fmt(unsigned op);        /* NX_F_NONE out of range      */
-enum nx_class nx_op_class(unsigned op);    /* NX_K_COUNT out of range     */
-const char *nx_op_expr(unsigned op);       /* the expression column, as text */
-unsigned nx_op_width(unsigned op);         /* bytes a LOAD or STORE moves, else 0 */
+/*
+ * Instructions (NX_ISA) and operand formats (NX_FORMATS).  The properties
+ * the verifier and translator ask per instruction are inline reads of the
+ * tables (names.c defines them), so asking costs what a hand-written
+ * switch did.
+ */
+struct nx_op_info { const char *name, *expr; unsigned char fmt, cls, width; };
+struct nx_fmt_info {
+	const char *name, *operands, *doc;
+	unsigned char fields, reads, writes;
+};
+extern const struct nx_op_info nx_op_table[NX_OP_COUNT];
+extern const struct nx_fmt_info nx_fmt_table[NX_F_COUNT];
 
-/* Operand formats (NX_FORMATS) and classes (NX_CLASSES). */
+const char *nx_op_name(unsigned op);
+const char *nx_op_expr(unsigned op);       /* the expression column, as text */
+static inline enum nx_fmt nx_op_fmt(unsigned op)        /* NX_F_NONE out of range */
+{
+	return op < NX_OP_COUNT ? (enum nx_fmt)nx_op_table[op].fmt : NX_F_NONE;
+}
+static inline enum nx_class nx_op_class(unsigned op)    /* NX_K_COUNT out of range */
+{
+	return op < NX_OP_COUNT ? (enum nx_class)nx_op_table[op].cls : NX_K_COUNT;
+}
+static inline unsigned nx_op_width(unsigned op)         /* bytes a LOAD or STORE moves, else 0 */
+{
+	return op < NX_OP_COUNT ? nx_op_table[op].width : 0;
+}
+
 const char *nx_fmt_name(unsigned fmt);
-unsigned nx_fmt_fields(unsigned fmt);      /* NX_FA .. NX_FWIN            */
-unsigned nx_fmt_reads(unsigned fmt);       /* NX_FA/FB/FC                 */
-unsigned nx_fmt_writes(unsigned fmt);
 const char *nx_fmt_operands(unsigned fmt); /* "ra, rb, rc" ...            */
 const char *nx_fmt_doc(unsigned fmt);
-uint64_t nx_fmt_mask(unsigned fmt);        /* the instruction-word bits it uses */
+static inline unsigned nx_fmt_fields(unsigned fmt)      /* NX_FA .. NX_FWIN */
+{
+	return fmt < NX_F_COUNT ? nx_fmt_table[fmt].fields : 0;
+}
+static inline unsigned nx_fmt_reads(unsigned fmt)       /* NX_FA/FB/FC */
+{
+	return fmt < NX_F_COUNT ? nx_fmt_table[fmt].reads : 0;
+}
+static inline unsigned nx_fmt_writes(unsigned fmt)
+{
+	return fmt < NX_F_COUNT ? nx_fmt_table[fmt].writes : 0;
+}
+/* The instruction-word bits a format uses. */
+static inline uint64_t nx_fmt_mask(unsigned fmt)
+{
+	unsigned u = nx_fmt_fields(fmt);
+	return 0xffull | (u & NX_FA ? 0xff00ull : 0) | (u & NX_FB ? 0xff0000ull : 0) |
+	       (u & NX_FC ? 0xff000000ull : 0) | (u & NX_FI ? 0xffffffff00000000ull : 0);
+}
 const char *nx_class_name(unsigned k);
 const char *nx_class_doc(unsigned k);
 

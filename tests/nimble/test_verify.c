@@ -90,6 +90,8 @@ B(b_lines)         { std_main(b); nxb_line(b, 1, 2); nxb_line(b, 0, 1); }
 B(b_data_big)      { std_main(b); nxb_data(b, NULL, 0, NX_MAX_DATA + 1); }
 B(b_ximp_missing)  { nxb_ximport(b, "nosuch", "f", 0); std_main(b); }
 B(b_two_funcs)     { std_main(b); nxb_func(b, "g", 1, 0); nxb_emit(b, I_RET(0)); }
+B(b_many_funcs)    { std_main(b); for (unsigned i = 0; i < 65; i++) { char nm[16]; snprintf(nm, sizeof nm, "g%u", i);
+		     nxb_func(b, nm, 1, 0); nxb_emit(b, I_RET(0)); } }
 B(b_func_name)     { nxb_func(b, "a_name_that_is_longer_than_31_chars", 1, 0); nxb_emit(b, I_RET(0)); }
 
 /* ---- raw cases: corrupt the bytes of the valid object ---- */
@@ -121,6 +123,7 @@ R(r_func_name)     { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNC
 R(r_gap)           { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))->start = 1;
 		     ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))->len = 1; }
 R(r_fn_overlap)    { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))[1].start = 1; }
+R(r_fn_overlap_65) { (void)len; ((struct nx_func *)(obj + sect(obj, NX_SECT_FUNCS)->off))[65].start = 1; }
 R(r_toobig)        { (void)obj; *len = NX_MAX_OBJECT + 1; }
 
 struct vcase {
@@ -171,7 +174,9 @@ static const struct vcase cases[] = {
 	{ "helper import with wrong nargs", b_helper_nargs, NULL, 0, 0, NX_EINVAL, -1, "3 arguments, the helper takes 1" },
 	{ "instruction outside every function", b_ok, r_gap, 0, 0, NX_EINVAL, 0, "insn 0: instruction belongs to no function" },
 	{ "overlapping functions", b_two_funcs, r_fn_overlap, 0, 0, NX_EINVAL, 1,
-	  "insn 1: functions 'main' and 'g' overlap at instruction 1" },
+	  "insn 1: functions 'main' and 'g' overlap" },
+	{ "overlapping functions among 66", b_many_funcs, r_fn_overlap_65, 0, 0, NX_EINVAL, 1,
+	  "insn 1: functions 'main' and 'g64' overlap" },
 	{ "unknown opcode", b_unknown_op, NULL, 0, 0, NX_EINVAL, 1, "insn 1: unknown opcode 70" },
 	{ "non-zero unused field", b_unused, NULL, 0, 0, NX_EINVAL, 1, "insn 1: MOV has non-zero unused fields" },
 	{ "register >= nregs", b_reg, NULL, 0, 0, NX_EINVAL, 1, "insn 1: register c=4 >= nregs 4" },
