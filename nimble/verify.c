@@ -98,12 +98,16 @@ static int check_mem(struct vctx *v, uint32_t i, unsigned op, unsigned b, unsign
 	return 0;
 }
 
-/* Registers named by the fields in `regs` (NX_FA/FB/FC) must be in the frame. */
+/* Registers named by the fields in `regs` (NX_FA/FB/FC) must be in the
+ * frame.  Fields not named count as register 0, which every frame has
+ * (load.c: nregs >= 1), so the common case is one compare. */
 static int check_regs(struct vctx *v, uint32_t i, unsigned regs, unsigned a, unsigned b, unsigned c)
 {
-	return (regs & NX_FA ? check_reg(v, i, "a", a) : 0) ?:
-	       (regs & NX_FB ? check_reg(v, i, "b", b) : 0) ?:
-	       (regs & NX_FC ? check_reg(v, i, "c", c) : 0);
+	unsigned ra = regs & NX_FA ? a : 0, rb = regs & NX_FB ? b : 0, rc = regs & NX_FC ? c : 0;
+	unsigned hi = ra > rb ? ra : rb;
+	if ((hi > rc ? hi : rc) < v->f->nregs)
+		return 0;
+	return check_reg(v, i, "a", ra) ?: check_reg(v, i, "b", rb) ?: check_reg(v, i, "c", rc);
 }
 
 /* One instruction, by what its format's fields are (isa.h NX_FORMATS). */
@@ -203,7 +207,8 @@ static int check_hooks(struct nx_ext *e, struct nx_error *err)
 /*
  * Which hooks can reach each function: hook entries seed their hook's
  * bit, exports (callable from any extension on any hook) seed all bits,
- * and CALL edges propagate to a fixpoint.  Then each HCALL's helper must
+ * and CALL edges propagate to a fixpoint.  Runs after check_ranges, so
+ * walking each function's range visits every instruction once.  Then each HCALL's helper must
  * allow every hook bit of its function, and trusted-only helpers need a
  * trusted extension.
  */
@@ -219,27 +224,28 @@ static int check_helpers(struct nx_ext *e, uint32_t *reach, struct nx_error *err
 		reach[e->exports[i].func] |= ~0u;
 	for (int changed = 1; changed;) {
 		changed = 0;
-		for (uint32_t i = 0; i < e->ncode; i++) {
+		for (uint32_t f = 0; f < e->nfn; f++)
+			for (uint32_t i = e->fn[f].start; i < e->fn[f].start + e->fn[f].len; i++) {
+				uint64_t w = e->code[i];
+				if (NX_INSN_OP(w) != NX_OP_CALL)
+					continue;
+				uint32_t callee = (uint32_t)NX_INSN_IMM(w), old = reach[callee];
+				reach[callee] |= reach[f];
+				changed |= reach[callee] != old;
+			}
+	}
+	for (uint32_t f = 0; f < e->nfn; f++)
+		for (uint32_t i = e->fn[f].start; i < e->fn[f].start + e->fn[f].len; i++) {
 			uint64_t w = e->code[i];
-			int32_t f = nx_func_of(e, i);
-			if (NX_INSN_OP(w) != NX_OP_CALL || f < 0)
+			if (NX_INSN_OP(w) != NX_OP_HCALL)
 				continue;
-			uint32_t callee = (uint32_t)NX_INSN_IMM(w), old = reach[callee];
-			reach[callee] |= reach[f];
-			changed |= reach[callee] != old;
+			unsigned id = e->helper[NX_INSN_IMM(w)], allowed = nx_helper_hooks(id);
+			if (allowed && (reach[f] & ~allowed & ~1u))
+				return nx_errf(err, NX_EPERM, (int32_t)f, (int32_t)i,
+					       "helper '%s' may not be called from hook %s", nx_helper_name(id),
+					       reach[f] == ~0u ? "(any, via an export)" :
+					       nx_hook_name((enum nx_hook_id)__builtin_ctz(reach[f] & ~allowed & ~1u)));
 		}
-	}
-	for (uint32_t i = 0; i < e->ncode; i++) {
-		uint64_t w = e->code[i];
-		int32_t f = nx_func_of(e, i);
-		if (NX_INSN_OP(w) != NX_OP_HCALL || f < 0)
-			continue;
-		unsigned id = e->helper[NX_INSN_IMM(w)], allowed = nx_helper_hooks(id);
-		if (allowed && (reach[f] & ~allowed & ~1u))
-			return nx_errf(err, NX_EPERM, f, (int32_t)i, "helper '%s' may not be called from hook %s",
-				       nx_helper_name(id), reach[f] == ~0u ? "(any, via an export)" :
-				       nx_hook_name((enum nx_hook_id)__builtin_ctz(reach[f] & ~allowed & ~1u)));
-	}
 	return 0;
 }
 
@@ -298,12 +304,15 @@ static int check_ranges(struct nx_ext *e, struct nx_error *err)
 int nx_verify(struct nx_ext *e, struct nx_error *err)
 {
 	struct vctx v = { .e = e, .err = err };
-	struct konst *k = nx_host_alloc(sizeof *k);
-	uint8_t *is_target = nx_host_alloc(NX_MAX_FUNC_INSNS);
-	uint32_t *reach = nx_host_alloc(e->nfn * sizeof *reach);
+	/* One allocation, most aligned first: the constants, the reach
+	 * words, the target marks. */
+	size_t size = sizeof(struct konst) + e->nfn * sizeof(uint32_t) + NX_MAX_FUNC_INSNS;
+	struct konst *k = nx_host_alloc(size);
+	uint32_t *reach = (uint32_t *)(k + 1);
+	uint8_t *is_target = (uint8_t *)(reach + e->nfn);
 	int rc = 0;
-	if (!k || !is_target || !reach)
-		rc = nx_errf(err, NX_ENOMEM, -1, -1, "out of memory verifying");
+	if (!k)
+		return nx_errf(err, NX_ENOMEM, -1, -1, "out of memory verifying");
 	for (uint32_t f = 0; !rc && f < e->nfn; f++) {
 		v.fi = f;
 		v.f = &e->fn[f];
@@ -317,11 +326,6 @@ int nx_verify(struct nx_ext *e, struct nx_error *err)
 		memset(reach, 0, e->nfn * sizeof *reach);
 		rc = check_helpers(e, reach, err);
 	}
-	if (k)
-		nx_host_free(k, sizeof *k);
-	if (is_target)
-		nx_host_free(is_target, NX_MAX_FUNC_INSNS);
-	if (reach)
-		nx_host_free(reach, e->nfn * sizeof *reach);
+	nx_host_free(k, size);
 	return rc;
 }
