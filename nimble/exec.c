@@ -57,3 +57,28 @@ const void *const *nx_labels(enum nx_set set)
 		nx_exec_set[set](NULL, NULL, NULL);
 	return __atomic_load_n(&exec_labels[set], __ATOMIC_ACQUIRE);
 }
+
+/*
+ * The exec functions lie in section nx_exec (exec_body.h) and nothing
+ * else does: a function's code runs from its address up to the next one's,
+ * the last up to the section's end.  Reads only constants and the
+ * published label tables, so an interrupt handler may call it.
+ */
+extern const char __stop_nx_exec[];
+
+uintptr_t nx_watch_target(uintptr_t ip)
+{
+	uintptr_t lo = 0;
+	int in = -1;
+	for (int s = 0; s < NX_SET_COUNT; s++) {
+		uintptr_t f = (uintptr_t)nx_exec_set[s];
+		if (f <= ip && f >= lo) {
+			lo = f;
+			in = s;
+		}
+	}
+	if (in < 0 || ip >= (uintptr_t)__stop_nx_exec)
+		return 0;
+	const void *const *l = __atomic_load_n(&exec_labels[in], __ATOMIC_ACQUIRE);
+	return l ? (uintptr_t)l[NX_H_WATCH] : 0;
+}

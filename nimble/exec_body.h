@@ -93,6 +93,7 @@
 	CHK_AT(off < rs->lim[lg][pc->c], NX_FAULT_OOB_LOAD, 1); \
 	RDD = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); SKIP(2); }
 
+__attribute__((section("nx_exec")))   /* nx_watch_target's range (exec.c) */
 uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_run *rs)
 {
 	struct nx_attach *const hook = (struct nx_attach *)solo;   /* its head */
@@ -108,6 +109,7 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 #define NX_L_SUPER(name) [NX_H_##name] = &&L_##name,
 		NX_SUPERS(NX_L_SUPER)
 #undef NX_L_SUPER
+		[NX_H_WATCH] = &&L_WATCH,
 	};
 	struct nx_run hook_rs;
 	uint64_t hook_r[NX_SMALL_REGS];
@@ -207,7 +209,7 @@ L_CALL: {
 L_HCALL: {
 	CNT(1);
 	uint64_t v = nx_call_helper(rs, pc->x.f, &RA);
-	if (rs->fault)
+	if (__builtin_expect(rs->fault != NX_FAULT_NONE, 0) && rs->fault != NX_RUN_WATCHED)
 		FAULT(rs->fault);
 	RA = v;
 	NEXT;
@@ -239,6 +241,23 @@ L_RET: {
 	fp--;
 	pc = fp->ret;
 	r = fp->r;
+	DISPATCH;
+}
+
+	/*
+	 * The runaway stop (docs/engine.md): the embedder's watchdog moved a
+	 * dispatch ("goto *pc->h", about to run cell pc) here, so this is
+	 * between two VM instructions with no helper running.  Every indirect
+	 * jump of this function may come here (its address is in tbl), so the
+	 * compiler keeps pc, r, fuel and fp where this code finds them.  The
+	 * first visit of a run marks it (its entry wrote NX_FAULT_NONE); the
+	 * embedder ends a marked run it has seen for longer than its budget.
+	 */
+L_WATCH: {
+	int first = rs->fault != NX_RUN_WATCHED;
+	rs->fault = NX_RUN_WATCHED;
+	if (nx_host_watch(rs, first))
+		FAULT(NX_FAULT_TIME);
 	DISPATCH;
 }
 

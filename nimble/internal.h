@@ -54,6 +54,7 @@ enum nx_handler {
 #define NX_H_SUPER(name) NX_H_##name,
 	NX_SUPERS(NX_H_SUPER)
 #undef NX_H_SUPER
+	NX_H_WATCH,     /* no cell's: where the watchdog moves a dispatch */
 	NX_H_COUNT
 };
 
@@ -170,11 +171,16 @@ struct nx_run_mem {
 	uint64_t stack[NX_STACK_SLOTS];
 };
 
+/* rs->fault of a run the watchdog has seen (L_WATCH, exec_body.h): no
+ * fault kind, so the first visit can tell a new run from a seen one. */
+#define NX_RUN_WATCHED NX_FAULT_COUNT
+
 struct nx_run {
 	struct nx_env *env;
 	struct nx_ext *ext;          /* extension currently executing        */
 	int64_t fuel;                /* 0 .. INT64_MAX                       */
-	enum nx_fault fault;         /* set by a helper or at a fault        */
+	enum nx_fault fault;         /* set by a helper or at a fault; or
+	                                NX_RUN_WATCHED (the watchdog saw it) */
 	uint64_t code;               /* abort code (valid with a fault)      */
 	uint64_t insns;              /* counting set only                    */
 	const struct nx_cell *fault_cell;

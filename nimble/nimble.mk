@@ -15,15 +15,20 @@ NIMBLE_OBJS     := $(patsubst %.c,$(B)/host/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRC
 NIMBLE_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/san/fmt.o
 NIMBLE_KOBJS    := $(patsubst nimble/%.c,$(B)/kernel/nimble/%.o,$(NIMBLE_SRCS))
 
+# The handler sets without jump tables: then every indirect jmp in them is
+# a dispatch, which the runaway stop relies on (docs/engine.md;
+# tests/nimble/exec-jumps.sh checks the objects).
+$(B)/host/nimble/exec.o $(B)/san/nimble/exec.o $(B)/kernel/nimble/exec.o: NIMBLE_XFLAGS := -fno-jump-tables
+
 $(B)/host/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(NIMBLE_XFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
 $(B)/san/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
+	$(CC) $(SAN_CFLAGS) $(NIMBLE_XFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
 $(B)/kernel/nimble/%.o: nimble/%.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) $(NIMBLE_XFLAGS) $(DEPFLAGS) -Inimble -c $< -o $@
 
 $(B)/libnimble.a: $(NIMBLE_OBJS)
 	rm -f $@ && ar rcs $@ $^

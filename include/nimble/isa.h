@@ -254,7 +254,8 @@ enum nx_seg_id {
 	X(STACK,      "register stack overflow (call depth)")              \
 	X(HELPER,     "a helper refused its arguments")                    \
 	X(XCALL,      "called extension is gone or refused the call")      \
-	X(ABORT,      "the extension aborted")
+	X(ABORT,      "the extension aborted")                             \
+	X(TIME,       "run over its time budget (the embedder's watchdog)")
 
 enum nx_fault {
 #define NX_FAULT_ENUM(name, desc) NX_FAULT_##name,

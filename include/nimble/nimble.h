@@ -230,7 +230,19 @@ static inline void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *
 	nx_env_bufs(env, hook, buf0, len0, buf1, len1);
 }
 
+/*
+ * The runaway stop (docs/engine.md, "Runaway stop"): an embedder that
+ * interrupts a CPU asks nx_watch_target(ip): 0 if ip is not inside a
+ * handler set, else the address of that set's watch handler.  Moving the
+ * instruction pointer there from one of the set's dispatch jumps (the
+ * indirect jmps of its code, before they execute) calls
+ * nx_host_watch(run, first) between two VM instructions; a 1 ends the run
+ * with NX_FAULT_TIME.  first: the run was not seen there before.
+ */
+uintptr_t nx_watch_target(uintptr_t ip);
+
 /* ---- supplied by the embedder ---- */
+int nx_host_watch(const void *run, int first);
 void *nx_host_alloc(size_t size);
 void nx_host_free(void *p, size_t size);
 void nx_host_print(const char *line);

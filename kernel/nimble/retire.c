@@ -81,6 +81,8 @@ int nxk_reap_wait(void)
 	for (;;) {
 		unsigned long f = spin_lock_irqsave(&nimble_lock);
 		int waiting = nxk_reap_locked();
+		if (!waiting)
+			nxk_watch_locked();
 		spin_unlock_irqrestore(&nimble_lock, f);
 		if (!waiting || time_now_ns() > end)
 			return waiting;

@@ -16,6 +16,7 @@
  */
 #include <nimble/nimble.h>
 #include <uapi/lwk.h>
+#include <lwk/watchdog.h>
 #include <lwk/syscall.h>
 #include <lwk/sched.h>
 #include <lwk/task.h>
@@ -39,6 +40,17 @@ struct nxk_entry {
 static struct nxk_entry table[NXK_MAX];
 struct spinlock nimble_lock = SPINLOCK_INIT;
 
+/* The runaway stop ticks while extensions are inserted, and while retired
+ * ones wait for their grace period: one of those may still be running,
+ * and one that runs away holds its CPU (and their reaping) until stopped. */
+void nxk_watch_locked(void)
+{
+	int any = nxk_reap_locked() > 0;
+	for (int i = 0; i < NXK_MAX && !any; i++)
+		any = table[i].ext != NULL;
+	watchdog_arm(any);
+}
+
 /* Recompute what the hooks' fast checks read: whether a syscall filter
  * exists, whose tasks sched_pick extensions see, and whose endpoints
  * net_rx extensions may see. */
@@ -56,6 +68,7 @@ static void filter_update_locked(void)
 	syscall_filter_on = on;
 	sched_view_owner = owner;
 	net_rx_owner = net_owner;
+	nxk_watch_locked();
 }
 
 int nxk_filters_owner(uint32_t owner)

@@ -10,6 +10,7 @@
 #include <lwk/smp.h>
 #include <lwk/syscall.h>
 #include <lwk/task.h>
+#include <lwk/watchdog.h>
 #include <lwk/printk.h>
 
 void kcore_init(void)
@@ -22,4 +23,5 @@ void kcore_init(void)
 	irq_init();                   /* user faults end tasks; timer        */
 	task_init_cpu(0);             /* kmain becomes a task; idle0 exists  */
 	smp_init();                   /* the other CPUs idle on their queues */
+	watchdog_init();              /* NMI tick: runaway extension runs end */
 }

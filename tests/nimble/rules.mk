@@ -6,7 +6,7 @@ NIMBLE_TEST_COMMON = tests/nimble/nxbuild.c
 $(B)/tests/nimble/%: tests/nimble/%.c $(NIMBLE_TEST_COMMON) $(NIMBLE_TEST_LIB)
 	$(call cc_prog,$(CC) $(NIMBLE_TEST_CFLAGS),$< $(NIMBLE_TEST_COMMON),$(NIMBLE_TEST_LIB))
 
-NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls test_entry nxrun.sh difftest difftest-san.sh fuzz-short.sh docs-check isa-row)
+NIMBLE_TESTS := $(addprefix $(B)/tests/nimble/,test_insns test_verify test_calls test_entry nxrun.sh difftest difftest-san.sh fuzz-short.sh docs-check isa-row exec-jumps)
 TESTS     += $(NIMBLE_TESTS)
 TEST_DEPS += $(NIMBLE_TESTS)
 
@@ -42,6 +42,12 @@ $(B)/tests/nimble/docs-check: tests/nimble/docs-check.sh $(B)/gendoc
 $(B)/tests/nimble/isa-row: tests/nimble/isa-row.sh tests/nimble/isa_row.c
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\ncd %s && exec tests/nimble/isa-row.sh %s\n' $(CURDIR) $(CC) > $@ && chmod +x $@
+
+# Every indirect jmp of the handler sets is a dispatch: the runaway stop's
+# premise, checked in the host's and the kernel's objects (exec-jumps.sh).
+$(B)/tests/nimble/exec-jumps: tests/nimble/exec-jumps.sh $(B)/host/nimble/exec.o $(KERNEL_ELF)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\ncd %s && exec tests/nimble/exec-jumps.sh %s %s\n' $(CURDIR) $(B)/host/nimble/exec.o $(KERNEL_ELF) > $@ && chmod +x $@
 
 $(B)/tests/nimble/test_nxrun: tests/nimble/test_nxrun.c $(NIMBLE_TEST_COMMON)
 	$(call cc_prog,$(CC) $(TEST_CFLAGS) -Itests/nimble,$^)

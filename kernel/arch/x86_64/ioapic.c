@@ -20,7 +20,7 @@
 #define IOAPICVER 0x01
 #define IOREDTBL(n) (0x10 + 2 * (n))
 #define RTE_MASKED (1u << 16)
-#define RTE_MODE   (IOAPIC_LEVEL | IOAPIC_LOW)
+#define RTE_MODE   (IOAPIC_LEVEL | IOAPIC_LOW | IOAPIC_NMI)
 #define RTE_VECTOR 0xffu
 
 static volatile uint32_t *ioapic;
@@ -48,11 +48,12 @@ void ioapic_init(void)
 
 unsigned ioapic_inputs(void) { return nredir; }
 
-/* Fixed delivery, physical destination; mode's trigger and polarity
- * (0: edge, active high, ISA's kind). */
+/* Fixed delivery (or NMI), physical destination; mode's trigger and
+ * polarity (0: edge, active high, ISA's kind). */
 int ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, unsigned mode, int on)
 {
-	if (gsi >= nredir || vector < 32 || apic_id > 0xff || (mode & ~RTE_MODE))
+	if (gsi >= nredir || vector < 32 || apic_id > 0xff || (mode & ~RTE_MODE) ||
+	    (mode & IOAPIC_NMI && mode & IOAPIC_LEVEL))
 		return -LWK_EINVAL;   /* 0-31 are exceptions; xAPIC ids are 8 bits */
 	unsigned long f = spin_lock_irqsave(&lock);
 	wr(IOREDTBL(gsi), RTE_MASKED | mode | vector);   /* masked while half written */

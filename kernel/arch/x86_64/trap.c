@@ -68,6 +68,12 @@ trap_handler_t trap_register(unsigned vector, trap_handler_t h)
 	return old;
 }
 
+void trap_set_ist(unsigned vector, unsigned ist)
+{
+	BUG_ON(vector >= T_NVECTORS || ist > 7);
+	idt[vector].ist = (uint8_t)ist;
+}
+
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
 	"#BR bound range", "#UD invalid opcode", "#NM device not available",

@@ -47,6 +47,8 @@ void trap_init(void);          /* build and load the IDT on this CPU     */
 void trap_load_idt(void);      /* load the (shared) IDT on another CPU    */
 /* Take a vector; returns the previous handler (NULL if none). */
 trap_handler_t trap_register(unsigned vector, trap_handler_t h);
+/* Deliver vector on stack ist (1..7) of the TSS of the CPU it arrives at. */
+void trap_set_ist(unsigned vector, unsigned ist);
 void trap_dispatch(struct trapframe *tf);
 /* Dump tf with a reason and panic: for handlers that give up. */
 void trap_fatal(const struct trapframe *tf, const char *reason) __noreturn;

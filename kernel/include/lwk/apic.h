@@ -42,8 +42,10 @@ unsigned ioapic_inputs(void);   /* GSIs 0..ioapic_inputs()-1 */
 /* Redirection entry mode bits (82093AA 3.2.4): level-triggered, active low. */
 #define IOAPIC_LEVEL (1u << 15)
 #define IOAPIC_LOW   (1u << 13)
-/* Deliver IOAPIC input gsi as vector to apic_id, with mode's trigger and
- * polarity (0: edge, active high); masked if !on.  -LWK_EINVAL (nothing
+#define IOAPIC_NMI   (4u << 8)    /* delivery mode NMI (edge only; vector ignored) */
+/* Deliver IOAPIC input gsi as vector to apic_id (0xff: every CPU), with
+ * mode's trigger and polarity (0: edge, active high), or IOAPIC_NMI as an
+ * NMI; masked if !on.  -LWK_EINVAL (nothing
  * changed) for a gsi past the last input, a vector below 32, an apic_id
  * above 255 or other mode bits. */
 int ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, unsigned mode, int on);

@@ -26,6 +26,7 @@
 #include <arch/page.h>
 #include <arch/trap.h>
 #include <lwk/net.h>
+#include <lwk/watchdog.h>
 
 
 /* ---- helpers ---- */
@@ -39,7 +40,7 @@ static const struct boot_module *module(const char *name)
 }
 
 /* Insert the module name.nx as an application's (owner 7) extension. */
-static long insert(const char *name)
+static long insert_as(const char *name, int trusted)
 {
 	const struct boot_module *m = module(name);
 	struct nx_error err = {0};
@@ -47,11 +48,13 @@ static long insert(const char *name)
 		ktest_fail(__FILE__, __LINE__, "module %s missing from the ISO", name);
 		return -1;
 	}
-	long h = nxk_insert_kernel(phys_to_virt(m->start), m->end - m->start, 7, 0, &err);
+	long h = nxk_insert_kernel(phys_to_virt(m->start), m->end - m->start, 7, trusted, &err);
 	if (h < 0)
 		ktest_fail(__FILE__, __LINE__, "insert %s: %ld %s", name, h, err.msg);
 	return h;
 }
+
+static long insert(const char *name) { return insert_as(name, 0); }
 
 /* Remove h.  A remove answers EBUSY while 128 removed extensions wait
  * for their grace period, which a loaded host can stretch (the other
@@ -236,12 +239,17 @@ static int raise_test_irq(void)
 	return kernel_handled - before;
 }
 
-KTEST_MANUAL(hook, irq_none_claim_fault)
+static int test_vector_registered(void)
 {
 	static int registered;
 	if (!registered)
 		registered = irq_register(VEC_TEST, test_vector, 0) == 0;
-	KT_ASSERT(registered);
+	return registered;
+}
+
+KTEST_MANUAL(hook, irq_none_claim_fault)
+{
+	KT_ASSERT(test_vector_registered());
 	uint64_t n = irq_count(VEC_TEST);
 	KT_EQ(raise_test_irq(), 1);                  /* no extension: the kernel's */
 	KT_EQ(irq_count(VEC_TEST), n + 1);
@@ -288,6 +296,74 @@ KTEST_MANUAL(hook, trap_none_service_fault)
 	h = insert("trap_fault.nx");
 	KT_ASSERT(h > 0);
 	KT_EQ(fire_trap(2, 3, buf, 8, &ret), NX_RET_DEFAULT);
+	remove(h);
+}
+
+/* ---- the runaway stop (lwk/watchdog.h) ----
+ * Trusted extensions that loop forever, with interrupts off: in the test
+ * vector's interrupt (irq), and where the NIC's interrupt fires net_rx. */
+
+/* The stats of extension name; its last fault is TIME, after at least the budget. */
+static void expect_stopped(const char *name, uint64_t t0, uint64_t runs)
+{
+	uint64_t dt = time_now_ns() - t0;
+	struct nx_stats st;
+	nx_ext_stats(nx_lookup(name), &st);
+	KT_EQ(st.runs, runs);
+	KT_EQ(st.faults, runs);
+	KT_EQ(st.last_fault, NX_FAULT_TIME);
+	KT_EXPECT(dt >= runs * watchdog_budget_ns);   /* never stopped before its budget */
+	printk("# %s: %llu run(s) stopped after %llu us (budget %llu us)\n", name,
+	       (unsigned long long)runs, (unsigned long long)(dt / 1000),
+	       (unsigned long long)(watchdog_budget_ns / 1000));
+}
+
+/* No extension, no NMI: the tick runs only while one is inserted (or a
+ * removed one may still be running). */
+KTEST_MANUAL(hook, watchdog_ticks_only_with_extensions)
+{
+	KT_ASSERT(watchdog_budget_ns > 0);
+	KT_EQ(nxk_reap_wait(), 0);
+	KT_EQ(watchdog_ticking(), 0);
+	long h = insert("trap_sum.nx");
+	KT_ASSERT(h > 0);
+	KT_EQ(watchdog_ticking(), 1);
+	remove(h);
+	KT_EQ(nxk_reap_wait(), 0);
+	KT_EQ(watchdog_ticking(), 0);
+}
+
+KTEST_MANUAL(hook, runaway_trusted_irq_stopped)
+{
+	KT_ASSERT(watchdog_budget_ns > 0 && test_vector_registered());
+	long h = insert_as("irq_spin.nx", 1);
+	KT_ASSERT(h > 0);
+	uint64_t t0 = time_now_ns();
+	KT_EQ(raise_test_irq(), 1);                 /* stopped, then the kernel's handler */
+	expect_stopped("irq_spin", t0, 1);
+	remove(h);
+	KT_EQ(raise_test_irq(), 1);
+}
+
+/* net_rx as net.c's deliver() fires it, interrupts off. */
+KTEST_MANUAL(hook, runaway_trusted_net_rx_stopped)
+{
+	KT_ASSERT(watchdog_budget_ns > 0);
+	long h = insert_as("net_rx_spin.nx", 1);
+	KT_ASSERT(h > 0);
+	uint8_t payload[16] = {0}, mem[64];
+	struct nx_ctx_net ctx = { .len = sizeof payload, .src = 1, .endpoint = 3, .type = 7,
+				  .mem_len = sizeof mem };
+	struct nx_env env = { .owner = 7 };
+	struct nx_result res;
+	nx_env_setup(&env, NX_HOOK_NET_RX, &ctx, payload, sizeof payload, mem, sizeof mem);
+	uint64_t t0 = time_now_ns();
+	unsigned long f = arch_irq_save();
+	uint64_t r = nx_fire(NX_HOOK_NET_RX, 0, &env, &res);
+	arch_irq_restore(f);
+	KT_EQ(r, NX_RET_DEFAULT);                   /* the frame goes to its queue */
+	KT_EQ(res.fault, NX_FAULT_TIME);
+	expect_stopped("net_rx_spin", t0, 1);
 	remove(h);
 }
 
@@ -443,6 +519,24 @@ KTEST_MANUAL(hook, sched_watchdog_ejects_a_starving_policy)
 	KT_EQ(cpus[cpu].rq.ejections, ej + 1);
 	KT_EQ(nx_hook_attached(NX_HOOK_SCHED_PICK, 0), 0);
 	KT_EQ(nxk_remove_kernel(h, 0), -LWK_ENOENT);   /* the watchdog removed it */
+}
+
+/* sched_pick under the run-queue lock, with a helper call in the loop: the
+ * stop waits for the helper to return.  Round robin carries on, and the
+ * scheduler is ejected after NX_EJECT_FAULTS stopped runs. */
+KTEST_MANUAL(hook, runaway_trusted_sched_pick_stopped)
+{
+	KT_ASSERT(watchdog_budget_ns > 0);
+	long h = insert_as("sched_spin.nx", 1);
+	KT_ASSERT(h > 0);
+	KT_EXPECT(both_progress());
+	struct nx_stats st;
+	nx_ext_stats(nx_lookup("sched_spin"), &st);
+	KT_EQ(st.faults, NX_EJECT_FAULTS);
+	KT_EQ(st.last_fault, NX_FAULT_TIME);
+	KT_EQ(nx_hook_attached(NX_HOOK_SCHED_PICK, 0), 0);   /* ejected */
+	remove(h);
+	KT_EXPECT(both_progress());
 }
 
 KTEST_MANUAL(nimble, one_application_scheduler_at_a_time)
