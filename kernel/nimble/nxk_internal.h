@@ -20,7 +20,11 @@ extern struct spinlock nimble_lock;
 long nxk_retire_locked(struct nx_ext *ext);
 /* Free the retired extensions whose grace period is over; how many wait. */
 int nxk_reap_locked(void);
-void nxk_watch_locked(void);   /* table.c: the runaway stop's tick on or off */
+/* table.c: the runaway stop's tick on or off; returns the retired
+ * extensions still waiting for their grace period. */
+int nxk_watch_locked(void);
+/* retire.c: reap again every ms until nothing waits (call without locks). */
+void nxk_reap_later(void);
 
 /* hooksite.c, nimble_lock held: prepare the irq hook's per-CPU contexts
  * (before the first insert, so before the hook can be armed). */

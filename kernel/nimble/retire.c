@@ -6,10 +6,12 @@
  * runs with interrupts off, so such a CPU has finished every fire that
  * could still see it.  A remove kicks the other CPUs so that tickless
  * ones answer soon; retired extensions are reaped under nimble_lock at
- * every insert and remove (and by nxk_reap_wait).
+ * every insert and remove, every millisecond after a remove until none
+ * waits (nxk_reap_later), and by nxk_reap_wait.
  */
 #include <uapi/lwk.h>
 #include <lwk/smp.h>
+#include <lwk/task.h>
 #include <lwk/apic.h>
 #include <lwk/nxk.h>
 #include <arch/cpu.h>
@@ -75,9 +77,34 @@ long nxk_retire_locked(struct nx_ext *ext)
 	return 0;
 }
 
-int nxk_reap_wait(void)
+/*
+ * After a remove, look again every millisecond until every retired
+ * extension is reaped: their memory goes back soon, and the runaway stop's
+ * tick, kept on while one of them may still run, stops (table.c).  Armed
+ * without nimble_lock held: ktimer_arm takes a CPU's lock, which schedule()
+ * holds when it takes nimble_lock (sched_eject_extensions).
+ */
+static void reap_tick(struct ktimer *k)
 {
-	uint64_t end = time_now_ns() + 1000000000ull;
+	spin_lock(&nimble_lock);        /* a timer interrupt: interrupts are off */
+	int waiting = nxk_watch_locked();
+	spin_unlock(&nimble_lock);
+	if (waiting)
+		ktimer_arm(k, k->cpu, time_now_ns() + 1000000);
+}
+
+static struct ktimer reap_timer = { .fn = reap_tick };
+
+void nxk_reap_later(void)
+{
+	ktimer_arm(&reap_timer, this_cpu()->id, time_now_ns() + 1000000);
+}
+
+int nxk_reap_wait(void) { return nxk_reap_wait_ns(1000000000ull); }
+
+int nxk_reap_wait_ns(uint64_t ns)
+{
+	uint64_t end = time_now_ns() + ns;
 	for (;;) {
 		unsigned long f = spin_lock_irqsave(&nimble_lock);
 		int waiting = nxk_reap_locked();

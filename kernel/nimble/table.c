@@ -43,12 +43,13 @@ struct spinlock nimble_lock = SPINLOCK_INIT;
 /* The runaway stop ticks while extensions are inserted, and while retired
  * ones wait for their grace period: one of those may still be running,
  * and one that runs away holds its CPU (and their reaping) until stopped. */
-void nxk_watch_locked(void)
+int nxk_watch_locked(void)
 {
-	int any = nxk_reap_locked() > 0;
+	int waiting = nxk_reap_locked(), any = waiting > 0;
 	for (int i = 0; i < NXK_MAX && !any; i++)
 		any = table[i].ext != NULL;
 	watchdog_arm(any);
+	return waiting;
 }
 
 /* Recompute what the hooks' fast checks read: whether a syscall filter
@@ -172,6 +173,11 @@ long nxk_remove_kernel(long handle, uint32_t owner)
 		filter_update_locked();
 	}
 	spin_unlock_irqrestore(&nimble_lock, f);
+	/* The kicked CPUs end the grace period within microseconds, unless
+	 * one is inside a run (the runaway stop bounds it): then a timer
+	 * reaps.  Either way the watchdog's tick stops once nothing is left. */
+	if (rc == 0 && nxk_reap_wait_ns(1000000))
+		nxk_reap_later();
 	return rc;
 }
 

@@ -21,6 +21,7 @@ long nxk_remove_kernel(long handle, uint32_t owner);
 /* Free every removed extension whose grace period is over, kicking the
  * other CPUs and waiting up to a second; how many still wait. */
 int nxk_reap_wait(void);
+int nxk_reap_wait_ns(uint64_t ns);   /* the same, waiting at most ns */
 /* The irq hook for vector: nonzero if an extension handled it. */
 uint64_t nxk_irq(uint32_t vector, uint64_t count);
 

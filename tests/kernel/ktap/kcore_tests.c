@@ -329,6 +329,15 @@ KTEST_MANUAL(hook, watchdog_ticks_only_with_extensions)
 	KT_ASSERT(h > 0);
 	KT_EQ(watchdog_ticking(), 1);
 	remove(h);
+	/* The removed one is reaped a grace period later, by a kernel timer
+	 * (retire.c), and then the tick stops, without anyone asking. */
+	uint64_t end = time_now_ns() + 1000000000ull;
+	while (watchdog_ticking() && time_now_ns() < end)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	KT_EQ(watchdog_ticking(), 0);
+	h = insert("trap_sum.nx");
+	KT_EQ(watchdog_ticking(), 1);
+	remove(h);
 	KT_EQ(nxk_reap_wait(), 0);
 	KT_EQ(watchdog_ticking(), 0);
 }
