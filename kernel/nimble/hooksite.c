@@ -102,5 +102,6 @@ uint64_t nxk_irq(uint32_t vector, uint64_t count)
 	struct cpu *c = this_cpu();
 	c->nx_irq_ctx.vector = vector;
 	c->nx_irq_ctx.count = count;
+	c->nx_irq_env.owner = __atomic_load_n(&nxk_irq_owner, __ATOMIC_RELAXED);
 	return nx_fire(NX_HOOK_IRQ, vector, &c->nx_irq_env, NULL);
 }

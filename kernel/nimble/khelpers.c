@@ -2,8 +2,9 @@
  * The kernel's implementations of the helpers (include/nimble/helpers.h)
  * in nx_helper_impl.  The engine checks arities and trust before a run
  * (outb, inb and kmem_used are trusted-only); what depends on the owner
- * is checked here: task_wake acts on the owner's tasks only, net_send
- * sends only from the owner's endpoints (0 = the PCT: any).
+ * is checked here: task_wake acts on the owner's tasks only, and never
+ * from sched_pick (EBUSY), net_send sends only from the owner's
+ * endpoints (0 = the PCT: any).
  */
 #include <nimble/nimble.h>
 #include <uapi/lwk.h>
@@ -34,6 +35,12 @@ static uint64_t h_nnodes(struct nx_run *r, const uint64_t *a) { (void)r, (void)a
 
 static uint64_t h_task_wake(struct nx_run *run, const uint64_t *a)
 {
+	/* A sched_pick run is inside schedule(), holding its CPU's run-queue
+	 * lock, which task_wake takes: for a task of this CPU it would spin
+	 * on its own lock, for another CPU's it could cross that CPU's pick
+	 * waking one of ours.  Refused: the CPU would hang. */
+	if (nx_run_env(run) == &this_cpu()->rq.env)
+		return (uint64_t)-LWK_EBUSY;
 	struct task *t = task_lookup((uint32_t)a[0]);
 	uint32_t owner = nx_run_owner(run);
 	if (!t || (owner && t->owner != owner))

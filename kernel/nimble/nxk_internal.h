@@ -36,4 +36,12 @@ void nxk_irq_events_prepare_locked(void);
  * the insert or remove. */
 int nxk_filters_owner(uint32_t owner);
 
+/* table.c: on whose behalf irq extensions run (env.owner, what the
+ * helpers check): 0 with only the PCT's attached, the application with
+ * one application's, NXK_OWNER_NOBODY (owns no task and no endpoint)
+ * with several applications'.  An interrupt has no owner of its own, and
+ * owner 0 would let an application's extension act as the PCT. */
+#define NXK_OWNER_NOBODY 0xffffffffu
+extern uint32_t nxk_irq_owner;
+
 #endif /* NXK_INTERNAL_H */

@@ -39,6 +39,7 @@ struct nxk_entry {
 
 static struct nxk_entry table[NXK_MAX];
 struct spinlock nimble_lock = SPINLOCK_INIT;
+uint32_t nxk_irq_owner;
 
 /* The runaway stop ticks while extensions are inserted, and while retired
  * ones wait for their grace period: one of those may still be running,
@@ -53,22 +54,26 @@ int nxk_watch_locked(void)
 }
 
 /* Recompute what the hooks' fast checks read: whether a syscall filter
- * exists, whose tasks sched_pick extensions see, and whose endpoints
- * net_rx extensions may see. */
+ * exists, whose tasks sched_pick extensions see, whose endpoints net_rx
+ * extensions may see, and on whose behalf irq extensions run. */
 static void filter_update_locked(void)
 {
 	int on = 0;
-	uint32_t owner = 0, net_owner = 0;
+	uint32_t owner = 0, net_owner = 0, irq_owner = 0;
 	for (int i = 0; i < NXK_MAX; i++) {
 		on |= table[i].ext && table[i].trap_filter;
 		if (table[i].ext && (table[i].hooks & (1u << NX_HOOK_SCHED_PICK)) && table[i].owner)
 			owner = table[i].owner;
 		if (table[i].ext && (table[i].hooks & (1u << NX_HOOK_NET_RX)) && table[i].owner)
 			net_owner = table[i].owner;
+		if (table[i].ext && (table[i].hooks & (1u << NX_HOOK_IRQ)) && table[i].owner)
+			irq_owner = irq_owner && irq_owner != table[i].owner ? NXK_OWNER_NOBODY
+									     : table[i].owner;
 	}
 	syscall_filter_on = on;
 	sched_view_owner = owner;
 	net_rx_owner = net_owner;
+	__atomic_store_n(&nxk_irq_owner, irq_owner, __ATOMIC_RELAXED);
 	nxk_watch_locked();
 }
 

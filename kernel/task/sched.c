@@ -118,6 +118,10 @@ static struct task *pick_extension(struct runq *rq, struct task *cur, uint64_t n
 	ctx->now = now;
 	ctx->current = cur ? cur->tid : 0;
 	ctx->quantum = NX_QUANTUM_DEFAULT;
+	/* Helpers act for the application whose policy this is (task_wake:
+	 * its tasks only); left 0, an application's extension acted as the
+	 * PCT and could wake any task. */
+	rq->env.owner = sched_view_owner;
 	/* The view is read-only: its first writable byte is its end.  Not
 	 * built, it is lent empty (as runq_init left it and a built pick
 	 * leaves it). */

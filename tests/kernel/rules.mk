@@ -6,6 +6,7 @@
 #           machine layer simulated (host_shim.c)
 #   user/   the user-space test program, run as the PCT of a booted node
 #   ext/    test extensions, GRUB modules of the test ISO (ktap and user)
+#   hostile/ misbehaving extensions, modules of the hostile-suite ISO
 #   *.sh    the harness that boots nodes in QEMU and reports what happened
 #
 #   host/*            the host programs
@@ -14,6 +15,8 @@
 #                     a failing test are each reported as what they are
 #   ktest-smp4        the kernel-core ktap suites on 4 CPUs, with extensions
 #   utest-smp4        user/utest.c as the PCT on 4 CPUs
+#   hostile-2n        user/hostile.c as the PCT of a 2-node cluster, 2 CPUs
+#                     each, with the hostile/ extensions (hostile.sh)
 #   run-demo[-high]   what make run boots, checked (run_test.sh)
 # make test KTEST_FAIL=1 adds a deliberately failing kernel test, so that
 # make test must fail.
@@ -76,6 +79,23 @@ $(KTEST_T)/ktest-smp4 $(KTEST_T)/utest-smp4: tests/kernel/qemu.sh $(KTEST_ISO)
 	printf '#!/bin/sh\nexec tests/kernel/qemu.sh %s %s\n' $(KTEST_ISO) $(notdir $@) > $@
 	chmod +x $@
 
+# ---- hostile/: user/hostile.c as the PCT, the hostile extensions as its
+# modules, on two nodes with a NIC each (tests/kernel/hostile.sh).
+HOSTILE_EXTS := $(patsubst %.ext,$(B)/%.nx,$(wildcard tests/kernel/hostile/*.ext))
+HOSTILE_ISO  := $(B)/hostile.iso
+
+$(KTEST_T)/user/hostile: tests/kernel/user/hostile.c $(ULIB) $(USER_CRT0)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(DEPFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(ULIB)
+
+$(HOSTILE_ISO): $(KERNEL_ELF) $(KTEST_T)/user/hostile $(HOSTILE_EXTS) | deps
+	$(call pct_iso,$(B)/hostile-iso,hostile extensions,$(KTEST_T)/user/hostile,$(HOSTILE_EXTS))
+
+$(KTEST_T)/hostile-2n: tests/kernel/hostile.sh $(HOSTILE_ISO)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec tests/kernel/hostile.sh %s %s\n' $(HOSTILE_ISO) $(KTEST_T)/hostile-logs > $@
+	chmod +x $@
+
 # What make run boots: the demo PCT frees its application (run_test.sh);
 # again with the PCT's memory above 4 GiB.
 $(KTEST_T)/run-demo $(KTEST_T)/run-demo-high: tests/kernel/run_test.sh $(KERNEL_ISO)
@@ -85,6 +105,7 @@ $(KTEST_T)/run-demo $(KTEST_T)/run-demo-high: tests/kernel/run_test.sh $(KERNEL_
 	chmod +x $@
 
 KTEST_PROGS := $(KTEST_HOST_PROGS) $(KTEST_T)/ktest-all $(KTEST_T)/harness-test \
-               $(KTEST_T)/ktest-smp4 $(KTEST_T)/utest-smp4 $(KTEST_T)/run-demo $(KTEST_T)/run-demo-high
+               $(KTEST_T)/ktest-smp4 $(KTEST_T)/utest-smp4 $(KTEST_T)/run-demo $(KTEST_T)/run-demo-high \
+               $(KTEST_T)/hostile-2n
 TESTS     += $(KTEST_PROGS)
 TEST_DEPS += $(KTEST_PROGS) $(KERNEL_ISO)
