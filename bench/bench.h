@@ -64,7 +64,8 @@ uint64_t data_match(const uint8_t *frame);
  * vector that vadd accumulates into) and returns the operations in one
  * unit (1 for a per-call workload, BENCH_VLEN for a vector pass, the calls
  * of one fib(BENCH_FIB_ARG)), or 0 after bench_fail.  Names: loop fib
- * sched8 sched64 sched1024 packet sum vadd entry insert.
+ * sched8 sched64 sched1024 packet sum vadd entry insert, and the corpus
+ * (BENCH_CORPUS below).
  */
 struct bench_work {
 	const char *name;
