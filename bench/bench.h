@@ -64,7 +64,8 @@ uint64_t data_match(const uint8_t *frame);
  * vector that vadd accumulates into) and returns the operations in one
  * unit (1 for a per-call workload, BENCH_VLEN for a vector pass, the calls
  * of one fib(BENCH_FIB_ARG)), or 0 after bench_fail.  Names: loop fib
- * sched8 sched64 sched1024 packet sum vadd entry insert.
+ * sched8 sched64 sched1024 packet sum vadd entry insert, and the corpus
+ * (BENCH_CORPUS below).
  */
 struct bench_work {
 	const char *name;
@@ -79,6 +80,50 @@ extern const struct bench_work *sys_works;
 extern const char *const sys_name;
 extern const int sys_has_mode;
 int sys_init(const char *mode);
+
+/*
+ * The corpus (bench/README.md, "Corpus"): general extensions as an author
+ * would write them, one hook call per operation.  Call i gets
+ * ctx.arg[0] = i and ctx.arg[1] = keys[i % BENCH_NCKEYS] (trap kinds), or
+ * ctx.now = i (sched kind, 64 tasks); stateful ones reset on call 0, so
+ * every run of n calls repeats the first.  The names, in order:
+ */
+#define BENCH_CORPUS(X) X(fnv1a) X(murmur) X(crc32) X(bsearch) X(hprobe) X(isort) \
+	X(heap) X(edf) X(wfq) X(tbf) X(lpm) X(bits) X(matvec) X(psearch)
+
+#define BENCH_CWORDS  1024      /* random 64-bit words                   */
+#define BENCH_CBYTES  4096      /* bytes 'a'..'d': patterns recur        */
+#define BENCH_CSORTED 1024      /* ascending keys for bsearch            */
+#define BENCH_HSLOTS  1024      /* linear-probing table, 0 = empty slot  */
+#define BENCH_HKEYS   640       /* keys in it                            */
+#define BENCH_NPFX    32        /* prefixes in the LPM trie              */
+#define BENCH_TRIE_MAX (BENCH_NPFX * 24 + 1)   /* nodes: 3 words each    */
+#define BENCH_NQ16    (64 + 512)  /* Q16: an 8x8 matrix, then 64 vectors */
+#define BENCH_NCKEYS  64        /* per-call keys                         */
+#define BENCH_CTASKS  64        /* sched kind: tasks in the view         */
+
+extern uint64_t bench_words[BENCH_CWORDS], bench_sorted[BENCH_CSORTED];
+extern uint64_t bench_htab[BENCH_HSLOTS], bench_trie[3 * BENCH_TRIE_MAX];
+extern uint8_t bench_bytes[BENCH_CBYTES];
+extern int64_t bench_q16[BENCH_NQ16];
+
+/* Where a corpus workload's call gets its input: TRAP, BUF0 = in (read
+ * only); FRAME, BUF0 = bench_frames[i % BENCH_NFRAMES]; SCHED, the
+ * sched_pick view of the first BENCH_CTASKS tasks. */
+enum corpus_kind { CORPUS_TRAP, CORPUS_FRAME, CORPUS_SCHED };
+struct corpus_work {
+	const char *name;
+	enum corpus_kind kind;
+	const void *in;
+	size_t in_len;
+	const uint64_t *keys;   /* ctx.arg[1] per call, or NULL for 0 */
+};
+/* The corpus workload called name, or NULL. */
+const struct corpus_work *corpus_find(const char *name);
+/* The key of call i. */
+uint64_t corpus_key(const struct corpus_work *c, uint64_t i);
+/* The workload being run (its name on the command line). */
+extern const char *bench_work_name;
 
 /* Fib argument and checksum helpers shared by the drivers. */
 #define BENCH_FIB_ARG 20

@@ -14,7 +14,7 @@ BENCH_PKGS   := liblua5.4-dev libluajit-5.1-dev gforth libpcap-dev gnuplot-nox v
 BENCH_PEERS := $(B)/bench/bench-lua54 $(B)/bench/bench-luajit $(B)/bench/bench-bpf \
                $(B)/bench/data.fs
 # Nimble: the workloads compiled by extc's $(B)/%.nx rule, run by libnimble.
-BENCH_NXS   := $(patsubst %.ext,$(B)/%.nx,$(wildcard bench/workloads/*.ext))
+BENCH_NXS   := $(patsubst %.ext,$(B)/%.nx,$(wildcard bench/workloads/*.ext bench/workloads/corpus/*.ext))
 BENCH_BINS  := $(B)/bench/bench-native $(B)/bench/bench-nimble $(BENCH_NXS) $(BENCH_PEERS) \
                $(B)/bench/bench-quick
 
@@ -27,7 +27,7 @@ bench-quick: bench-deps $(BENCH_BINS)
 bench-deps: deps
 	@tools/deps.sh $(BENCH_PKGS)
 
-$(B)/bench/bench-native: bench/sys_native.c $(BENCH_COMMON)
+$(B)/bench/bench-native: bench/sys_native.c bench/corpus_native.c $(BENCH_COMMON)
 	$(call cc_prog,$(CC) $(BENCH_CFLAGS),$^)
 
 # The engine's bench entry points (nx_run_ref, nx_ext_set_mode) are in

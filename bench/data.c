@@ -31,6 +31,12 @@ const struct bench_rule bench_rules[BENCH_NRULES] = {
 struct nx_task_view bench_tasks[BENCH_NTASKS_MAX];
 uint8_t bench_frames[BENCH_NFRAMES][BENCH_FRAME_LEN];
 int64_t bench_x[BENCH_VLEN], bench_y0[BENCH_VLEN];
+uint64_t bench_words[BENCH_CWORDS], bench_sorted[BENCH_CSORTED];
+uint64_t bench_htab[BENCH_HSLOTS], bench_trie[3 * BENCH_TRIE_MAX];
+uint8_t bench_bytes[BENCH_CBYTES];
+int64_t bench_q16[BENCH_NQ16];
+static uint64_t keys_bsearch[BENCH_NCKEYS], keys_hprobe[BENCH_NCKEYS],
+	keys_lpm[BENCH_NCKEYS], keys_psearch[BENCH_NCKEYS];
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -83,6 +89,74 @@ static void frames_init(void)
 	}
 }
 
+/* The slot where key lives or would go: Fibonacci hashing, linear probing
+ * (workloads/corpus/hprobe.ext probes the same way). */
+static uint64_t htab_slot(uint64_t key)
+{
+	uint64_t h = (key * 0x9e3779b97f4a7c15ull) >> 54;
+	while (bench_htab[h] != 0 && bench_htab[h] != key)
+		h = (h + 1) & (BENCH_HSLOTS - 1);
+	return h;
+}
+
+/* A binary trie, 3 words a node (child 0, child 1, next hop; node 0 the
+ * root, so child 0 means none), of BENCH_NPFX prefixes of 8..24 bits;
+ * prefix k has next hop k + 1.  Returns one prefix's address and length
+ * per k in pfx/plen, to aim lookups at. */
+static void trie_init(uint32_t pfx[BENCH_NPFX], int plen[BENCH_NPFX])
+{
+	uint64_t nodes = 1;
+	for (int k = 0; k < BENCH_NPFX; k++) {
+		pfx[k] = (uint32_t)rng_next();
+		plen[k] = 8 + (int)(rng_next() % 17);
+		uint64_t n = 0;
+		for (int b = 0; b < plen[k]; b++) {
+			uint64_t *child = &bench_trie[3 * n + (pfx[k] >> (31 - b) & 1)];
+			if (!*child)
+				*child = nodes++;
+			n = *child;
+		}
+		bench_trie[3 * n + 2] = (uint64_t)k + 1;
+	}
+}
+
+/* The corpus data and per-call keys: half the keys hit (present keys,
+ * addresses inside a prefix, patterns taken from the text), half are
+ * random. */
+static void corpus_init(void)
+{
+	for (int i = 0; i < BENCH_CWORDS; i++)
+		bench_words[i] = rng_next();
+	for (int i = 0; i < BENCH_CBYTES; i++)
+		bench_bytes[i] = (uint8_t)('a' + rng_next() % 4);
+	for (int i = 0; i < BENCH_CSORTED; i++)
+		bench_sorted[i] = (i ? bench_sorted[i - 1] : 0) + 1 + rng_next() % 16;
+	for (int i = 0; i < BENCH_HKEYS; i++) {
+		uint64_t key = rng_next() | 1;
+		bench_htab[htab_slot(key)] = key;
+	}
+	for (int i = 0; i < BENCH_NQ16; i++)
+		bench_q16[i] = (int64_t)(rng_next() % (2 << 16)) - (1 << 16);
+	uint32_t pfx[BENCH_NPFX];
+	int plen[BENCH_NPFX];
+	trie_init(pfx, plen);
+	for (int i = 0; i < BENCH_NCKEYS; i++) {
+		int hit = i % 2 == 0;
+		uint64_t r = rng_next();
+		keys_bsearch[i] = hit ? bench_sorted[r % BENCH_CSORTED] : r % (bench_sorted[BENCH_CSORTED - 1] + 8);
+		uint64_t slot = r % BENCH_HSLOTS;
+		while (!bench_htab[slot])
+			slot = (slot + 1) & (BENCH_HSLOTS - 1);
+		keys_hprobe[i] = hit ? bench_htab[slot] : r | 1;
+		int k = (int)(r % BENCH_NPFX);
+		uint32_t low = (uint32_t)rng_next() & (0xffffffffu >> plen[k]);
+		keys_lpm[i] = hit ? (pfx[k] & ~(0xffffffffu >> plen[k])) | low : (uint32_t)r;
+		const uint8_t *p = &bench_bytes[r % (BENCH_CBYTES - 4)];
+		keys_psearch[i] = hit ? (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+			(uint64_t)p[3] << 24 : 0x61616161u + (r & 0x03030303u);
+	}
+}
+
 void data_init(void)
 {
 	static int done;
@@ -103,6 +177,38 @@ void data_init(void)
 		bench_x[i] = (int64_t)(rng_next() % (1u << 20));
 		bench_y0[i] = (int64_t)(rng_next() % (1u << 20));
 	}
+	corpus_init();
+}
+
+static const struct corpus_work corpus[] = {
+	{ "fnv1a", CORPUS_TRAP, bench_bytes, sizeof bench_bytes, NULL },
+	{ "murmur", CORPUS_TRAP, bench_words, sizeof bench_words, NULL },
+	{ "crc32", CORPUS_TRAP, bench_bytes, sizeof bench_bytes, NULL },
+	{ "bsearch", CORPUS_TRAP, bench_sorted, sizeof bench_sorted, keys_bsearch },
+	{ "hprobe", CORPUS_TRAP, bench_htab, sizeof bench_htab, keys_hprobe },
+	{ "isort", CORPUS_TRAP, bench_words, sizeof bench_words, NULL },
+	{ "heap", CORPUS_TRAP, bench_words, sizeof bench_words, NULL },
+	{ "edf", CORPUS_SCHED, NULL, 0, NULL },
+	{ "wfq", CORPUS_SCHED, NULL, 0, NULL },
+	{ "tbf", CORPUS_FRAME, NULL, 0, NULL },
+	{ "lpm", CORPUS_TRAP, bench_trie, sizeof bench_trie, keys_lpm },
+	{ "bits", CORPUS_TRAP, bench_words, sizeof bench_words, NULL },
+	{ "matvec", CORPUS_TRAP, bench_q16, sizeof bench_q16, NULL },
+	{ "psearch", CORPUS_TRAP, bench_bytes, sizeof bench_bytes, keys_psearch },
+	{ NULL, CORPUS_TRAP, NULL, 0, NULL },
+};
+
+const struct corpus_work *corpus_find(const char *name)
+{
+	for (const struct corpus_work *c = corpus; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+uint64_t corpus_key(const struct corpus_work *c, uint64_t i)
+{
+	return c->keys ? c->keys[i % BENCH_NCKEYS] : 0;
 }
 
 /* Index + 1 of the task of highest priority among the first n, the first

@@ -10,12 +10,12 @@
 #include <time.h>
 #include "bench.h"
 
-static const char *cur_work = "-";
+const char *bench_work_name = "-";
 
 void bench_fail(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "bench-%s: %s: ", sys_name, cur_work);
+	fprintf(stderr, "bench-%s: %s: ", sys_name, bench_work_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -110,10 +110,10 @@ int main(int argc, char **argv)
 	uint64_t n, runs;
 	if (argc != a + 3 || parse_u64(argv[a + 1], &n) || parse_u64(argv[a + 2], &runs) || !n)
 		return usage();
-	cur_work = argv[a];
-	const struct bench_work *w = work_find(cur_work);
+	bench_work_name = argv[a];
+	const struct bench_work *w = work_find(bench_work_name);
 	if (!w) {
-		fprintf(stderr, "bench-%s: no workload '%s'\n", sys_name, cur_work);
+		fprintf(stderr, "bench-%s: no workload '%s'\n", sys_name, bench_work_name);
 		return 3;
 	}
 	data_init();

@@ -37,7 +37,25 @@ vadd      1000     20     2
 entry     1000000  20000  1000
 insert    200      4      2
 verify    400      8      2
-translate 2000     40     2'
+translate 2000     40     2
+fnv1a     5000     100    20
+murmur    5000     100    20
+crc32     2000     50     20
+bsearch   100000   2000   100
+hprobe    200000   4000   100
+isort     2000     50     20
+heap      2000     50     20
+edf       20000    400    50
+wfq       20000    400    100
+tbf       200000   4000   100
+lpm       50000    1000   100
+bits      2000     50     20
+matvec    10000    200    50
+psearch   2000     50     20'
+
+# The corpus (bench/README.md): general extensions nobody tuned for, with
+# a table of their own.  "corpus" in BENCH_WORKLOADS stands for them all.
+corpus="fnv1a murmur crc32 bsearch hprobe isort heap edf wfq tbf lpm bits matvec psearch"
 
 all_systems="native nimble-unchecked nimble-checked nimble-ref lua54 luajit gforth bpf"
 
@@ -60,7 +78,8 @@ sys_cmd() {
 # it is the reference every result and ratio needs).
 case " ${BENCH_SYSTEMS:-native} " in *" native "*) ;; *) BENCH_SYSTEMS="native $BENCH_SYSTEMS" ;; esac
 [ -n "${BENCH_WORKLOADS:-}" ] &&
-	workloads=$(echo "$workloads" | awk -v keep=" $BENCH_WORKLOADS " 'index(keep, " " $1 " ")')
+	workloads=$(echo "$workloads" | awk -v keep=" $BENCH_WORKLOADS " -v corpus=" $corpus " \
+		'index(keep, " " $1 " ") || (index(keep, " corpus ") && index(corpus, " " $1 " "))')
 systems=""
 for s in ${BENCH_SYSTEMS:-$all_systems}; do
 	[ -n "$(sys_cmd "$s")" ] && systems="$systems $s"
@@ -239,6 +258,31 @@ goals() {
 		} }' "$1"
 }
 
+# The corpus table: callgrind instructions per operation of native,
+# unchecked and checked, unchecked / native and checked / unchecked; then
+# the geometric mean and the max of unchecked / native over the corpus.
+corpus_table() {
+	awk -F, -v corpus="$corpus" '
+	NR > 1 { ir[$1, $2] = $6; c[$1, $2] = $13 }
+	function cell(w, s) { return c[w, s] != "" && c[w, s] != "ok" ? c[w, s] : ir[w, s] == "" ? "-" : sprintf("%.1f", ir[w, s]) }
+	END {
+		nc = split(corpus, cw, " ")
+		printf "\ncorpus: callgrind instructions per operation\n"
+		printf "%-10s %12s %12s %12s %10s %10s\n", "workload", "native", "unchecked", "checked", "unch/nat", "chk/unch"
+		for (i = 1; i <= nc; i++) { w = cw[i]
+			if (!((w, "native") in c)) continue
+			n = ir[w, "native"]; u = ir[w, "nimble-unchecked"]; k = ir[w, "nimble-checked"]
+			un = (n != "" && u != "" && n > 0) ? u / n : ""
+			ku = (u != "" && k != "" && u > 0) ? sprintf("%.2fx", k / u) : "-"
+			printf "%-10s %12s %12s %12s %10s %10s\n", w, cell(w, "native"), cell(w, "nimble-unchecked"),
+				cell(w, "nimble-checked"), un == "" ? "-" : sprintf("%.2fx", un), ku
+			if (un != "") { m++; lg += log(un); if (un > mx) { mx = un; mw = w } }
+		}
+		if (m) printf "corpus geomean unchecked / native %.2fx over %d workloads; max %.2fx (%s)\n", exp(lg / m), m, mx, mw
+		else printf "corpus geomean unchecked / native: no callgrind figures\n"
+	}' "$1"
+}
+
 report() {
 	csv_write "$1"
 	table "$1" 4 8 "wall clock, median ns per operation (ratio to native C)"
@@ -249,6 +293,7 @@ report() {
 		table "$1" 7 0 "Nimble: VM instructions per operation (counting handler set)" "$nimbles"
 		table "$1" 11 0 "Nimble: host instructions per VM instruction (callgrind / VM count)" "$nimbles"
 		goals "$1"
+		corpus_table "$1"
 	fi
 	plot "$1" "$2" "$3"
 }
@@ -301,7 +346,7 @@ quick() {
 			grep -qx "$w" "$tmp/works.$s" 2>/dev/null && cells=$((cells + 1))
 		done
 	done
-	echo "1..$((cells + 4))"
+	echo "1..$((cells + 5))"
 	echo "$workloads" | while read -r w n ncg nq; do measure "$w" "$nq" 0 2; done
 	i=0
 	while read -r w s ops med min ir vm res check; do
@@ -328,7 +373,12 @@ quick() {
 	else
 		echo "not ok $((cells + 3)) - no PNG"; cat "$tmp/q.txt"
 	fi
-	selftest $((cells + 4))
+	if grep -q '^corpus: callgrind' "$tmp/q.txt" && grep -q '^corpus geomean' "$tmp/q.txt"; then
+		echo "ok $((cells + 4)) - the corpus table prints"
+	else
+		echo "not ok $((cells + 4)) - no corpus table"; cat "$tmp/q.txt"
+	fi
+	selftest $((cells + 5))
 }
 
 case $mode in

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include "bench.h"
+#include "corpus_native.h"
 
 const char *const sys_name = "native";
 const int sys_has_mode = 0;
@@ -123,6 +124,38 @@ static uint64_t entry_run(uint64_t n)
 	return s + n;
 }
 
+/* The corpus: call i of the workload named on the command line, through
+ * a volatile pointer as a kernel calls a hook; the sum of the answers. */
+struct corpus_fn {
+	const char *name;
+	uint64_t (*fn)(uint64_t i, uint64_t key);
+};
+#define CN_ENTRY(name) { #name, cn_##name },
+static const struct corpus_fn corpus_fns[] = { BENCH_CORPUS(CN_ENTRY) { NULL, NULL } };
+static const struct corpus_work *corpus_cur;
+static uint64_t (*volatile corpus_fn)(uint64_t, uint64_t);
+
+static uint64_t corpus_setup(void)
+{
+	corpus_cur = corpus_find(bench_work_name);
+	for (const struct corpus_fn *c = corpus_fns; corpus_cur && c->name; c++)
+		if (strcmp(c->name, corpus_cur->name) == 0) {
+			corpus_fn = c->fn;
+			return 1;
+		}
+	bench_fail("not a corpus workload");
+	return 0;
+}
+
+static uint64_t corpus_run(uint64_t n)
+{
+	uint64_t s = 0;
+	for (uint64_t i = 0; i < n; i++)
+		s += corpus_fn(i, corpus_key(corpus_cur, i));
+	return s;
+}
+
+#define CORPUS_WORK(name) { #name, corpus_setup, corpus_run },
 static const struct bench_work works[] = {
 	{ "loop", one, loop_run },
 	{ "fib", fib_unit, fib_run },
@@ -133,6 +166,7 @@ static const struct bench_work works[] = {
 	{ "sum", vec_unit, sum_run },
 	{ "vadd", vadd_setup, vadd_run },
 	{ "entry", one, entry_run },
+	BENCH_CORPUS(CORPUS_WORK)
 	{ NULL, NULL, NULL },
 };
 

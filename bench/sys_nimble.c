@@ -238,6 +238,70 @@ static uint64_t packet_run(uint64_t n)
 	return s;
 }
 
+/* ---- the corpus: one hook call per operation (bench.h, BENCH_CORPUS) ----
+ * TRAP kinds: BUF0 = the workload's input, read-only, ctx.arg[0] = i,
+ * ctx.arg[1] = its key; FRAME: BUF0 = frame i % BENCH_NFRAMES; SCHED: the
+ * view of the first BENCH_CTASKS tasks, ctx.now = i. */
+
+#define CORPUS_OBJ(name) { .file = "corpus/" #name ".nx" },
+static struct obj corpus_objs[] = { BENCH_CORPUS(CORPUS_OBJ) };
+static const char *const corpus_names[] = {
+#define CORPUS_NAME(name) #name,
+	BENCH_CORPUS(CORPUS_NAME)
+};
+static const struct corpus_work *corpus_cur;
+static struct obj *corpus_obj;
+
+static uint64_t corpus_setup(void)
+{
+	corpus_cur = corpus_find(bench_work_name);
+	corpus_obj = NULL;
+	for (size_t k = 0; corpus_cur && k < sizeof corpus_names / sizeof *corpus_names; k++)
+		if (strcmp(corpus_names[k], corpus_cur->name) == 0)
+			corpus_obj = &corpus_objs[k];
+	if (!corpus_obj) {
+		bench_fail("not a corpus workload");
+		return 0;
+	}
+	if (obj_load(corpus_obj) != 0)
+		return 0;
+	if (corpus_cur->kind == CORPUS_SCHED) {
+		uint64_t len = BENCH_CTASKS * sizeof(struct nx_task_view);
+		env_reset(&ctx.sched, sizeof ctx.sched, NX_CTX_SCHED_WR);
+		seg_set(NX_SEG_BUF0, bench_tasks, len, len);
+		ctx.sched.ntasks = BENCH_CTASKS;
+		return 1;
+	}
+	env_reset(&ctx.trap, sizeof ctx.trap, NX_CTX_TRAP_WR);
+	if (corpus_cur->kind == CORPUS_TRAP) {
+		/* The input is the caller's, read-only: writable from its end. */
+		seg_set(NX_SEG_BUF0, (void *)corpus_cur->in, corpus_cur->in_len, corpus_cur->in_len);
+		ctx.trap.buf_len = (uint32_t)corpus_cur->in_len;
+	} else {
+		ctx.trap.buf_len = BENCH_FRAME_LEN;
+	}
+	return 1;
+}
+
+static uint64_t corpus_run(uint64_t n)
+{
+	uint64_t s = 0, mark = vm_mark(corpus_obj);
+	for (uint64_t i = 0; i < n; i++) {
+		if (corpus_cur->kind == CORPUS_SCHED) {
+			ctx.sched.now = i;
+		} else {
+			if (corpus_cur->kind == CORPUS_FRAME)
+				seg_set(NX_SEG_BUF0, bench_frames[i % BENCH_NFRAMES],
+					BENCH_FRAME_LEN, BENCH_FRAME_LEN);
+			ctx.trap.arg[0] = i;
+			ctx.trap.arg[1] = corpus_key(corpus_cur, i);
+		}
+		s += fire(corpus_obj);
+	}
+	vm_report(corpus_obj, mark);
+	return s;
+}
+
 /* ---- insert cost: per bytecode instruction of all the objects ----
  * insert     nx_insert + nx_remove: load, verify, translate, attach
  * verify     nx_verify alone, on objects loaded (nx_load) in setup
@@ -347,6 +411,8 @@ static const struct bench_work works[] = {
 	{ "sum", sum_setup, sum_run },
 	{ "vadd", vadd_setup, vadd_run },
 	{ "entry", entry_setup, entry_run },
+#define CORPUS_WORK(name) { #name, corpus_setup, corpus_run },
+	BENCH_CORPUS(CORPUS_WORK)
 	{ NULL, NULL, NULL },
 };
 
