@@ -59,7 +59,9 @@ static const char *const xcall_obj[] = { "h_sched_x.nx", "h_trap_x.nx", "h_irq_x
  * hook site must refuse its answer, or the helper answer -errno).  A
  * fault name this build does not know fails its row.  Trusted code is
  * unchecked: no OOB or fuel rows; its infinite loops end only by the
- * runaway stop (TIME, lwk/watchdog.h).
+ * runaway stop (TIME, lwk/watchdog.h).  An untrusted loop ends by fuel
+ * or by the runaway stop, whichever comes first ("FUEL|TIME": under TCG
+ * 10^6 fuel usually takes longer than the 4 ms budget).
  */
 struct hcase {
 	enum hook hook;
@@ -70,7 +72,7 @@ struct hcase {
 };
 
 static const struct hcase cases[] = {
-	{ H_SCHED, "infinite loop", UNTRUSTED, M_SPIN, "FUEL" },
+	{ H_SCHED, "infinite loop", UNTRUSTED, M_SPIN, "FUEL|TIME" },
 	{ H_SCHED, "deep recursion", UNTRUSTED, M_REC, "STACK" },
 	{ H_SCHED, "mutual recursion", UNTRUSTED, M_MUTUAL, "STACK" },
 	{ H_SCHED, "index from ctx.ntasks, load", UNTRUSTED, M_OOB_LOAD, "OOB_LOAD" },
@@ -81,14 +83,14 @@ static const struct hcase cases[] = {
 	{ H_SCHED, "task_wake of the PCT's task", UNTRUSTED, M_HELPER, "NONE" },
 	{ H_SCHED, "task_wake of its own blocked task", UNTRUSTED, M_WAKE_OWN, "NONE" },
 	{ H_SCHED, "import removed in use", UNTRUSTED, M_XCALL, "XCALL" },
-	{ H_TRAP, "infinite loop", UNTRUSTED, M_SPIN, "FUEL" },
+	{ H_TRAP, "infinite loop", UNTRUSTED, M_SPIN, "FUEL|TIME" },
 	{ H_TRAP, "deep recursion", UNTRUSTED, M_REC, "STACK" },
 	{ H_TRAP, "mutual recursion", UNTRUSTED, M_MUTUAL, "STACK" },
 	{ H_TRAP, "index from ctx.buf_len, load", UNTRUSTED, M_OOB_LOAD, "OOB_LOAD" },
 	{ H_TRAP, "index from ctx.buf_len, store", UNTRUSTED, M_OOB_STORE, "OOB_STORE" },
 	{ H_TRAP, "division by zero", UNTRUSTED, M_DIV0, "DIV_ZERO" },
 	{ H_TRAP, "import removed in use", UNTRUSTED, M_XCALL, "XCALL" },
-	{ H_IRQ, "infinite loop", UNTRUSTED, M_SPIN, "FUEL" },
+	{ H_IRQ, "infinite loop", UNTRUSTED, M_SPIN, "FUEL|TIME" },
 	{ H_IRQ, "deep recursion", UNTRUSTED, M_REC, "STACK" },
 	{ H_IRQ, "mutual recursion", UNTRUSTED, M_MUTUAL, "STACK" },
 	{ H_IRQ, "index from ctx.vector, load", UNTRUSTED, M_OOB_LOAD, "OOB_LOAD" },
@@ -96,7 +98,7 @@ static const struct hcase cases[] = {
 	{ H_IRQ, "division by zero", UNTRUSTED, M_DIV0, "DIV_ZERO" },
 	{ H_IRQ, "task_wake of the PCT's task", UNTRUSTED, M_HELPER, "NONE" },
 	{ H_IRQ, "import removed in use", UNTRUSTED, M_XCALL, "XCALL" },
-	{ H_NET, "infinite loop", UNTRUSTED, M_SPIN, "FUEL" },
+	{ H_NET, "infinite loop", UNTRUSTED, M_SPIN, "FUEL|TIME" },
 	{ H_NET, "deep recursion", UNTRUSTED, M_REC, "STACK" },
 	{ H_NET, "mutual recursion", UNTRUSTED, M_MUTUAL, "STACK" },
 	{ H_NET, "index from ctx.len, load", UNTRUSTED, M_OOB_LOAD, "OOB_LOAD" },
@@ -150,6 +152,21 @@ static uint8_t objbuf[16384];
 static uint8_t ep_mem[3][4096] __attribute__((aligned(4096)));
 
 /* ---- objects ---- */
+
+/* got is one of want's '|'-separated names. */
+static int fault_is(const char *got, const char *want)
+{
+	size_t n = strlen(got);
+	for (const char *w = want; *w; w++) {
+		if (!strncmp(w, got, n) && (w[n] == 0 || w[n] == '|'))
+			return 1;
+		while (*w && *w != '|')
+			w++;
+		if (!*w)
+			break;
+	}
+	return 0;
+}
 
 static const char *fault_name(uint32_t f)
 {
@@ -369,7 +386,7 @@ static void run_case(const struct hcase *c)
 	memset(&st, 0, sizeof st);
 	long rc = h > 0 ? nx_stats(h, &st) : h;
 	int none = !strcmp(c->fault, "NONE");
-	ok(rc == 0 && !strcmp(fault_name(st.last_fault), c->fault) && st.runs > 0 &&
+	ok(rc == 0 && fault_is(fault_name(st.last_fault), c->fault) && st.runs > 0 &&
 	   (none ? st.faults == 0 : st.faults > 0),
 	   "%s: reads back fault %s (got %s, %llu faults in %llu runs)", name, c->fault,
 	   fault_name(st.last_fault), (unsigned long long)st.faults, (unsigned long long)st.runs);
