@@ -82,3 +82,16 @@ uintptr_t nx_watch_target(uintptr_t ip)
 	const void *const *l = __atomic_load_n(&exec_labels[in], __ATOMIC_ACQUIRE);
 	return l ? (uintptr_t)l[NX_H_WATCH] : 0;
 }
+
+/* An indirect near jmp (FF /4, after a notrack or REX prefix) inside a
+ * handler set: there, always a dispatch (tests/nimble/exec-jumps.sh). */
+int nx_watch_dispatch(uintptr_t ip)
+{
+	if (!nx_watch_target(ip))
+		return 0;
+	const uint8_t *p = (const uint8_t *)ip;
+	unsigned n = 0;
+	while (n < 2 && (p[n] == 0x3e || (p[n] & 0xf0) == 0x40))
+		n++;
+	return p[n] == 0xff && (p[n + 1] >> 3 & 7) == 4;
+}

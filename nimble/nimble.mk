@@ -9,7 +9,7 @@ NIMBLE_SRCS := nimble/str.c nimble/names.c nimble/fold.c nimble/load.c nimble/ve
                nimble/exec.c nimble/run.c nimble/ref.c nimble/registry.c nimble/helpers.c
 # The host embedding; the message formatter comes from lib/ (lib/lib.mk),
 # which the kernel links on its own.
-NIMBLE_HOST_SRCS := nimble/host/host.c
+NIMBLE_HOST_SRCS := nimble/host/host.c nimble/host/watch.c
 
 NIMBLE_OBJS     := $(patsubst %.c,$(B)/host/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/host/fmt.o
 NIMBLE_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS)) $(B)/lib/san/fmt.o

@@ -240,6 +240,8 @@ static inline void nx_env_setup(struct nx_env *env, enum nx_hook_id hook, void *
  * with NX_FAULT_TIME.  first: the run was not seen there before.
  */
 uintptr_t nx_watch_target(uintptr_t ip);
+/* Whether the instruction at ip is one of those dispatch jumps. */
+int nx_watch_dispatch(uintptr_t ip);
 
 /* ---- supplied by the embedder ---- */
 int nx_host_watch(const void *run, int first);

@@ -99,12 +99,3 @@ const nx_helper_fn nx_helper_impl[NX_HELPER_COUNT] = {
 	[NX_HELPER_INB]       = h_zero,
 	[NX_HELPER_KMEM_USED] = h_zero,
 };
-
-/* The host has no watchdog of its own yet (nxrun bounds untrusted runs
- * with fuel): a run moved to the watch handler is only marked. */
-int nx_host_watch(const void *run, int first)
-{
-	(void)run;
-	(void)first;
-	return 0;
-}

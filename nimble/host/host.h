@@ -10,5 +10,8 @@ extern size_t nx_host_bytes, nx_host_blocks;
 extern int nx_host_trace;
 /* Fail the allocation after this many more succeed (-1 = never): tests. */
 extern long nx_host_fail_after;
+/* The runaway stop for this process's runs (watch.c): a run longer than
+ * budget_ns ends with fault TIME; 0 turns it off.  0 or -1 (errno). */
+int nx_host_watchdog(uint64_t budget_ns);
 
 #endif /* NIMBLE_HOST_H */

@@ -27,7 +27,7 @@ struct opts {
 	int trusted, quiet, dump[2];
 	uint64_t args[NX_MAX_ARGS];
 	unsigned nargs;
-	uint64_t fuel, repeat;
+	uint64_t fuel, repeat, budget_ms;
 	struct buf buf[2];
 	struct nx_task_view tasks[256];
 	unsigned ntasks;
@@ -39,7 +39,7 @@ struct opts {
 
 #define USAGE \
 	"usage: nxrun [--trusted] [--arg V]... [--ctx NAME=V]... [--task TID:PRIO[:OWNER[:FLAGS[:RUNTIME[:WAITED]]]]]...\n" \
-	"             [--buf0 SPEC] [--buf1 SPEC] [--fuel N] [--repeat N] [--dump-buf0] [--dump-buf1] [-q]\n" \
+	"             [--buf0 SPEC] [--buf1 SPEC] [--fuel N] [--budget-ms N] [--repeat N] [--dump-buf0] [--dump-buf1] [-q]\n" \
 	"             [--mode unchecked|checked|counting|ref]\n" \
 	"             FILE.nx [ENTRY]\n" \
 	"       nxrun --help\n"
@@ -62,6 +62,8 @@ static void help(void)
 	       "                    flags, runtime and waited (ns); unset fields are 0\n"
 	       "  --buf0/--buf1 SPEC  the hook's buffers: i64:1,2,3 | u8:1,2,3 | hex:0a0b.. | @file\n"
 	       "  --fuel N          the untrusted fuel budget\n"
+	       "  --budget-ms N     a run longer than N ms ends with fault TIME (default 1000;\n"
+	       "                    0: never; the reference interpreter has no such stop)\n"
 	       "  --repeat N        run N times (N > 1: the extension's own handler set, for timing)\n"
 	       "  --mode M          unchecked, checked, counting (prints insns) or ref (the oracle);\n"
 	       "                    unchecked takes an untrusted object only with --trusted\n"
@@ -164,6 +166,7 @@ static int parse_mode(const char *v)
 static void parse_args(struct opts *o, int argc, char **argv)
 {
 	o->mode = -1;
+	o->budget_ms = 1000;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -190,6 +193,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		else if (!strcmp(a, "--buf1")) parse_buf(&o->buf[1], v, "--buf1");
 		else if (!strcmp(a, "--fuel")) o->fuel = num(v, "--fuel");
 		else if (!strcmp(a, "--repeat")) o->repeat = num(v, "--repeat");
+		else if (!strcmp(a, "--budget-ms")) o->budget_ms = num(v, "--budget-ms");
 		else if (!strcmp(a, "--mode")) o->mode = parse_mode(v);
 		else if (a[0] == '-' && a[1]) usage("unknown option");
 		else {
@@ -382,12 +386,17 @@ int main(int argc, char **argv)
 	if (mode < NX_SET_COUNT)
 		nx_ext_set_mode(ext, (enum nx_set)mode);
 	struct nx_result res;
+	if (o.budget_ms && nx_host_watchdog(o.budget_ms * 1000000)) {
+		perror("nxrun: cannot start the runaway stop");
+		return 64;
+	}
 	for (uint64_t i = 0; i < o.repeat; i++) {
 		if (mode == NX_SET_COUNT)
 			nx_run_ref(ext, (uint32_t)func, &env, o.args, o.nargs, &res);
 		else
 			nx_run(ext, (uint32_t)func, &env, o.args, o.nargs, &res);
 	}
+	nx_host_watchdog(0);
 	printf("result: %lld\n", (long long)res.value);
 	if (res.fault) {
 		char where[128];

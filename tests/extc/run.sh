@@ -26,8 +26,10 @@ echo "1..$total"
 t=0
 check() { # file mode opts expects obj trustflag entry
 	t=$((t + 1))
-	out=$("$nxrun" $6 $3 "$5" $7 2>&1)
+	# Bounded: a run the runaway stop failed to end must fail, not hang.
+	out=$(timeout 60 "$nxrun" $6 $3 "$5" $7 2>&1)
 	rc=$?
+	[ $rc = 124 ] && out="nxrun timed out after 60 s"
 	want_rc=0 ok=1 why=""
 	rest="$4"
 	while [ -n "$rest" ]; do

@@ -38,7 +38,7 @@ fi
 sed -i 's/^\(\t\tcase NX_OP_MOV: .*\)$/\1\n\t\tcase NX_OP_DUMMY: r[a] = r[b] * 3 + r[c]; break;/' nimble/ref.c
 engine=$(ls nimble/*.c | tr '\n' ' ')
 if $cc $flags -Inimble/host -Itests/nimble -Itests/include tests/nimble/isa_row.c tests/nimble/nxbuild.c $engine \
-	nimble/host/host.c lib/fmt.c -o isa_row 2>build.err; then
+	nimble/host/host.c nimble/host/watch.c lib/fmt.c -o isa_row 2>build.err; then
 	./isa_row dummy.nx | awk '/^1\.\./ { next } /^(not )?ok/ { n++; sub(/ok [0-9]+/, "ok " n + 1) } { print }'
 else
 	for n in 2 3 4; do echo "not ok $n - the engine with DUMMY does not build"; done

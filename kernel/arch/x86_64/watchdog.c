@@ -40,15 +40,6 @@ uint64_t watchdog_budget_ns;
 static uint8_t nmi_stacks[MAX_CPUS][4096] __attribute__((aligned(16)));
 static trap_handler_t db_other;    /* #DB that is not ours: a user task's */
 
-/* An indirect near jmp (FF /4), after a notrack or REX prefix? */
-static int is_dispatch(const uint8_t *ip)
-{
-	unsigned n = 0;
-	while (n < 2 && (ip[n] == 0x3e || (ip[n] & 0xf0) == 0x40))
-		n++;
-	return ip[n] == 0xff && (ip[n + 1] >> 3 & 7) == 4;
-}
-
 static void step_stop(struct cpu *c, struct trapframe *tf)
 {
 	tf->rflags &= ~RFLAGS_TF;
@@ -99,7 +90,7 @@ static void watch_db(struct trapframe *tf)
 		}
 		return;
 	}
-	if (is_dispatch((const uint8_t *)tf->rip)) {
+	if (nx_watch_dispatch(tf->rip)) {
 		tf->rip = target;       /* the dispatch goes to the watch handler */
 		step_stop(c, tf);
 		return;
