@@ -6,6 +6,8 @@
  *   r(nargs)            always 0: the base of absolute addresses
  *   next nhoist regs    read-only context fields used inside loops,
  *                       loaded once at entry (they cannot change in a run)
+ *   next nkhoist regs   64-bit constants (MOVI + MOVHI) used inside loops,
+ *                       built once at entry
  *   then                locals, one register per scope slot
  *   then                temporaries, a stack above the live locals
  * Calls put their arguments at the top of that stack (the callee's window
@@ -20,6 +22,7 @@
 
 #define MAX_LOOPS 64
 #define MAX_HOIST 16   /* context fields kept in registers per function */
+#define MAX_KHOIST 8   /* 64-bit constants kept in registers per function */
 
 struct loop { int brk, cont; };
 
@@ -37,6 +40,8 @@ struct gen {
 	int hoist[64];           /* ctx field -> register + 1, 0 = not hoisted */
 	int uses[64];            /* (64 > the fields in NX_CTX_FIELDS)       */
 	int nhoist;
+	uint64_t kval[MAX_KHOIST]; /* constants built once, in kreg[]          */
+	int kreg[MAX_KHOIST], nkhoist;
 	int *labels, nlabels, caplabels;
 	struct { int insn, label; } *fix;
 	int nfix, capfix;
@@ -245,13 +250,31 @@ static int local_reg(struct gen *g, struct local *l)
 	return g->localbase + l->slot - g->fn->nparams;
 }
 
+/* The register a hoisted 64-bit constant lives in (-1 until hoist_load
+ * built it), or -1. */
+static int khoisted(struct gen *g, uint64_t v)
+{
+	for (int i = 0; i < g->nkhoist; i++)
+		if (g->kval[i] == v)
+			return g->kreg[i];
+	return -1;
+}
+
+static int khoist_has(struct gen *g, uint64_t v)
+{
+	for (int i = 0; i < g->nkhoist; i++)
+		if (g->kval[i] == v)
+			return 1;
+	return 0;
+}
+
 /* Register already holding e's value without code, or -1. */
 static int known_reg(struct gen *g, struct expr *e)
 {
 	switch (e->kind) {
 	case E_LOCAL: return local_reg(g, e->loc);
 	case E_REG:   return (int)e->val;
-	case E_NUM:   return e->val ? -1 : g->zero;     /* -1 if no zero register */
+	case E_NUM:   return e->val ? khoisted(g, e->val) : g->zero;   /* -1: not in one */
 	case E_CTX:   return !e->rec && g->hoist[e->field] ? g->hoist[e->field] - 1 : -1;
 	case E_CAST:  return value_fits(e->a, e->type) ? known_reg(g, e->a) : -1;
 	default:      return -1;
@@ -668,7 +691,7 @@ static void gen_into(struct gen *g, struct expr *e, int dst)
 {
 	int save = g->top, r = known_reg(g, e);
 	struct place p;
-	if (r >= 0 && e->kind != E_NUM) {
+	if (r >= 0 && (e->kind != E_NUM || !fits32(e->val))) {   /* not 0: a hoisted constant */
 		if (r != dst)
 			emit(g, NX_OP_MOV, dst, r, 0, 0);
 		return;
@@ -1013,6 +1036,12 @@ static void hoist_expr(struct gen *g, struct expr *e, int weight)
 		return;
 	if (e->kind == E_CTX && !e->rec && !extc_ctx_fields[e->field].rw)
 		g->uses[e->field] += weight;
+	/* A constant that takes MOVI + MOVHI, inside a loop: build it once. */
+	if (e->kind == E_NUM && weight == 2 && !fits32(e->val) && !khoist_has(g, e->val) &&
+	    g->nkhoist < MAX_KHOIST) {
+		g->kval[g->nkhoist] = e->val;
+		g->kreg[g->nkhoist++] = -1;
+	}
 	hoist_expr(g, e->a, weight);
 	hoist_expr(g, e->b, weight);
 	hoist_expr(g, e->c, weight);
@@ -1045,9 +1074,16 @@ static void hoist_choose(struct gen *g)
 			g->hoist[i] = ++g->nhoist;   /* numbered now, registers later */
 }
 
-/* Load the hoisted fields at entry; hoist[] becomes register + 1. */
+/* Load the hoisted fields and build the hoisted constants at entry;
+ * hoist[] becomes register + 1, kreg[] the constants' registers. */
 static void hoist_load(struct gen *g)
 {
+	int base = (g->zero >= 0 ? g->zero + 1 : g->fn->nparams) + g->nhoist;
+	for (int i = 0; i < g->nkhoist; i++) {
+		use_reg(g, base + i);
+		load_const(g, base + i, g->kval[i]);
+		g->kreg[i] = base + i;
+	}
 	for (int i = 0; i < extc_nctx_fields; i++) {
 		if (!g->hoist[i])
 			continue;
@@ -1089,18 +1125,17 @@ static void gen_function(struct gen *g, struct sym *f)
 	/* the zero register only where memory is addressed; a register less
 	 * is a register the engine need not clear on every call */
 	g->zero = mem_stmt(f->body) ? f->nparams : -1;
-	g->nhoist = 0;
+	g->nhoist = g->nkhoist = 0;
 	g->nlabels = g->nfix = g->nloops = 0;
 	g->lastline = 0;
 	g->last_label_at = -1;
 	memset(g->hoist, 0, sizeof g->hoist);
 	memset(g->uses, 0, sizeof g->uses);
 	g->maxreg = g->zero >= 0 ? g->zero : f->nparams - 1;
-	if (f->hook != NX_HOOK_NONE) {
-		hoist_stmt(g, f->body, 0);
+	hoist_stmt(g, f->body, 0);      /* constants in any function, fields in hooks */
+	if (f->hook != NX_HOOK_NONE)
 		hoist_choose(g);
-	}
-	g->localbase = (g->zero >= 0 ? g->zero + 1 : f->nparams) + g->nhoist;
+	g->localbase = (g->zero >= 0 ? g->zero + 1 : f->nparams) + g->nhoist + g->nkhoist;
 	g->top = g->localbase;
 	mark_line(g, f->pos);
 	hoist_load(g);
