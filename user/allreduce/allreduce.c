@@ -265,8 +265,8 @@ static void fault_test(const uint8_t *heap, const struct pct_objects *tab, int i
 	rc = hi > 0 ? nx_stats(hi, &si) : hi;
 	if (irq_mode)
 		/* Under an interrupt storm most frames are drained by the timer:
-		 * fewer than 8 NIC interrupts may land while this runs. */
-		check(rc == 0 && si.runs >= 1 && si.runs <= 8 && si.faults == si.runs,
+		 * fewer than 8 NIC interrupts (even none) may land while this runs. */
+		check(rc == 0 && si.runs <= 8 && si.faults == si.runs,
 		      "irq extension faulting in every NIC interrupt: each run a fault, ejected by 8",
 		      rc ? rc : (long)si.runs);
 	else
@@ -297,9 +297,12 @@ static void irq_count_check(long h, const struct lwk_net_info *before)
 	int64_t filed = c[2] + c[3] + c[4] + c[5] + c[6];
 	check(rc == 0 && c[1] > 0, "irq_count: the frames of our endpoints counted", rc ? rc : c[1]);
 	if (now.irq_mode) {
-		check(c[0] > 0 && (uint64_t)c[0] <= irqs, "irq_count: saw the NIC's interrupts",
+		/* None at all only if the kernel took none either (a storm's
+		 * backlog drained by the timer throughout). */
+		check((c[0] > 0 || irqs == 0) && (uint64_t)c[0] <= irqs, "irq_count: saw the NIC's interrupts",
 		      (long)c[0]);
-		check(filed == c[0] - 1, "irq_count: every interrupt but the last filed", (long)filed);
+		check(filed == (c[0] > 0 ? c[0] - 1 : 0), "irq_count: every interrupt but the last filed",
+		      (long)filed);
 	} else {
 		check(c[0] == 0, "irq_count: polled: no NIC interrupt", (long)c[0]);
 	}
