@@ -107,9 +107,7 @@ int nxk_reap_wait_ns(uint64_t ns)
 	uint64_t end = time_now_ns() + ns;
 	for (;;) {
 		unsigned long f = spin_lock_irqsave(&nimble_lock);
-		int waiting = nxk_reap_locked();
-		if (!waiting)
-			nxk_watch_locked();
+		int waiting = nxk_watch_locked();   /* reaps, then the tick on or off */
 		spin_unlock_irqrestore(&nimble_lock, f);
 		if (!waiting || time_now_ns() > end)
 			return waiting;

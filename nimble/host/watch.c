@@ -59,13 +59,13 @@ static void on_alarm(int sig, siginfo_t *si, void *ucv)
 
 static void on_trap(int sig, siginfo_t *si, void *ucv)
 {
+	(void)si;
 	greg_t *g = ((ucontext_t *)ucv)->uc_mcontext.gregs;
 	if (!steps) {                   /* not ours: what SIGTRAP would have done */
 		signal(sig, SIG_DFL);
 		raise(sig);
 		return;
 	}
-	(void)si;
 	uintptr_t ip = (uintptr_t)g[REG_RIP];
 	if (nx_watch_dispatch(ip))
 		g[REG_RIP] = (greg_t)nx_watch_target(ip);

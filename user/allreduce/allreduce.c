@@ -72,14 +72,6 @@ static uint64_t now_ns(void)
 	return t;
 }
 
-static struct lwk_net_info info_now(void)
-{
-	struct lwk_net_info i;
-	memset(&i, 0, sizeof i);
-	net_info(&i);
-	return i;
-}
-
 /* Bad arguments are refused with the documented error, nothing sent. */
 static void check_args(void)
 {
@@ -111,7 +103,7 @@ static int plain_wait(int it, uint32_t r)
 	while (!have[it][r]) {
 		long n = net_recv(EP_PLAIN, msg, sizeof msg, &m, WAIT_NS);
 		if (n != (long)sizeof msg) {
-			struct lwk_net_info i = info_now();
+			struct lwk_net_info i = net_info_now();
 			printf("allreduce: node %u: plain recv: %s (len %ld); rx data %llu, acks %llu, "
 			       "not for us %llu, echoes %llu, malformed %llu, no endpoint %llu\n", rank,
 			       n < 0 ? strerror(n) : "wrong length", n, (unsigned long long)i.rx_data,
@@ -292,7 +284,7 @@ static void irq_count_check(long h, const struct lwk_net_info *before)
 	/* The counts first: every interrupt the extension saw has then been
 	 * counted by the kernel too (its handler ran to the end). */
 	long rc = h > 0 ? nimble_call(0, 0, c, sizeof c, NULL, 0) : h;
-	struct lwk_net_info now = info_now();
+	struct lwk_net_info now = net_info_now();
 	uint64_t irqs = now.irqs - before->irqs;
 	int64_t filed = c[2] + c[3] + c[4] + c[5] + c[6];
 	check(rc == 0 && c[1] > 0, "irq_count: the frames of our endpoints counted", rc ? rc : c[1]);
@@ -367,7 +359,7 @@ static void print_costs(const struct lwk_net_info *e)
 #define STORM_ITERS  (2 * 1000 * 1000)
 static void compute_under_storm(void)
 {
-	struct lwk_net_info a = info_now();
+	struct lwk_net_info a = net_info_now();
 	uint64_t t0 = now_ns(), slowest = 0;
 	volatile uint64_t x = 0;
 	for (int c = 0; c < STORM_CHUNKS; c++) {
@@ -378,7 +370,7 @@ static void compute_under_storm(void)
 		slowest = d > slowest ? d : slowest;
 	}
 	(void)x;
-	struct lwk_net_info b = info_now();
+	struct lwk_net_info b = net_info_now();
 	printf("allreduce: node %u: compute: %d chunks in %llu us, slowest %llu us; meanwhile %llu NIC "
 	       "interrupts, %llu frames drained in them and %llu by the timer, %llu drains cut at "
 	       "the budget\n", rank, STORM_CHUNKS,
@@ -393,7 +385,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	(void)argc, (void)argv;
 	uint8_t *heap = (uint8_t *)brk(0);
 	const struct pct_objects *tab = (const void *)heap;
-	struct lwk_net_info i0 = info_now();
+	struct lwk_net_info i0 = net_info_now();
 	if (arg0 != PCT_ARG_APP || net_info(&i0) < 0) {
 		printf("allreduce: not started by the PCT, or no network\n");
 		return 2;
@@ -413,12 +405,12 @@ int main(int argc, char **argv, uint64_t arg0)
 	check_args();
 
 	int bad = plain_allreduce(WARMUP);
-	struct lwk_net_info a = info_now();
+	struct lwk_net_info a = net_info_now();
 	uint64_t t0 = now_ns();
 	for (int it = 0; it < ITERS && !bad; it++)
 		bad = plain_allreduce(it);
 	uint64_t t_plain = now_ns() - t0;
-	struct lwk_net_info b = info_now();
+	struct lwk_net_info b = net_info_now();
 	int ok = !bad;
 	for (int it = 0; it < ITERS; it++)
 		for (int j = 0; j < K; j++)
@@ -429,12 +421,12 @@ int main(int argc, char **argv, uint64_t arg0)
 	 * Insert, open and send may then be interleaved with arrivals in any
 	 * way: round 0 is sent from a copy of the input (offload_go). */
 	check(plain_allreduce(BARRIER) == 0, "barrier before the offload", 0);
-	struct lwk_net_info b2 = info_now();
+	struct lwk_net_info b2 = net_info_now();
 	uint64_t t1 = now_ns();
 	long h = offload_prepare(heap, tab);
 	long wake = h > 0 ? offload_go() : h;
 	uint64_t t_off = now_ns() - t1;
-	struct lwk_net_info c = info_now();
+	struct lwk_net_info c = net_info_now();
 	ok = h > 0 && wake > 0;
 	for (int it = 0; it < ITERS; it++)
 		for (int j = 0; j < K; j++)
@@ -458,10 +450,10 @@ int main(int argc, char **argv, uint64_t arg0)
 		nx_remove(h);
 
 	irq_empty_phase(heap, tab);
-	struct lwk_net_info costs = info_now();
+	struct lwk_net_info costs = net_info_now();
 	/* irq_count watches the fault test's traffic: inserted after the
 	 * offload, so that make netbench's hops do not include it. */
-	struct lwk_net_info i_ins = info_now();
+	struct lwk_net_info i_ins = net_info_now();
 	long h_irq = insert(heap, tab, "irq_count.nx");
 	check(h_irq > 0, "irq_count extension inserted", h_irq);
 	fault_test(heap, tab, (int)i_ins.irq_mode);
@@ -474,7 +466,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	      net_close(LWK_NET_EP_MAX) == -LWK_EINVAL, "closed: not ours any more; bad id EINVAL", 0);
 	/* Endpoints 1 and 2 stay open: the kernel closes them when we end
 	 * (the PCT checks none is left open). */
-	struct lwk_net_info e = info_now();
+	struct lwk_net_info e = net_info_now();
 	printf("allreduce: node %u: totals: data tx %llu rx %llu, acks tx %llu rx %llu, retransmits %llu, "
 	       "dup %llu, out of order %llu, no endpoint %llu, full %llu, echoes %llu, malformed %llu, "
 	       "consumed by extensions %llu, extension faults %llu, injected drops %llu\n", rank,

@@ -23,6 +23,14 @@ static inline long net_recv(uint32_t ep, void *buf, size_t len, struct lwk_net_m
 }
 
 static inline long net_info(struct lwk_net_info *out) { return syscall1(SYS_net_info, (long)out); }
+/* The counters now; all zero if the call fails. */
+static inline struct lwk_net_info net_info_now(void)
+{
+	struct lwk_net_info i;
+	memset(&i, 0, sizeof i);
+	net_info(&i);
+	return i;
+}
 static inline long net_flush(uint64_t quiet_ns) { return syscall1(SYS_net_flush, (long)quiet_ns); }
 static inline long net_close(uint32_t ep) { return syscall1(SYS_net_close, ep); }
 

@@ -73,10 +73,11 @@ static void watch_db(struct trapframe *tf)
 		db_other(tf);
 		return;
 	}
-	if (read_dr6() & DR6_B0)        /* back from a helper: step on */
+	if (read_dr6() & DR6_B0) {      /* back from a helper: step on */
 		write_dr7(DR7_FIXED);
+		tf->rflags |= RFLAGS_TF;
+	}
 	write_dr6(0);
-	tf->rflags |= RFLAGS_TF;
 	uintptr_t target = nx_watch_target(tf->rip);
 	if (!target) {
 		/* Out of the set.  After a call, its return address is on top of

@@ -68,13 +68,12 @@ struct cpu {
 	struct nx_env nx_irq_env;
 	/* The runaway stop (lwk/watchdog.h): the run last marked on this CPU
 	 * and since when (ns); while single-stepping to a dispatch, since
-	 * when (0: not stepping), the steps left and the set's watch handler. */
+	 * when (0: not stepping) and the steps left. */
 	struct {
 		const void *run;
 		uint64_t since;
 		uint64_t stepping;
 		uint32_t steps;
-		uintptr_t target;
 	} watch;
 } __attribute__((aligned(64)));
 

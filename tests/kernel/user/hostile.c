@@ -305,21 +305,13 @@ static int exchange(uint32_t ep, int k)
 	return good;
 }
 
-static struct lwk_net_info info_now(void)
-{
-	struct lwk_net_info i;
-	memset(&i, 0, sizeof i);
-	net_info(&i);
-	return i;
-}
-
 /* ---- one case ---- */
 
 /* Fire the hook as the node would; 1 if the kernel's default was seen. */
 static int fire(const struct hcase *c, uint32_t ep, const char **what)
 {
 	static char line[128];
-	struct lwk_net_info a = info_now(), b;
+	struct lwk_net_info a = net_info_now(), b;
 	int good;
 	switch (c->hook) {
 	case H_SCHED:
@@ -332,12 +324,12 @@ static int fire(const struct hcase *c, uint32_t ep, const char **what)
 		return getpid() == real_pid;
 	case H_IRQ:
 		good = exchange(ep, PINGS);
-		b = info_now();
+		b = net_info_now();
 		*what = "the NIC's handler took its interrupts: every frame arrived";
 		return good == PINGS && b.irq_mode && b.irqs > a.irqs;
 	case H_NET:
 		good = exchange(ep, PINGS);
-		b = info_now();
+		b = net_info_now();
 		snprintf(line, sizeof line, "every frame was delivered to the endpoint "
 			 "(%d of %d in order; delivered +%llu, hook faults +%llu)", good, PINGS,
 			 (unsigned long long)(b.delivered - a.delivered),
@@ -563,7 +555,7 @@ int main(int argc, char **argv, uint64_t arg0)
 	if (arg0 == CHILD)
 		return child_main((uint8_t *)brk(0));
 	pct_tid = (uint32_t)gettid();
-	struct lwk_net_info ni = info_now();
+	struct lwk_net_info ni = net_info_now();
 	if (ni.nnodes != 2) {
 		printf("1..0 # SKIP needs a 2-node cluster (nnodes %u)\n", ni.nnodes);
 		return 1;
