@@ -8,11 +8,12 @@
 #include "extc.h"
 
 int extc_compile(struct extc *c, const char *file, const char *src, size_t len,
-		 int verbose)
+		 int flags)
 {
 	memset(c, 0, sizeof *c);
 	c->file = file;
-	c->verbose = verbose;
+	c->verbose = !!(flags & EXTC_VERBOSE);
+	c->opt = !(flags & EXTC_O0);
 	if (len > NX_MAX_OBJECT * 4) {
 		c->src = "";
 		extc_error(c, 0, "source file too large (%zu bytes)", len);

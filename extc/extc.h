@@ -175,6 +175,7 @@ struct extc {
 	struct diag_ent { uint32_t pos; size_t off, len; } *ents;
 	int nents, capents;
 	int errors, verbose, depth;
+	int opt;                  /* optimisation level: 0 or 1 (EXTC_O0)  */
 	int panic;                /* parser: suppress errors until resync */
 	/* the program */
 	const char *extname;
@@ -196,7 +197,9 @@ struct extc {
 };
 
 /* extc.c: the library entry point. */
-int extc_compile(struct extc *c, const char *file, const char *src, size_t len, int verbose);
+#define EXTC_VERBOSE 1        /* notes and code size on stderr        */
+#define EXTC_O0      2        /* no optimisation (opt.c, hoisting)    */
+int extc_compile(struct extc *c, const char *file, const char *src, size_t len, int flags);
 void extc_free(struct extc *c);
 
 /* diag.c */
@@ -227,6 +230,11 @@ uint64_t type_convert(uint64_t v, int t);
 
 /* gen.c */
 void gen_program(struct extc *c);
+
+/* opt.c: optimise the function f whose n instructions start at start
+ * (the last ones emitted) and use registers below nregs; returns how
+ * many instructions are left. */
+int opt_function(struct extc *c, int start, int n, int nregs, const struct sym *f);
 
 /* emit.c */
 void emit_object(struct extc *c);

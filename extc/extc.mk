@@ -7,7 +7,7 @@
 EXTC       := $(B)/extc
 EXTC_LEX_C := $(B)/gen/extc-lex.c
 EXTC_LIB_SRCS := extc/extc.c extc/diag.c extc/parse.c extc/check.c extc/gen.c \
-                 extc/emit.c extc/dis.c
+                 extc/opt.c extc/emit.c extc/dis.c
 # The engine's name library (names, formats, folding) extc links, as every tool does.
 EXTC_NAMES_SRCS := nimble/names.c nimble/fold.c nimble/str.c
 

@@ -300,6 +300,35 @@ static int gen_reg(struct gen *g, struct expr *e)
 	return r;
 }
 
+/*
+ * a[i + K] (or a[i - K], a[K + i]) at -O1: the element is at i * stride
+ * with K * stride added to the displacement when that fits, so a[i] and
+ * a[i + 1] scale one i (value numbering shares it).  Addresses wrap
+ * modulo 2^64 like the arithmetic, so both forms name the same byte;
+ * binary operators are 64-bit, so i + K is never truncated first.
+ */
+static struct expr *split_offset(struct gen *g, struct expr *index, uint32_t stride, int64_t *d)
+{
+	while (g->c->opt && index->kind == E_BIN && (index->op == K_PLUS || index->op == K_MINUS)) {
+		struct expr *k = index->b, *i = index->a;
+		if (index->op == K_PLUS && i->kind == E_NUM) {
+			k = index->a;
+			i = index->b;
+		}
+		if (k->kind != E_NUM)
+			break;
+		uint64_t add = k->val * stride;
+		if (index->op == K_MINUS)
+			add = 0 - add;
+		int64_t nd = *d + (int64_t)add;
+		if ((int64_t)add < INT32_MIN || (int64_t)add > INT32_MAX || nd < INT32_MIN || nd > INT32_MAX)
+			break;
+		*d = nd;
+		index = i;
+	}
+	return index;
+}
+
 /* Base register and displacement of an element at `off + index * stride`. */
 static int gen_address(struct gen *g, struct expr *index, uint32_t off, uint32_t stride,
 		       int32_t *disp)
@@ -312,8 +341,10 @@ static int gen_address(struct gen *g, struct expr *index, uint32_t off, uint32_t
 		*disp = (int32_t)(off + index->val * stride);
 		return g->zero;
 	}
+	int64_t d = off;
+	index = split_offset(g, index, stride, &d);
 	int ri = gen_reg(g, index), k = log2_exact(stride);
-	*disp = (int32_t)off;
+	*disp = (int32_t)d;
 	if (k == 0)
 		return ri;
 	for (int i = 0; i < g->nic; i++)
@@ -1037,8 +1068,8 @@ static void hoist_expr(struct gen *g, struct expr *e, int weight)
 	if (e->kind == E_CTX && !e->rec && !extc_ctx_fields[e->field].rw)
 		g->uses[e->field] += weight;
 	/* A constant that takes MOVI + MOVHI, inside a loop: build it once. */
-	if (e->kind == E_NUM && weight == 2 && !fits32(e->val) && !khoist_has(g, e->val) &&
-	    g->nkhoist < MAX_KHOIST) {
+	if (g->c->opt && e->kind == E_NUM && weight == 2 && !fits32(e->val) &&
+	    !khoist_has(g, e->val) && g->nkhoist < MAX_KHOIST) {
 		g->kval[g->nkhoist] = e->val;
 		g->kreg[g->nkhoist++] = -1;
 	}
@@ -1145,6 +1176,8 @@ static void gen_function(struct gen *g, struct sym *f)
 		emit(g, NX_OP_RET, zero_value(g), 0, 0, 0);
 	resolve_labels(g);
 	n = pc(g) - g->start;
+	if (g->c->opt && g->maxreg < NX_MAX_REGS)
+		n = opt_function(g->c, g->start, n, g->maxreg + 1, f);
 	if (g->maxreg >= NX_MAX_REGS)
 		extc_error(g->c, f->pos, "function '%s' needs %d registers (at most %d): "
 			   "too many locals or too deeply nested expressions", f->name,

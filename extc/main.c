@@ -9,11 +9,14 @@
 #include "extc.h"
 
 static const char usage[] =
-	"usage: extc [-v] [-o OUT.nx] FILE.ext   compile an extension\n"
+	"usage: extc [-v] [-O0|-O1] [-o OUT.nx] FILE.ext   compile an extension\n"
 	"       extc -S FILE.nx                  disassemble an object\n"
 	"       extc --help\n"
 	"  -o OUT   write the object to OUT (default: FILE with .ext replaced by .nx)\n"
 	"  -v       also print notes (bounded loops) and code size on stderr\n"
+	"  -O1      optimise (the default): loop-invariant constants, value numbering,\n"
+	"           copies, dead code and branch threading (docs/language.md)\n"
+	"  -O0      emit the generator's code as it is, for comparison\n"
 	"  -S       print header, sections, data, imports and annotated instructions\n"
 	"The language: docs/language.md.\n";
 
@@ -77,14 +80,14 @@ static char *default_output(const char *in)
 	return out;
 }
 
-static int compile(const char *in, const char *outpath, int verbose)
+static int compile(const char *in, const char *outpath, int flags)
 {
 	size_t len;
 	char *src = read_file(in, &len);
 	struct extc c;
 	if (!src)
 		return 2;
-	extc_compile(&c, in, src, len, verbose);
+	extc_compile(&c, in, src, len, flags);
 	free(src);
 	if (c.diag)
 		fputs(c.diag, stderr);
@@ -106,7 +109,7 @@ static int compile(const char *in, const char *outpath, int verbose)
 int main(int argc, char **argv)
 {
 	const char *out = NULL, *in = NULL;
-	int verbose = 0, dis = 0;
+	int flags = 0, dis = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage, stdout);
@@ -114,7 +117,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "-v")) {
-			verbose = 1;
+			flags |= EXTC_VERBOSE;
+		} else if (!strcmp(argv[i], "-O0")) {
+			flags |= EXTC_O0;
+		} else if (!strcmp(argv[i], "-O1")) {
+			flags &= ~EXTC_O0;
 		} else if (!strcmp(argv[i], "-S")) {
 			dis = 1;
 		} else if (argv[i][0] == '-' || in) {
@@ -128,5 +135,5 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 64;
 	}
-	return dis ? disassemble(in) : compile(in, out, verbose);
+	return dis ? disassemble(in) : compile(in, out, flags);
 }

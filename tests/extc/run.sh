@@ -11,15 +11,18 @@
 # '*' matches it anywhere in a line instead).  The expected exit status is 1 when an EXPECT
 # starts with "fault:", else 0.  "//>u" lines run only untrusted (e.g. a
 # loop only fuel stops); a file declared trusted runs only trusted.
+# Every line runs once more from an object built with extc -O0, in the
+# first mode, expecting the same lines except "insns: N" (the optimiser's
+# whole point is to change that one): -O0 and -O1 must compute the same.
 extc=$1 nxrun=$2 work=$3; shift 3
 mkdir -p "$work" || exit 2
 set -f
 total=0
 for f in "$@"; do
 	if grep -q '^extension [A-Za-z_0-9]* trusted;' "$f"; then
-		total=$((total + $(grep -c '^//>u\{0,1\} ' "$f")))
+		total=$((total + 2 * $(grep -c '^//>u\{0,1\} ' "$f")))
 	else
-		total=$((total + 2 * $(grep -c '^//> ' "$f") + $(grep -c '^//>u ' "$f")))
+		total=$((total + 3 * $(grep -c '^//> ' "$f") + 2 * $(grep -c '^//>u ' "$f")))
 	fi
 done
 echo "1..$total"
@@ -53,11 +56,13 @@ for f in "$@"; do
 	base=$(basename "$f" .ext)
 	obj_u="$work/$base.nx" obj_t="$work/$base.trusted.nx"
 	sed 's/^\(extension [A-Za-z_0-9]*\) untrusted;/\1 trusted;/' "$f" > "$work/$base.trusted.ext"
-	cu=1 ct=1
+	cu=1 ct=1 c0=1
 	"$extc" -o "$obj_u" "$f" || cu=0
 	"$extc" -o "$obj_t" "$work/$base.trusted.ext" || ct=0
-	trusted_only=0
-	grep -q '^extension [A-Za-z_0-9]* trusted;' "$f" && trusted_only=1
+	trusted_only=0 flag0=""
+	grep -q '^extension [A-Za-z_0-9]* trusted;' "$f" && trusted_only=1 flag0=--trusted
+	obj_0="$work/$base.O0.nx"
+	"$extc" -O0 -o "$obj_0" "$f" || c0=0
 	grep '^//>u\{0,1\} ' "$f" | while IFS= read -r line; do
 		only_u=0
 		case $line in "//>u "*) only_u=1 ;; esac
@@ -68,6 +73,9 @@ for f in "$@"; do
 		opts=${opts% }
 		exp=${line#*=> }
 		name="$base${entry:+:$entry}"
+		exp0=$(printf '%s\n' "$exp" | sed 's/ && insns: [0-9]*//g; s/^insns: [0-9]* && //')
+		if [ $c0 = 1 ]; then check "$name" "-O0" "$opts" "$exp0" "$obj_0" "$flag0" "$entry"
+		else t=$((t + 1)); echo "not ok $t - $name (-O0): extc -O0 failed"; fi
 		if [ $trusted_only = 0 ]; then
 			if [ $cu = 1 ]; then check "$name" untrusted "$opts" "$exp" "$obj_u" "" "$entry"
 			else t=$((t + 1)); echo "not ok $t - $name: extc failed"; fi
@@ -77,9 +85,9 @@ for f in "$@"; do
 		else t=$((t + 1)); echo "not ok $t - $name (trusted): extc failed"; fi
 	done
 	if [ $trusted_only = 1 ]; then
-		t=$((t + $(grep -c '^//>u\{0,1\} ' "$f")))
+		t=$((t + 2 * $(grep -c '^//>u\{0,1\} ' "$f")))
 	else
-		t=$((t + 2 * $(grep -c '^//> ' "$f") + $(grep -c '^//>u ' "$f")))
+		t=$((t + 3 * $(grep -c '^//> ' "$f") + 2 * $(grep -c '^//>u ' "$f")))
 	fi
 done
 exit 0
