@@ -6,7 +6,9 @@
  *
  *   thread   a branch to a JMP goes where the JMP goes; a JMP to a RET
  *            is that RET; "Jcc L; JMP M; L:" is "J!cc M"; a branch to
- *            the next instruction is nothing
+ *            the next instruction is nothing; a JMP to "Jcc X; RET" (or
+ *            "Jcc X; JMP M") is a copy of those two, so a loop tested at
+ *            its top runs one branch per iteration
  *   reach    instructions no path reaches are dropped
  *   number   value numbering in each extended block: an ALU result, a
  *            division or a load computed again is taken from the register
@@ -213,6 +215,63 @@ static int invert(struct opt *p)
 	}
 	free(targeted);
 	return compact(p) | changed;
+}
+
+/*
+ * "JMP L" where L is "Jcc X" followed by a RET or a JMP M: the JMP becomes
+ * "Jcc X" and that RET or "JMP M".  A loop whose test is at its top
+ * ("for (;;) { if (c) break; ... }", the generator's while loops with a
+ * body that jumps back) then runs one branch per iteration instead of two.
+ */
+static void insert_after(struct opt *p, int i, uint64_t w, int t)
+{
+	struct obj *o = p->o;
+	int start = (int)(p->code - o->code);
+	if (o->ncode + 1 > o->capcode) {
+		o->capcode = o->capcode ? 2 * o->capcode : 64;
+		o->code = extc_realloc(o->code, (size_t)o->capcode * sizeof *o->code);
+		p->code = o->code + start;
+	}
+	p->tgt = extc_realloc(p->tgt, ((size_t)p->n + 2) * sizeof *p->tgt);
+	p->line = extc_realloc(p->line, ((size_t)p->n + 2) * sizeof *p->line);
+	p->dead = extc_realloc(p->dead, (size_t)p->n + 2);
+	size_t tail = (size_t)(p->n - i - 1);
+	memmove(p->code + i + 2, p->code + i + 1, tail * sizeof *p->code);
+	memmove(p->tgt + i + 2, p->tgt + i + 1, tail * sizeof *p->tgt);
+	memmove(p->line + i + 2, p->line + i + 1, tail * sizeof *p->line);
+	p->n++;
+	o->ncode++;
+	for (int k = 0; k < p->n; k++)
+		if (p->tgt[k] > i)
+			p->tgt[k]++;
+	p->code[i + 1] = w;
+	p->tgt[i + 1] = t > i ? t + 1 : t;
+	p->line[i + 1] = p->line[i];
+	p->dead[p->n - 1] = 0;
+}
+
+static int rotate(struct opt *p)
+{
+	int changed = 0;
+	for (int i = 0; i < p->n && p->n < NX_MAX_FUNC_INSNS; i++) {
+		if (op_of(p->code[i]) != NX_OP_JMP)
+			continue;
+		int t = p->tgt[i];
+		unsigned top = op_of(p->code[t]);
+		if (!is_branch(top) || top == NX_OP_JMP || t + 1 >= p->n || t == i)
+			continue;
+		unsigned next = op_of(p->code[t + 1]);
+		if (next != NX_OP_JMP && next != NX_OP_RET)
+			continue;
+		uint64_t then = p->code[t + 1];
+		int then_t = p->tgt[t + 1];
+		p->code[i] = p->code[t];
+		p->tgt[i] = p->tgt[t];
+		insert_after(p, i, then, then_t);
+		changed = 1;
+		i++;
+	}
+	return changed;
 }
 
 /* --- reach: drop what no path runs --------------------------------------- */
@@ -575,6 +634,7 @@ int opt_function(struct extc *c, int start, int n, int nregs, const struct sym *
 	for (int round = 0; round < MAX_ROUNDS; round++) {
 		int changed = thread(&p);
 		changed |= invert(&p);
+		changed |= rotate(&p);
 		changed |= reach(&p);
 		changed |= number(&p);
 		changed |= dead(&p);

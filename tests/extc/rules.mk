@@ -71,7 +71,14 @@ $(EXTC_T)/gen/exprs.ext: $(EXTC_T)/exprgen
 $(EXTC_T)/run-exprs: tests/extc/run.sh tests/extc/rules.mk $(EXTC_T)/gen/exprs.ext
 	$(call extc_wrapper,tests/extc/run.sh $(EXTC) $(B)/nxrun $(EXTC_T)/work-exprs $(EXTC_T)/gen/exprs.ext)
 
-EXTC_TESTS := $(EXTC_T)/fault-line $(EXTC_T)/run-exprs $(EXTC_T)/xcall-run $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
+# The optimiser's differential test: 120 random programs at -O0 and -O1.
+$(EXTC_T)/proggen: tests/extc/proggen.c
+	@mkdir -p $(@D)
+	$(call cc_prog,$(CC) $(TEST_CFLAGS),$^)
+$(EXTC_T)/optdiff: tests/extc/optdiff.sh tests/extc/rules.mk $(EXTC_T)/proggen
+	$(call extc_wrapper,tests/extc/optdiff.sh $(EXTC) $(B)/nxrun $(EXTC_T)/proggen $(EXTC_T)/work-optdiff 1 120)
+
+EXTC_TESTS := $(EXTC_T)/optdiff $(EXTC_T)/fault-line $(EXTC_T)/run-exprs $(EXTC_T)/xcall-run $(EXTC_T)/fuzz-short $(EXTC_T)/run-examples $(EXTC_T)/run-constructs $(EXTC_T)/diagnostics \
               $(EXTC_T)/docs
 TESTS     += $(EXTC_TESTS)
 TEST_DEPS += $(EXTC_TESTS) $(EXTC) $(B)/nxrun
