@@ -259,27 +259,56 @@ goals() {
 }
 
 # The corpus table: callgrind instructions per operation of native,
-# unchecked and checked, unchecked / native and checked / unchecked; then
-# the geometric mean and the max of unchecked / native over the corpus.
+# unchecked and checked, unchecked / native and checked / unchecked, VM
+# instructions per operation against native host instructions, host
+# instructions per VM instruction; then issue 13's goals, each marked met
+# or MISSED, also written to corpus.csv beside results.csv.
 corpus_table() {
-	awk -F, -v corpus="$corpus" '
-	NR > 1 { ir[$1, $2] = $6; c[$1, $2] = $13 }
+	awk -F, -v corpus="$corpus" -v csv="$2" '
+	NR > 1 { ir[$1, $2] = $6; vm[$1, $2] = $7; hpv[$1, $2] = $11; c[$1, $2] = $13 }
 	function cell(w, s) { return c[w, s] != "" && c[w, s] != "ok" ? c[w, s] : ir[w, s] == "" ? "-" : sprintf("%.1f", ir[w, s]) }
+	function x(v) { return v == "" ? "-" : sprintf("%.2fx", v) }
+	function goal(name, v, lim, extra,   ok) {
+		if (v == "") {
+			printf "  %-44s %8s   goal <= %-5s not measured\n", name, "-", lim
+			printf "goal,%s,,%s,not measured\n", name, lim > csv
+			return
+		}
+		ok = v <= lim ? "met" : "MISSED"
+		printf "  %-44s %8.2f   goal <= %-5s %s%s\n", name, v, lim, ok, extra
+		printf "goal,%s,%.4f,%s,%s\n", name, v, lim, ok > csv
+	}
 	END {
 		nc = split(corpus, cw, " ")
 		printf "\ncorpus: callgrind instructions per operation\n"
-		printf "%-10s %12s %12s %12s %10s %10s\n", "workload", "native", "unchecked", "checked", "unch/nat", "chk/unch"
+		printf "%-10s %10s %10s %10s %9s %9s %8s %8s %8s\n", "workload", "native", "unchecked", "checked",
+			"unch/nat", "chk/unch", "VM/op", "VM/gcc", "Ir/VM"
+		print "workload,native_ir,unchecked_ir,checked_ir,unchecked_per_native,checked_per_unchecked,vm_per_op,vm_per_native_insn,ir_per_vm" > csv
 		for (i = 1; i <= nc; i++) { w = cw[i]
 			if (!((w, "native") in c)) continue
 			n = ir[w, "native"]; u = ir[w, "nimble-unchecked"]; k = ir[w, "nimble-checked"]
+			v = vm[w, "nimble-unchecked"]; h = hpv[w, "nimble-unchecked"]
 			un = (n != "" && u != "" && n > 0) ? u / n : ""
-			ku = (u != "" && k != "" && u > 0) ? sprintf("%.2fx", k / u) : "-"
-			printf "%-10s %12s %12s %12s %10s %10s\n", w, cell(w, "native"), cell(w, "nimble-unchecked"),
-				cell(w, "nimble-checked"), un == "" ? "-" : sprintf("%.2fx", un), ku
+			ku = (u != "" && k != "" && u > 0) ? k / u : ""
+			vg = (v != "" && n > 0) ? v / n : ""
+			printf "%-10s %10s %10s %10s %9s %9s %8s %8s %8s\n", w, cell(w, "native"), cell(w, "nimble-unchecked"),
+				cell(w, "nimble-checked"), x(un), x(ku), v == "" ? "-" : v, vg == "" ? "-" : sprintf("%.2f", vg),
+				h == "" ? "-" : h
+			printf "%s,%s,%s,%s,%s,%s,%s,%s,%s\n", w, n, u, k, un, ku, v, vg, h > csv
 			if (un != "") { m++; lg += log(un); if (un > mx) { mx = un; mw = w } }
+			if (ku != "" && ku > kmax) { kmax = ku; kw = w }
+			if (vg != "") { mv++; lv += log(vg) }
+			if (h != "") { mh++; lh += log(h) }
 		}
 		if (m) printf "corpus geomean unchecked / native %.2fx over %d workloads; max %.2fx (%s)\n", exp(lg / m), m, mx, mw
 		else printf "corpus geomean unchecked / native: no callgrind figures\n"
+		printf "\ncorpus goals (issue 13; callgrind instructions)\n"
+		goal("geomean unchecked / native", m ? exp(lg / m) : "", 3.0)
+		goal("worst unchecked / native", mx, 5.0, " (" mw ")")
+		goal("worst checked / unchecked", kmax == "" ? "" : kmax, 1.15, kw == "" ? "" : " (" kw ")")
+		goal("geomean VM insns per op / native insns per op", mv ? exp(lv / mv) : "", 0.7)
+		goal("geomean host insns per VM insn (unchecked)", mh ? exp(lh / mh) : "", 4.0)
+		goal("entry: Ir per hook run (unchecked)", ir["entry", "nimble-unchecked"], 80)
 	}' "$1"
 }
 
@@ -293,7 +322,7 @@ report() {
 		table "$1" 7 0 "Nimble: VM instructions per operation (counting handler set)" "$nimbles"
 		table "$1" 11 0 "Nimble: host instructions per VM instruction (callgrind / VM count)" "$nimbles"
 		goals "$1"
-		corpus_table "$1"
+		corpus_table "$1" "$(dirname "$2")/corpus.csv"
 	fi
 	plot "$1" "$2" "$3"
 }
@@ -373,8 +402,10 @@ quick() {
 	else
 		echo "not ok $((cells + 3)) - no PNG"; cat "$tmp/q.txt"
 	fi
-	if grep -q '^corpus: callgrind' "$tmp/q.txt" && grep -q '^corpus geomean' "$tmp/q.txt"; then
-		echo "ok $((cells + 4)) - the corpus table prints"
+	if grep -q '^corpus: callgrind' "$tmp/q.txt" && grep -q '^corpus geomean' "$tmp/q.txt" &&
+	   [ "$(sed -n '/^corpus goals/,$p' "$tmp/q.txt" | grep -cE 'goal <= .* (met|MISSED|not measured)$')" = 6 ] &&
+	   grep -q '^goal,geomean unchecked / native,' "$tmp/corpus.csv"; then
+		echo "ok $((cells + 4)) - the corpus table prints, with its goals (and corpus.csv)"
 	else
 		echo "not ok $((cells + 4)) - no corpus table"; cat "$tmp/q.txt"
 	fi
