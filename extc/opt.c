@@ -498,6 +498,29 @@ static int number(struct opt *p)
 
 /* --- dead: liveness over the blocks --------------------------------------- */
 
+/* What is live after instruction last, which ends its block: the live-in
+ * of its successors (the next block if control falls there, the target). */
+static struct regs live_out(const struct opt *p, const struct regs *in, const int *bl,
+			    int last, int has_next)
+{
+	struct regs live = { { 0 } };
+	if (!no_fallthrough(op_of(p->code[last])) && has_next)
+		live = in[bl[last] + 1];
+	if (p->tgt[last] >= 0)
+		for (int k = 0; k < NREG / 64; k++)
+			live.w[k] |= in[bl[p->tgt[last]]].w[k];
+	return live;
+}
+
+/* Live before w, from live after it. */
+static void live_before(struct regs *live, uint64_t w)
+{
+	struct regs use, def;
+	effects(w, &use, &def);
+	for (int k = 0; k < NREG / 64; k++)
+		live->w[k] = (live->w[k] & ~def.w[k]) | use.w[k];
+}
+
 static int dead(struct opt *p)
 {
 	uint8_t *lead = leaders(p);
@@ -510,25 +533,14 @@ static int dead(struct opt *p)
 	}
 	start[nb] = p->n;
 	struct regs *in = zalloc((size_t)nb * sizeof *in);
-	struct regs use, def;
 	/* live-in of every block, to a fixed point (walking blocks backwards
 	 * settles loops in a few sweeps) */
 	for (int again = 1; again;) {
 		again = 0;
 		for (int b = nb - 1; b >= 0; b--) {
-			int last = start[b + 1] - 1;
-			unsigned op = op_of(p->code[last]);
-			struct regs live = { { 0 } };
-			if (!no_fallthrough(op) && b + 1 < nb)
-				live = in[b + 1];
-			if (p->tgt[last] >= 0)
-				for (int k = 0; k < NREG / 64; k++)
-					live.w[k] |= in[bl[p->tgt[last]]].w[k];
-			for (int i = last; i >= start[b]; i--) {
-				effects(p->code[i], &use, &def);
-				for (int k = 0; k < NREG / 64; k++)
-					live.w[k] = (live.w[k] & ~def.w[k]) | use.w[k];
-			}
+			struct regs live = live_out(p, in, bl, start[b + 1] - 1, b + 1 < nb);
+			for (int i = start[b + 1] - 1; i >= start[b]; i--)
+				live_before(&live, p->code[i]);
 			if (memcmp(&live, &in[b], sizeof live)) {
 				in[b] = live;
 				again = 1;
@@ -537,22 +549,14 @@ static int dead(struct opt *p)
 	}
 	int changed = 0;
 	for (int b = 0; b < nb; b++) {
-		int last = start[b + 1] - 1;
-		struct regs live = { { 0 } };
-		if (!no_fallthrough(op_of(p->code[last])) && b + 1 < nb)
-			live = in[b + 1];
-		if (p->tgt[last] >= 0)
-			for (int k = 0; k < NREG / 64; k++)
-				live.w[k] |= in[bl[p->tgt[last]]].w[k];
-		for (int i = last; i >= start[b]; i--) {
-			effects(p->code[i], &use, &def);
+		struct regs live = live_out(p, in, bl, start[b + 1] - 1, b + 1 < nb);
+		for (int i = start[b + 1] - 1; i >= start[b]; i--) {
 			if (removable(op_of(p->code[i])) && !regs_has(&live, NX_INSN_A(p->code[i]))) {
 				p->dead[i] = 1;
 				changed = 1;
 				continue;
 			}
-			for (int k = 0; k < NREG / 64; k++)
-				live.w[k] = (live.w[k] & ~def.w[k]) | use.w[k];
+			live_before(&live, p->code[i]);
 		}
 	}
 	free(in);
