@@ -14,8 +14,9 @@
  *            division or a load computed again is taken from the register
  *            that still holds it; a store to a segment and every call
  *            forget that segment's loads, and a 64-bit store's value is
- *            what a load from its address gives; an operand reads the
- *            register that has held its value longest, so copies die
+ *            what a load from its address gives; registers never written
+ *            hold 0; an operand reads the register that has held its
+ *            value longest, so copies die
  *   dead     an ALU result no path reads is dropped; loads, stores,
  *            divisions by a register, calls and branches always stay, so
  *            -O1 faults exactly where -O0 does (at the first of two equal
@@ -364,6 +365,9 @@ static void lvn_forget(struct lvn *v, int seg)
 	v->nkeys = j;
 }
 
+/* Registers never written hold 0 everywhere.  (So does every register
+ * at the entry, but a MOVI 0 there is cheaper than the engine zeroing a
+ * register the code would then read before writing: zero.c.) */
 static void lvn_block_start(struct lvn *v, const struct opt *p)
 {
 	v->nkeys = 0;

@@ -129,7 +129,7 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 		rs->ext = ext;
 		rs->fault = NX_FAULT_NONE;
 		rs->fp = NULL;
-		fuel = nx_run_fuel(env);
+		fuel = NX_CHECKED ? nx_run_fuel(env) : 0;   /* unchecked: never read */
 #if NX_COUNTING
 		rs->insns = 0;
 #endif
