@@ -17,6 +17,10 @@
  *            what a load from its address gives; registers never written
  *            hold 0; an operand reads the register that has held its
  *            value longest, so copies die
+ *            Constants fold: an operation on known values is a MOVI of the
+ *            result, a known operand selects the immediate form, x + 0 and
+ *            the like are copies, a branch on known values is a JMP or
+ *            nothing
  *   dead     an ALU result no path reads is dropped; loads, stores,
  *            divisions by a register, calls and branches always stay, so
  *            -O1 faults exactly where -O0 does (at the first of two equal
@@ -44,6 +48,8 @@ struct opt {
 	int *line;            /* source line of each instruction           */
 	uint8_t *dead;
 	uint8_t zero[NREG];   /* never written, not an argument: always 0   */
+	uint8_t konst[NREG];  /* constant wherever read: constants()        */
+	uint64_t kval[NREG];
 };
 
 /* --- instructions -------------------------------------------------------- */
@@ -318,6 +324,104 @@ static uint8_t *leaders(struct opt *p)
 	return lead;
 }
 
+/* --- liveness over the blocks ------------------------------------------- */
+
+struct live {
+	int nb;               /* basic blocks                               */
+	int *bl;              /* block of each instruction                  */
+	int *start;           /* first instruction of each block, then n    */
+	struct regs *in;      /* registers live at each block's start       */
+};
+
+/* What is live after instruction last, which ends its block: the live-in
+ * of its successors (the next block if control falls there, the target). */
+static struct regs live_out(const struct opt *p, const struct live *L, int last)
+{
+	struct regs live = { { 0 } };
+	if (!no_fallthrough(op_of(p->code[last])) && L->bl[last] + 1 < L->nb)
+		live = L->in[L->bl[last] + 1];
+	if (p->tgt[last] >= 0)
+		for (int k = 0; k < NREG / 64; k++)
+			live.w[k] |= L->in[L->bl[p->tgt[last]]].w[k];
+	return live;
+}
+
+/* Live before w, from live after it. */
+static void live_before(struct regs *live, uint64_t w)
+{
+	struct regs use, def;
+	effects(w, &use, &def);
+	for (int k = 0; k < NREG / 64; k++)
+		live->w[k] = (live->w[k] & ~def.w[k]) | use.w[k];
+}
+
+/* Live-in of every block, to a fixed point (walking the blocks backwards
+ * settles loops in a few sweeps). */
+static void live_in(struct opt *p, struct live *L)
+{
+	uint8_t *lead = leaders(p);
+	L->bl = zalloc(((size_t)p->n + 1) * sizeof *L->bl);
+	L->start = zalloc(((size_t)p->n + 1) * sizeof *L->start);
+	L->nb = 0;
+	for (int i = 0; i < p->n; i++) {
+		if (lead[i])
+			L->start[L->nb++] = i;
+		L->bl[i] = L->nb - 1;
+	}
+	L->start[L->nb] = p->n;
+	free(lead);
+	L->in = zalloc((size_t)L->nb * sizeof *L->in);
+	for (int again = 1; again;) {
+		again = 0;
+		for (int b = L->nb - 1; b >= 0; b--) {
+			struct regs live = live_out(p, L, L->start[b + 1] - 1);
+			for (int i = L->start[b + 1] - 1; i >= L->start[b]; i--)
+				live_before(&live, p->code[i]);
+			if (memcmp(&live, &L->in[b], sizeof live)) {
+				L->in[b] = live;
+				again = 1;
+			}
+		}
+	}
+}
+
+static void live_free(struct live *L)
+{
+	free(L->in);
+	free(L->start);
+	free(L->bl);
+}
+
+/*
+ * Registers that hold one constant wherever they are read: every write is
+ * "MOVI r, k" with the same k, and no path reads r before a write (r is not
+ * live at the entry).  Known for folding, but never a holder of another
+ * register's value: where nothing reads r, r may not be written yet.
+ */
+static void constants(struct opt *p)
+{
+	struct live L;
+	live_in(p, &L);
+	uint8_t bad[NREG] = { 0 }, seen[NREG] = { 0 };
+	struct regs use, def;
+	for (int i = 0; i < p->n; i++) {
+		uint64_t w = p->code[i];
+		effects(w, &use, &def);
+		for (int r = 0; r < p->nregs; r++) {
+			if (!regs_has(&def, (unsigned)r))
+				continue;
+			uint64_t k = (uint64_t)(int64_t)NX_INSN_IMM(w);
+			if (op_of(w) != NX_OP_MOVI || (seen[r] && p->kval[r] != k))
+				bad[r] = 1;
+			seen[r] = 1;
+			p->kval[r] = k;
+		}
+	}
+	for (int r = 0; r < p->nregs; r++)
+		p->konst[r] = seen[r] && !bad[r] && !regs_has(&L.in[0], (unsigned)r);
+	live_free(&L);
+}
+
 /* --- number: local value numbering ---------------------------------------- */
 
 struct key { unsigned op; int seg; int x, y; int32_t imm; int vn; };
@@ -328,6 +432,8 @@ struct lvn {
 	struct key keys[MAX_KEYS];
 	int nkeys, next, vzero;
 	int nregs;            /* holders are registers of the frame          */
+	uint8_t known[NREG];  /* the register holds the constant kval[r]     */
+	uint64_t kval[NREG];
 };
 
 static int commutative_op(unsigned op)
@@ -376,6 +482,8 @@ static void lvn_block_start(struct lvn *v, const struct opt *p)
 	for (int r = 0; r < NREG; r++) {
 		v->val[r] = p->zero[r] ? v->vzero : v->next++;
 		v->born[r] = -1;
+		v->known[r] = p->zero[r] || p->konst[r];
+		v->kval[r] = p->konst[r] ? p->kval[r] : 0;
 	}
 }
 
@@ -414,17 +522,175 @@ static int lvn_operands(struct lvn *v, uint64_t *w)
 	return changed;
 }
 
+/* --- constants: folding inside number ---------------------------------- */
+
+static int fits_imm(uint64_t v) { return (int64_t)v == (int32_t)v; }
+
+/* The immediate form of a register-register operation, or -1.  swapped:
+ * the constant is the left operand (b), so a < k becomes k > ... */
+static int imm_form(unsigned op, int swapped)
+{
+	switch (op) {
+	case NX_OP_ADD:  return NX_OP_ADDI;
+	case NX_OP_MUL:  return NX_OP_MULI;
+	case NX_OP_AND:  return NX_OP_ANDI;
+	case NX_OP_OR:   return NX_OP_ORI;
+	case NX_OP_XOR:  return NX_OP_XORI;
+	case NX_OP_SEQ:  return NX_OP_SEQI;
+	case NX_OP_SNE:  return NX_OP_SNEI;
+	case NX_OP_SLTU: return swapped ? NX_OP_SGTUI : NX_OP_SLTUI;
+	case NX_OP_SLTS: return swapped ? NX_OP_SGTSI : NX_OP_SLTSI;
+	}
+	if (swapped)
+		return -1;
+	switch (op) {
+	case NX_OP_SHL:  return NX_OP_SHLI;
+	case NX_OP_SHR:  return NX_OP_SHRI;
+	case NX_OP_SAR:  return NX_OP_SARI;
+	case NX_OP_DIVU: return NX_OP_DIVUI;
+	case NX_OP_DIVS: return NX_OP_DIVSI;
+	case NX_OP_MODU: return NX_OP_MODUI;
+	case NX_OP_MODS: return NX_OP_MODSI;
+	}
+	return -1;
+}
+
+/* An immediate operation that gives its operand back: a copy. */
+static int identity(unsigned op, int32_t k)
+{
+	switch (op) {
+	case NX_OP_ADDI: case NX_OP_ORI: case NX_OP_XORI: return k == 0;
+	case NX_OP_SHLI: case NX_OP_SHRI: case NX_OP_SARI: return (k & 63) == 0;
+	case NX_OP_MULI: case NX_OP_DIVUI: case NX_OP_DIVSI: return k == 1;
+	case NX_OP_ANDI: return k == -1;
+	}
+	return 0;
+}
+
+/*
+ * Fold the ALU, DIV or DIVI instruction *w over the constants the block
+ * knows: all operands known, it is a MOVI of its result (when that fits
+ * an immediate; *kv gets the result, *known = 1, in any case); a known
+ * right operand (or left, of a commutative or mirrored compare) makes it
+ * the immediate form (SUB by k: ADDI -k; a divisor must not be 0); an
+ * immediate form that gives its operand back is a MOV.  1 if rewritten.
+ */
+static int fold(const struct lvn *v, uint64_t *w, int *known, uint64_t *kv)
+{
+	unsigned op = op_of(*w), f = nx_op_fmt(op), rd = nx_fmt_reads(f);
+	unsigned a = NX_INSN_A(*w), b = NX_INSN_B(*w), c = NX_INSN_C(*w);
+	int32_t imm = NX_INSN_IMM(*w);
+	*known = (!(rd & NX_FA) || v->known[a]) && (!(rd & NX_FB) || v->known[b]) &&
+		 (!(rd & NX_FC) || v->known[c]) &&
+		 nx_isa_eval(op, v->kval[a], v->kval[b], v->kval[c], (uint64_t)(int64_t)imm, kv);
+	if (*known) {
+		if (op == NX_OP_MOVI || !fits_imm(*kv))
+			return 0;
+		*w = NX_INSN(NX_OP_MOVI, a, 0, 0, (int32_t)*kv);
+		return 1;
+	}
+	if (f == NX_F_RRR) {
+		int swapped = !v->known[c], nop = imm_form(op, swapped);
+		unsigned r = swapped ? c : b;
+		uint64_t k = swapped ? v->kval[b] : v->kval[c];
+		if (op == NX_OP_SUB && !swapped) {
+			nop = NX_OP_ADDI;
+			k = 0 - k;
+		}
+		if (nop < 0 || !v->known[swapped ? b : c] || !fits_imm(k) ||
+		    (nx_op_class((unsigned)nop) == NX_K_DIVI && k == 0))
+			return 0;
+		*w = NX_INSN((unsigned)nop, a, r, 0, (int32_t)k);
+		if (identity((unsigned)nop, (int32_t)k))
+			*w = NX_INSN(NX_OP_MOV, a, r, 0, 0);
+		return 1;
+	}
+	if (f == NX_F_RRI && identity(op, imm)) {
+		*w = NX_INSN(NX_OP_MOV, a, b, 0, 0);
+		return 1;
+	}
+	return 0;
+}
+
+/* A conditional branch over known constants: taken, a JMP; not taken,
+ * nothing.  Else one known operand of a register compare becomes the
+ * immediate form.  1 if rewritten (or marked dead). */
+static int fold_branch(struct opt *p, const struct lvn *v, int i)
+{
+	uint64_t *w = &p->code[i];
+	unsigned op = op_of(*w), f = nx_op_fmt(op), a = NX_INSN_A(*w), b = NX_INSN_B(*w);
+	uint64_t taken;
+	if (op == NX_OP_JMP || (f != NX_F_BRR && f != NX_F_BRI))
+		return 0;
+	int32_t k = f == NX_F_BRI ? NX_INSN_IMM(*w) : 0;
+	if (v->known[a] && (f == NX_F_BRI || v->known[b]) &&
+	    nx_isa_eval(op, v->kval[a], v->kval[b], 0, (uint64_t)(int64_t)k, &taken)) {
+		if (taken)
+			*w = NX_INSN(NX_OP_JMP, 0, 0, 0, 0);
+		else
+			p->dead[i] = 1;
+		return 1;
+	}
+	if (f != NX_F_BRR)
+		return 0;
+	static const struct { unsigned rr, right, left; } forms[] = {
+		/* register form, immediate form with b known, with a known */
+		{ NX_OP_JEQ,  NX_OP_JEQI,  NX_OP_JEQI },
+		{ NX_OP_JNE,  NX_OP_JNEI,  NX_OP_JNEI },
+		{ NX_OP_JLTU, NX_OP_JLTUI, NX_OP_JGTUI },   /* k < b <=> b > k */
+		{ NX_OP_JLTS, NX_OP_JLTSI, NX_OP_JGTSI },
+	};
+	/* a <= k is a < k + 1; k <= b is b > k - 1 (not past the ends) */
+	if (op == NX_OP_JLEU || op == NX_OP_JLES) {
+		int s = op == NX_OP_JLES;
+		uint64_t kb = v->kval[b] + 1, ka = v->kval[a] - 1;
+		if (v->known[b] && fits_imm(kb) && (s ? (int64_t)kb > (int64_t)v->kval[b] : kb != 0))
+			*w = NX_INSN(s ? NX_OP_JLTSI : NX_OP_JLTUI, a, 0, 0, (int32_t)kb);
+		else if (v->known[a] && fits_imm(ka) && (s ? (int64_t)ka < (int64_t)v->kval[a] : v->kval[a] != 0))
+			*w = NX_INSN(s ? NX_OP_JGTSI : NX_OP_JGTUI, b, 0, 0, (int32_t)ka);
+		else
+			return 0;
+		return 1;
+	}
+	for (unsigned j = 0; j < sizeof forms / sizeof forms[0]; j++) {
+		if (forms[j].rr != op)
+			continue;
+		if (v->known[b] && fits_imm(v->kval[b]))
+			*w = NX_INSN(forms[j].right, a, 0, 0, (int32_t)v->kval[b]);
+		else if (v->known[a] && fits_imm(v->kval[a]))
+			*w = NX_INSN(forms[j].left, b, 0, 0, (int32_t)v->kval[a]);
+		else
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
 /* Value-number instruction i; 1 if it was rewritten or dropped. */
 static int lvn_insn(struct opt *p, struct lvn *v, int i)
 {
 	uint64_t *w = &p->code[i];
 	int changed = lvn_operands(v, w);
-	unsigned op = op_of(*w), f = nx_op_fmt(op), k = nx_op_class(op);
+	int known = 0;
+	uint64_t kv = 0;
+	unsigned k = nx_op_class(op_of(*w));
+	if (k == NX_K_ALU || k == NX_K_DIV || k == NX_K_DIVI)
+		changed |= fold(v, w, &known, &kv);
+	else if (k == NX_K_BRANCH && fold_branch(p, v, i))
+		return 1;
+	unsigned op = op_of(*w), f = nx_op_fmt(op);
 	unsigned a = NX_INSN_A(*w), b = NX_INSN_B(*w), c = NX_INSN_C(*w);
 	struct key key = { op, -1, 0, 0, NX_INSN_IMM(*w), 0 };
+	k = nx_op_class(op);
+	if (nx_fmt_writes(f) & NX_FA) {
+		v->known[a] = (uint8_t)known;   /* a MOV copies b's below */
+		v->kval[a] = kv;
+	}
 	switch (k) {
 	case NX_K_ALU: case NX_K_DIV: case NX_K_DIVI:
 		if (op == NX_OP_MOV) {
+			v->known[a] = v->known[b];
+			v->kval[a] = v->kval[b];
 			if (v->val[a] == v->val[b]) {
 				p->dead[i] = 1;    /* a holds it already */
 				return 1;
@@ -450,8 +716,10 @@ static int lvn_insn(struct opt *p, struct lvn *v, int i)
 		return changed;
 	case NX_K_CALL:
 		lvn_forget(v, -1);
-		for (unsigned r = a; r < (op == NX_OP_HCALL ? a + 1 : NREG); r++)
+		for (unsigned r = a; r < (op == NX_OP_HCALL ? a + 1 : NREG); r++) {
 			lvn_set(v, r, v->next++, i);
+			v->known[r] = 0;
+		}
 		return changed;
 	default:                      /* branches, RET */
 		return changed;
@@ -485,6 +753,7 @@ static int number(struct opt *p)
 {
 	struct lvn *v = zalloc(sizeof *v);
 	v->nregs = p->nregs;
+	constants(p);
 	uint8_t *entered = zalloc((size_t)p->n + 1);
 	for (int i = 0; i < p->n; i++)
 		if (p->tgt[i] >= 0)
@@ -500,61 +769,16 @@ static int number(struct opt *p)
 	return compact(p) | changed;
 }
 
-/* --- dead: liveness over the blocks --------------------------------------- */
-
-/* What is live after instruction last, which ends its block: the live-in
- * of its successors (the next block if control falls there, the target). */
-static struct regs live_out(const struct opt *p, const struct regs *in, const int *bl,
-			    int last, int has_next)
-{
-	struct regs live = { { 0 } };
-	if (!no_fallthrough(op_of(p->code[last])) && has_next)
-		live = in[bl[last] + 1];
-	if (p->tgt[last] >= 0)
-		for (int k = 0; k < NREG / 64; k++)
-			live.w[k] |= in[bl[p->tgt[last]]].w[k];
-	return live;
-}
-
-/* Live before w, from live after it. */
-static void live_before(struct regs *live, uint64_t w)
-{
-	struct regs use, def;
-	effects(w, &use, &def);
-	for (int k = 0; k < NREG / 64; k++)
-		live->w[k] = (live->w[k] & ~def.w[k]) | use.w[k];
-}
+/* --- dead: results nobody reads ----------------------------------------- */
 
 static int dead(struct opt *p)
 {
-	uint8_t *lead = leaders(p);
-	int *bl = zalloc(((size_t)p->n + 1) * sizeof *bl), nb = 0;
-	int *start = zalloc(((size_t)p->n + 1) * sizeof *start);
-	for (int i = 0; i < p->n; i++) {
-		if (lead[i])
-			start[nb++] = i;
-		bl[i] = nb - 1;
-	}
-	start[nb] = p->n;
-	struct regs *in = zalloc((size_t)nb * sizeof *in);
-	/* live-in of every block, to a fixed point (walking blocks backwards
-	 * settles loops in a few sweeps) */
-	for (int again = 1; again;) {
-		again = 0;
-		for (int b = nb - 1; b >= 0; b--) {
-			struct regs live = live_out(p, in, bl, start[b + 1] - 1, b + 1 < nb);
-			for (int i = start[b + 1] - 1; i >= start[b]; i--)
-				live_before(&live, p->code[i]);
-			if (memcmp(&live, &in[b], sizeof live)) {
-				in[b] = live;
-				again = 1;
-			}
-		}
-	}
+	struct live L;
+	live_in(p, &L);
 	int changed = 0;
-	for (int b = 0; b < nb; b++) {
-		struct regs live = live_out(p, in, bl, start[b + 1] - 1, b + 1 < nb);
-		for (int i = start[b + 1] - 1; i >= start[b]; i--) {
+	for (int b = 0; b < L.nb; b++) {
+		struct regs live = live_out(p, &L, L.start[b + 1] - 1);
+		for (int i = L.start[b + 1] - 1; i >= L.start[b]; i--) {
 			if (removable(op_of(p->code[i])) && !regs_has(&live, NX_INSN_A(p->code[i]))) {
 				p->dead[i] = 1;
 				changed = 1;
@@ -563,10 +787,7 @@ static int dead(struct opt *p)
 			live_before(&live, p->code[i]);
 		}
 	}
-	free(in);
-	free(start);
-	free(bl);
-	free(lead);
+	live_free(&L);
 	return compact(p) | changed;
 }
 
