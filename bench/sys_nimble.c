@@ -23,8 +23,11 @@
 const char *const sys_name = "nimble";
 const int sys_has_mode = 1;
 
-enum mode { M_UNCHECKED, M_CHECKED, M_REF, M_COUNT };
+/* M_PAIRS: the reference interpreter, counting executed instruction
+ * pairs (nx_ref_pairs), printed at exit for bench/pairs.sh. */
+enum mode { M_UNCHECKED, M_CHECKED, M_REF, M_COUNT, M_PAIRS };
 static enum mode mode;
+static int by_ref;            /* M_REF, M_PAIRS: runs go to nx_run_ref */
 
 /* One workload object, loaded on first use. */
 struct obj {
@@ -109,6 +112,7 @@ static void seg_set(int s, void *base, uint64_t len, uint64_t wr_lo)
 static void env_reset(void *c, uint64_t len, uint64_t wr_lo)
 {
 	memset(&env, 0, sizeof env);
+	env.fuel = UINT64_MAX;   /* no run here is long enough to stop */
 	memset(&ctx, 0, sizeof ctx);
 	seg_set(NX_SEG_CTX, c, len, wr_lo);
 	env.owner = 1;
@@ -121,8 +125,7 @@ static void env_reset(void *c, uint64_t len, uint64_t wr_lo)
 static inline __attribute__((always_inline)) uint64_t fire(struct obj *o)
 {
 	struct nx_result res;
-	env.fuel = UINT64_MAX;
-	if (mode != M_REF) {
+	if (!by_ref) {
 		uint64_t v = nx_fire(o->hook, 0, &env, NULL);
 		if (__builtin_expect(o->ext->st.faults != 0, 0)) {
 			bench_fail("%s: run faulted: %s at insn %u", o->file,
@@ -427,16 +430,32 @@ static const struct bench_work works[] = {
 
 const struct bench_work *sys_works = works;
 
+static uint64_t pairs[NX_OP_COUNT][NX_OP_COUNT];
+
+static void pairs_print(void)
+{
+	for (unsigned i = 0; i < NX_OP_COUNT; i++)
+		for (unsigned j = 0; j < NX_OP_COUNT; j++)
+			if (pairs[i][j])
+				printf("pair %s %s %llu\n", nx_op_name(i), nx_op_name(j),
+				       (unsigned long long)pairs[i][j]);
+}
+
 int sys_init(const char *m)
 {
-	static const char *const names[] = { "unchecked", "checked", "ref", "count" };
-	for (unsigned i = 0; i < 4; i++)
+	static const char *const names[] = { "unchecked", "checked", "ref", "count", "pairs" };
+	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(m, names[i]) == 0) {
 			mode = (enum mode)i;
-			if (mode == M_REF || mode == M_COUNT)
+			if (mode == M_REF || mode == M_COUNT || mode == M_PAIRS)
 				sys_works = works + NINSERT;
+			by_ref = mode == M_REF || mode == M_PAIRS;
+			if (mode == M_PAIRS) {
+				nx_ref_pairs = pairs;
+				atexit(pairs_print);
+			}
 			return 0;
 		}
-	fprintf(stderr, "bench-nimble: unknown mode '%s' (unchecked, checked, ref, count)\n", m);
+	fprintf(stderr, "bench-nimble: unknown mode '%s' (unchecked, checked, ref, count, pairs)\n", m);
 	return -1;
 }

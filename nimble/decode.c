@@ -8,16 +8,6 @@
  */
 #include "translate.h"
 
-static unsigned back_handler(unsigned op)
-{
-	switch (op) {
-#define NX_ROW(name, fmt, e) case NX_OP_##name: return NX_H_##name##_B;
-	NX_ISA(NX_ONLY_BRANCH)
-#undef NX_ROW
-	}
-	return op;
-}
-
 static void decode_one(struct nx_ext *e, const void *const *lab, uint32_t i)
 {
 	uint64_t w = e->code[i];
@@ -30,7 +20,7 @@ static void decode_one(struct nx_ext *e, const void *const *lab, uint32_t i)
 		int32_t off = nx_branch_off(w);
 		c->x.t = &e->cells[(int64_t)i + 1 + off];
 		if (off < 0)
-			c->h = lab[back_handler(op)];
+			c->h = lab[nx_back_handler(op)];
 		break;
 	}
 	case NX_F_CALL:

@@ -51,26 +51,63 @@
 #define IMM ((int64_t)pc->imm)
 #define S(x) ((int64_t)(x))
 
-/* off < lim[log2 width][seg] <=> the access fits the segment (run.c). */
-#define LOAD(T, lg) { \
-	uint64_t off = RB + (uint64_t)IMM; \
-	CNT(1); \
-	CHK(off < rs->lim[lg][pc->c], NX_FAULT_OOB_LOAD); \
-	RA = (uint64_t)(int64_t)*(const T *)(rs->base[pc->c] + off); \
-	NEXT; }
-#define STORE(T, lg) { \
-	uint64_t off = RB + (uint64_t)IMM; \
-	CNT(1); \
-	CHK(off < rs->lim[lg][pc->c], NX_FAULT_OOB_STORE); \
-	CHK(off >= rs->wr[pc->c], NX_FAULT_RO_STORE); \
-	*(T *)(rs->base[pc->c] + off) = (T)RA; \
-	NEXT; }
-
-/* Both variants of a branch: forward (free) and backward (costs fuel). */
-#define BRANCH(name, cond) \
-	L_##name:    CNT(1); if (cond) { pc = pc->x.t; DISPATCH; } NEXT; \
-	L_##name##_B: CNT(1); if (cond) { FUEL_TICK; pc = pc->x.t; DISPATCH; } NEXT;
-
+/*
+ * Each instruction's body, expanded from its NX_ISA row (isa.h): what the
+ * instruction in cell `cur` does, without the dispatch.  It returns 0 or
+ * the fault it raises; a BRANCH row's, whether the branch is taken.  One
+ * function per row and handler set, always inlined: a plain handler runs
+ * its body on pc, a pair handler (NX_PAIRS, internal.h) one body on pc and
+ * the next on pc + 1, so both come from the one definition.  An
+ * expression reads va, vb, vc (r[a], r[b], r[c]) and vi (the immediate);
+ * LOAD and STORE rows name the memory type, and off < lim[log2 width][seg]
+ * <=> the access fits the segment (run.c).
+ */
+#define BODY(name)         BODY_(name, NX_EXEC_SET)
+#define BODY_(name, set)   BODY__(name, set)
+#define BODY__(name, set)  nx_body_##name##_##set
+#define va r[cur->a]
+#define vb r[cur->b]
+#define vc r[cur->c]
+#define vi ((uint64_t)(int64_t)cur->imm)
+#define NX_LG(T) (sizeof(T) == 8 ? 3 : sizeof(T) == 4 ? 2 : sizeof(T) == 2 ? 1 : 0)
+#define B_ALU(e)    va = (e); return 0;
+#define B_DIV(e)    if (__builtin_expect(!vc, 0)) return NX_FAULT_DIV_ZERO; va = (e); return 0;
+#define B_DIVI(e)   B_ALU(e)      /* the verifier refused imm == 0 */
+#define B_LOAD(T) { \
+	uint64_t off = vb + vi; \
+	if (NX_CHECKED && __builtin_expect(!(off < rs->lim[NX_LG(nx_##T##u)][cur->c]), 0)) \
+		return NX_FAULT_OOB_LOAD; \
+	va = (uint64_t)(int64_t)*(const nx_##T##u *)(rs->base[cur->c] + off); \
+	return 0; }
+#define B_STORE(T) { \
+	uint64_t off = vb + vi; \
+	if (NX_CHECKED && __builtin_expect(!(off < rs->lim[NX_LG(nx_##T##u)][cur->c]), 0)) \
+		return NX_FAULT_OOB_STORE; \
+	if (NX_CHECKED && __builtin_expect(!(off >= rs->wr[cur->c]), 0)) \
+		return NX_FAULT_RO_STORE; \
+	*(nx_##T##u *)(rs->base[cur->c] + off) = (nx_##T##u)va; \
+	return 0; }
+#define B_BRANCH(e) return (e) != 0;
+#define NX_BODY_FN(name, fmt, cls, e) NX_BODY_FN_##cls(name, B_##cls(e))
+#define NX_BODY_FN_ALU(name, body)    NX_BODY_DEF(name, body)
+#define NX_BODY_FN_DIV(name, body)    NX_BODY_DEF(name, body)
+#define NX_BODY_FN_DIVI(name, body)   NX_BODY_DEF(name, body)
+#define NX_BODY_FN_LOAD(name, body)   NX_BODY_DEF(name, body)
+#define NX_BODY_FN_STORE(name, body)  NX_BODY_DEF(name, body)
+#define NX_BODY_FN_BRANCH(name, body) NX_BODY_DEF(name, body)
+#define NX_BODY_FN_CALL(name, body)   /* written by hand in the function */
+#define NX_BODY_FN_RET(name, body)
+#define B_CALL(e)
+#define B_RET(e)
+#define NX_BODY_DEF(name, body) \
+	static inline __attribute__((always_inline)) \
+	int BODY(name)(uint64_t *r, const struct nx_cell *cur, struct nx_run *rs) \
+	{ (void)r; (void)cur; (void)rs; CNT(1); body }
+NX_ISA(NX_BODY_FN)
+#undef va
+#undef vb
+#undef vc
+#undef vi
 
 /*
  * Superinstructions.  A fused cell keeps the first instruction's own
@@ -109,6 +146,9 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 #define NX_L_SUPER(name) [NX_H_##name] = &&L_##name,
 		NX_SUPERS(NX_L_SUPER)
 #undef NX_L_SUPER
+#define NX_L_PAIR(A, B) [NX_H_PAIR_##A##_##B] = &&L_PAIR_##A##_##B,
+		NX_PAIRS(NX_L_PAIR)
+#undef NX_L_PAIR
 		[NX_H_WATCH] = &&L_WATCH,
 	};
 	struct nx_run hook_rs;
@@ -160,30 +200,48 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 	DISPATCH;
 
 	/*
-	 * The plain instructions, expanded from their NX_ISA rows (isa.h): an
-	 * expression over va, vb, vc, vi for ALU, DIV, DIVI and BRANCH rows, the
-	 * memory type for LOAD and STORE.  CALL and RET are written below.
+	 * The plain instructions: each runs its body (above) on pc.  A body
+	 * that faults leaves pc at its cell, where the fault is reported.
+	 * CALL and RET are written below.
 	 */
-#define va RA
-#define vb RB
-#define vc RC
-#define vi ((uint64_t)IMM)
-#define H_ALU(name, e)    L_##name: CNT(1); RA = (e); NEXT;
-#define H_DIV(name, e)    L_##name: CNT(1); if (!RC) FAULT(NX_FAULT_DIV_ZERO); RA = (e); NEXT;
-#define H_DIVI(name, e)   H_ALU(name, e)      /* the verifier refused imm == 0 */
-#define H_LOAD(name, T)   L_##name: LOAD(nx_##T##u, NX_LG(nx_##T##u))
-#define H_STORE(name, T)  L_##name: STORE(nx_##T##u, NX_LG(nx_##T##u))
-#define H_BRANCH(name, e) BRANCH(name, e)
+#define H_ALU(name, e)    L_##name: (void)BODY(name)(r, pc, rs); NEXT;
+#define H_DIV(name, e)    L_##name: if (__builtin_expect((rc = BODY(name)(r, pc, rs)) != 0, 0)) goto fault; NEXT;
+#define H_DIVI(name, e)   H_ALU(name, e)
+#define H_LOAD(name, T)   H_DIV(name, T)
+#define H_STORE(name, T)  H_DIV(name, T)
+	/* Both variants of a branch: forward (free) and backward (costs fuel). */
+#define H_BRANCH(name, e) \
+	L_##name:     if (BODY(name)(r, pc, rs)) { pc = pc->x.t; DISPATCH; } NEXT; \
+	L_##name##_B: if (BODY(name)(r, pc, rs)) { FUEL_TICK; pc = pc->x.t; DISPATCH; } NEXT;
 #define H_CALL(name, e)
 #define H_RET(name, e)
-#define NX_LG(T) (sizeof(T) == 8 ? 3 : sizeof(T) == 4 ? 2 : sizeof(T) == 2 ? 1 : 0)
 #define H_ROW(name, fmt, cls, e) H_##cls(name, e)
 	NX_ISA(H_ROW)
 #undef H_ROW
-#undef va
-#undef vb
-#undef vc
-#undef vi
+
+	/*
+	 * Pairs (NX_PAIRS, fuse.c): A on pc, then B on pc + 1, one dispatch.
+	 * A fault in B is reported at B's cell; a branch B that goes back
+	 * costs fuel as its plain backward handler does.
+	 */
+#define H_PAIR(A, B) \
+	L_PAIR_##A##_##B: \
+	if (__builtin_expect((rc = BODY(A)(r, pc, rs)) != 0, 0)) \
+		goto fault; \
+	if (NX_CLASS_OF_##B == (int)NX_K_BRANCH) { \
+		if (BODY(B)(r, pc + 1, rs)) { \
+			if (pc[1].x.t <= pc + 1) \
+				FUEL_TICK_AT(1); \
+			pc = pc[1].x.t; \
+			DISPATCH; \
+		} \
+	} else if (__builtin_expect((rc = BODY(B)(r, pc + 1, rs)) != 0, 0)) { \
+		pc++; \
+		goto fault; \
+	} \
+	SKIP(2);
+	NX_PAIRS(H_PAIR)
+#undef H_PAIR
 
 	/* CALL: x.t = callee's first cell, b = its nregs, [c, c + d) the registers to zero. */
 L_CALL: {
@@ -565,9 +623,27 @@ fault:
 #undef RC
 #undef IMM
 #undef S
-#undef LOAD
-#undef STORE
-#undef BRANCH
+#undef BODY
+#undef BODY_
+#undef BODY__
+#undef B_ALU
+#undef B_DIV
+#undef B_DIVI
+#undef B_LOAD
+#undef B_STORE
+#undef B_BRANCH
+#undef B_CALL
+#undef B_RET
+#undef NX_BODY_FN
+#undef NX_BODY_FN_ALU
+#undef NX_BODY_FN_DIV
+#undef NX_BODY_FN_DIVI
+#undef NX_BODY_FN_LOAD
+#undef NX_BODY_FN_STORE
+#undef NX_BODY_FN_BRANCH
+#undef NX_BODY_FN_CALL
+#undef NX_BODY_FN_RET
+#undef NX_BODY_DEF
 #undef H_ALU
 #undef H_DIV
 #undef H_DIVI

@@ -259,7 +259,39 @@ static int (*const fusers[])(struct nx_ext *, const struct nx_fn *, uint32_t, co
 	fuse_argmax, fuse_ldbe, fuse_vsum, fuse_vadd, fuse_maskne, fuse_add_loop, fuse_shli_ld, fuse_addi_j,
 };
 
-/* Every function, every instruction: the first fuser that matches wins. */
+/* The pairs of NX_PAIRS (internal.h), by opcodes. */
+static const struct { uint8_t a, b; uint16_t h; } pairs[] = {
+#define NX_PAIR_ROW(A, B) { NX_OP_##A, NX_OP_##B, NX_H_PAIR_##A##_##B },
+	NX_PAIRS(NX_PAIR_ROW)
+#undef NX_PAIR_ROW
+};
+
+/* Cell i has the handler decode.c gave it: no superinstruction starts there. */
+static int plain(const struct nx_ext *e, uint32_t i, const void *const *lab)
+{
+	unsigned op = NX_INSN_OP(e->code[i]);
+	return e->cells[i].h == lab[op] || e->cells[i].h == lab[nx_back_handler(op)];
+}
+
+/* After the superinstructions: a pair where both cells are still plain.
+ * The pair handler runs the second instruction from its own cell, which
+ * stays as decoded. */
+static void fuse_pairs(struct nx_ext *e, const struct nx_fn *f, const void *const *lab)
+{
+	for (uint32_t i = f->start; i + 1 < f->start + f->len; i++) {
+		if (!plain(e, i, lab) || !plain(e, i + 1, lab))
+			continue;
+		unsigned a = NX_INSN_OP(e->code[i]), b = NX_INSN_OP(e->code[i + 1]);
+		for (unsigned k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
+			if (pairs[k].a == a && pairs[k].b == b) {
+				e->cells[i].h = lab[pairs[k].h];
+				break;
+			}
+	}
+}
+
+/* Every function, every instruction: the first fuser that matches wins;
+ * then the pairs. */
 void nx_fuse(struct nx_ext *e, const void *const *lab)
 {
 	for (uint32_t fi = 0; fi < e->nfn; fi++) {
@@ -268,5 +300,6 @@ void nx_fuse(struct nx_ext *e, const void *const *lab)
 			for (unsigned k = 0; k < sizeof fusers / sizeof fusers[0]; k++)
 				if (fusers[k](e, f, i, lab))
 					break;
+		fuse_pairs(e, f, lab);
 	}
 }

@@ -46,6 +46,27 @@ enum nx_set {
 	X(VSUM64) X(VADD64) X(ADDI_CALL) X(ARGMAX_LDS32) X(ARGMAX_LD64) \
 	X(LDBE16) X(LDBE32) X(ADD_LOOP) X(MASKNE32_NA)
 
+/*
+ * Pairs: two plain instructions that often run one after the other, in one
+ * handler with one dispatch (exec_body.h runs each instruction's body, the
+ * same code its plain handler runs; fuse.c fuses a pair where both cells
+ * are plain).  Chosen from dynamic pair counts over half A of the corpus
+ * (fnv1a crc32 hprobe heap wfq lpm matvec; bench/pairs.sh, docs/engine.md),
+ * leaving out pairs a superinstruction above already fuses.  A: not a
+ * branch, call or return; B: not a call or return.
+ */
+#define NX_PAIRS(X) \
+	X(LD64, JLEU) X(ADD, SHLI) X(ANDI, JEQI) X(LD8, XOR) X(ADD, LD8) X(XOR, MUL) \
+	X(MUL, ADDI) X(LD64, SHLI) X(LD64, JNE) X(SHRI, SHLI) X(XOR, JMP) X(SHRI, XOR) \
+	X(SHRI, ADDI)
+
+/* Each opcode's class as a constant (a pair handler asks whether B branches). */
+enum {
+#define NX_CLASS_OF_ROW(name, fmt, cls, e) NX_CLASS_OF_##name = NX_K_##cls,
+	NX_ISA(NX_CLASS_OF_ROW)
+#undef NX_CLASS_OF_ROW
+};
+
 enum nx_handler {
 	NX_H_LAST_OP = NX_OP_COUNT - 1,
 #define NX_ROW(name, fmt, e) NX_H_##name##_B,
@@ -54,9 +75,17 @@ enum nx_handler {
 #define NX_H_SUPER(name) NX_H_##name,
 	NX_SUPERS(NX_H_SUPER)
 #undef NX_H_SUPER
+#define NX_H_PAIR(A, B) NX_H_PAIR_##A##_##B,
+	NX_PAIRS(NX_H_PAIR)
+#undef NX_H_PAIR
 	NX_H_WATCH,     /* no cell's: where the watchdog moves a dispatch */
 	NX_H_COUNT
 };
+/* The pairs' handlers are consecutive, just before NX_H_WATCH. */
+#define NX_PAIR_ONE(A, B) + 1
+enum { NX_NPAIRS = 0 NX_PAIRS(NX_PAIR_ONE), NX_H_PAIR_FIRST = NX_H_WATCH - NX_NPAIRS };
+#undef NX_PAIR_ONE
+
 
 /*
  * The operands a superinstruction's cell carries for the later
@@ -286,6 +315,10 @@ void nx_run_cache_drain(void);   /* free cached run states (leak checks) */
 /* The switch-dispatch reference interpreter: same contract as nx_run. */
 int nx_run_ref(struct nx_ext *ext, uint32_t func, struct nx_env *env,
 	       const uint64_t *args, unsigned nargs, struct nx_result *res);
+/* When set (benchmarks), the reference interpreter counts executed
+ * instruction pairs here: [first][second], the second reached by falling
+ * through from the first (bench/pairs.sh chooses superinstructions). */
+extern uint64_t (*nx_ref_pairs)[NX_OP_COUNT];
 /* Retranslate an extension for another handler set (tests, bench: compare
  * checked and unchecked on identical code; counting for nxrun). */
 void nx_ext_set_mode(struct nx_ext *ext, enum nx_set set);

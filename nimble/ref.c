@@ -17,6 +17,8 @@ struct ref {
 
 static int ref_exec(struct nx_run *rs, struct nx_ext *e, uint32_t pc, uint64_t *r);
 
+uint64_t (*nx_ref_pairs)[NX_OP_COUNT];
+
 static int mem_width(unsigned op)
 {
 	switch (op) {
@@ -142,9 +144,13 @@ static int burn(struct nx_run *rs, int checked)
 static int ref_exec(struct nx_run *rs, struct nx_ext *e, uint32_t pc, uint64_t *r)
 {
 	int checked = e->set != NX_SET_UNCHECKED;
+	unsigned prev = NX_OP_COUNT;   /* the instruction that fell into this one */
 	for (;;) {
 		uint64_t w = e->code[pc];
 		unsigned op = NX_INSN_OP(w), a = NX_INSN_A(w), b = NX_INSN_B(w), c = NX_INSN_C(w);
+		if (nx_ref_pairs && prev < NX_OP_COUNT)
+			nx_ref_pairs[prev][op]++;
+		prev = op;
 		int64_t imm = NX_INSN_IMM(w), off = imm, off16 = NX_INSN_OFF16(w);
 		uint64_t k = (uint64_t)imm;
 		int rc = 0, taken = 0;
@@ -246,6 +252,7 @@ static int ref_exec(struct nx_run *rs, struct nx_ext *e, uint32_t pc, uint64_t *
 			if (off < 0 && (rc = burn(rs, checked)))
 				return ref_fault(rs, e, pc, rc);
 			pc = (uint32_t)((int64_t)pc + 1 + off);
+			prev = NX_OP_COUNT;
 			continue;
 		}
 		if (rc)

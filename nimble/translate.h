@@ -25,6 +25,18 @@ static inline int nx_is_branch(uint64_t w)
 	return (nx_fmt_fields(nx_op_fmt(NX_INSN_OP(w))) & (NX_FOFF | NX_FOFF16)) != 0;
 }
 
+/* The handler of a BRANCH-class op when it jumps back (it costs fuel);
+ * op itself for any other. */
+static inline unsigned nx_back_handler(unsigned op)
+{
+	switch (op) {
+#define NX_ROW(name, fmt, e) case NX_OP_##name: return NX_H_##name##_B;
+	NX_ISA(NX_ONLY_BRANCH)
+#undef NX_ROW
+	}
+	return op;
+}
+
 void nx_decode(struct nx_ext *e, const void *const *lab);
 void nx_zero_ranges(struct nx_ext *e);
 void nx_fuse(struct nx_ext *e, const void *const *lab);

@@ -15,6 +15,7 @@
  * faults in the middle.
  */
 #include "xorshift.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "common.h"
@@ -56,64 +57,91 @@ static int32_t target(struct gen *g, uint32_t i)
 	return (int32_t)t - (int32_t)i - 1;
 }
 
-static const unsigned mem_ops[] = {
-	NX_OP_LD8, NX_OP_LD16, NX_OP_LD32, NX_OP_LD64, NX_OP_LDS8, NX_OP_LDS16, NX_OP_LDS32,
-	NX_OP_ST8, NX_OP_ST16, NX_OP_ST32, NX_OP_ST64,
-};
+/* A random instruction of opcode op at index i, or 0 when op is not one
+ * to generate (a RET most of the time, XCALL, ...). */
+static uint64_t insn_of(struct gen *g, uint32_t i, unsigned op)
+{
+	enum nx_fmt fmt = nx_op_fmt(op);
+	unsigned a = reg(g), b = reg(g), c = reg(g);
+	int32_t k = small_imm();
+	switch (fmt) {
+	case NX_F_RR:  return NX_INSN(op, a, b, 0, 0);
+	case NX_F_RI: case NX_F_RMI: return NX_INSN(op, a, 0, 0, k);
+	case NX_F_RRR: return NX_INSN(op, a, b, c, 0);
+	case NX_F_RRI:
+		if (!k && nx_op_class(op) == NX_K_DIVI)
+			k = 3;
+		return NX_INSN(op, a, b, 0, k);
+	case NX_F_LD: case NX_F_ST:
+		return NX_INSN(op, a, b, below(NX_SEG_COUNT), (int32_t)below(72) - 4);
+	case NX_F_J:   return NX_INSN(op, 0, 0, 0, target(g, i));
+	case NX_F_BRR: return NX_INSN(op, a, b, 0, target(g, i));
+	case NX_F_BRI: {
+		int32_t off = target(g, i);
+		return NX_INSN(op, a, (unsigned)off & 0xff, ((unsigned)off >> 8) & 0xff, k);
+	}
+	case NX_F_CALL:
+		if (op == NX_OP_CALL) {
+			unsigned f = below(g->nfn), n = f == 0 ? 2 : 1;
+			if (a + n > g->nregs)
+				a = g->nregs - n;
+			return NX_INSN(op, a, 0, n, f);
+		}
+		if (op == NX_OP_HCALL)   /* import 0 = trace(v): harmless */
+			return NX_INSN(op, a, 0, 1, 0);
+		return 0;
+	case NX_F_R:
+		if (below(4))
+			return 0;   /* keep functions long enough to do something */
+		return NX_INSN(op, a, 0, 0, 0);
+	case NX_F_NONE: case NX_F_COUNT:
+		return 0;
+	}
+	return 0;
+}
 
 static uint64_t rand_insn(struct gen *g, uint32_t i)
 {
 	for (;;) {
-		unsigned op = below(NX_OP_COUNT);
-		enum nx_fmt fmt = nx_op_fmt(op);
-		unsigned a = reg(g), b = reg(g), c = reg(g);
-		int32_t k = small_imm();
-		switch (fmt) {
-		case NX_F_RR:  return NX_INSN(op, a, b, 0, 0);
-		case NX_F_RI: case NX_F_RMI: return NX_INSN(op, a, 0, 0, k);
-		case NX_F_RRR: return NX_INSN(op, a, b, c, 0);
-		case NX_F_RRI:
-			if (!k && nx_op_class(op) == NX_K_DIVI)
-				k = 3;
-			return NX_INSN(op, a, b, 0, k);
-		case NX_F_LD: case NX_F_ST:
-			return NX_INSN(mem_ops[below(11)], a, b, below(NX_SEG_COUNT), (int32_t)below(72) - 4);
-		case NX_F_J:   return NX_INSN(op, 0, 0, 0, target(g, i));
-		case NX_F_BRR: return NX_INSN(op, a, b, 0, target(g, i));
-		case NX_F_BRI: {
-			int32_t off = target(g, i);
-			return NX_INSN(op, a, (unsigned)off & 0xff, ((unsigned)off >> 8) & 0xff, k);
-		}
-		case NX_F_CALL:
-			if (op == NX_OP_CALL) {
-				unsigned f = below(g->nfn), n = f == 0 ? 2 : 1;
-				if (a + n > g->nregs)
-					a = g->nregs - n;
-				return NX_INSN(op, a, 0, n, f);
-			}
-			if (op == NX_OP_HCALL)   /* import 0 = trace(v): harmless */
-				return NX_INSN(op, a, 0, 1, 0);
-			continue;
-		case NX_F_R:
-			if (below(4))
-				continue;   /* keep functions long enough to do something */
-			return NX_INSN(op, a, 0, 0, 0);
-		case NX_F_NONE: case NX_F_COUNT:
-			continue;
-		}
+		uint64_t w = insn_of(g, i, below(NX_OP_COUNT));
+		if (w)
+			return w;
 	}
 }
 
+/* The pairs the translator fuses (NX_PAIRS, internal.h). */
+static const unsigned pairs[][2] = {
+#define PAIR_ROW(A, B) { NX_OP_##A, NX_OP_##B },
+	NX_PAIRS(PAIR_ROW)
+#undef PAIR_ROW
+};
+
 /*
  * Idioms: a counted loop accumulating a segment (the vector-sum shape),
- * a compare + conditional branch, a load feeding an add.  Registers and
+ * a compare + conditional branch, a load feeding an add, a pair of
+ * NX_PAIRS.  Registers and
  * bounds are random so some of them fault.  Returns instructions emitted.
  */
 static unsigned idiom(struct gen *g, uint32_t i, unsigned room)
 {
 	unsigned acc = reg(g), idx = reg(g), n = reg(g), t = reg(g);
 	unsigned seg = below(NX_SEG_COUNT);
-	switch (below(8)) {
+	switch (below(9)) {
+	case 8: {
+		/* a pair the translator fuses, with random operands: the second
+		 * may fault, branch back or forward */
+		if (room < 2)
+			return 0;
+		const unsigned *pr = pairs[below(sizeof pairs / sizeof pairs[0])];
+		uint64_t w1, w2;
+		while (!(w1 = insn_of(g, i, pr[0])))
+			;
+		while (!(w2 = insn_of(g, i + 1, pr[1])))
+			;
+		nxb_emit(g->b, w1);
+		nxb_emit(g->b, w2);
+		return 2;
+	}
 	case 7: {
 		/* a big-endian field from bytes (2 or 4): LD8; SHLI; {LD8; [SHLI;] OR} */
 		unsigned N = below(2) ? 4 : 2, a = acc, base = idx;
@@ -329,6 +357,9 @@ static int protection_fault(enum nx_fault f)
 	return f == NX_FAULT_OOB_LOAD || f == NX_FAULT_OOB_STORE || f == NX_FAULT_RO_STORE || f == NX_FAULT_FUEL;
 }
 
+#define NPAIRS (sizeof pairs / sizeof pairs[0])
+static long pair_cells[NPAIRS];   /* cells fused as each pair, over all programs */
+
 /* How many cells of e use each superinstruction (checked set). */
 static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *shli_ld, long *addi_j, long *mask,
 			long *shli_mask, long *argmax32, long *argmax64, long *be16, long *be32,
@@ -354,6 +385,8 @@ static void count_fused(const struct nx_ext *e, long *vsum, long *vadd, long *sh
 		*be32 += h == lab[NX_H_LDBE32];
 		*add_loop += h == lab[NX_H_ADD_LOOP];
 		*add_known += h == lab[NX_H_ADD_LOOP] && e->cells[i].y.loop.known;
+		for (unsigned k = 0; k < NPAIRS; k++)
+			pair_cells[k] += h == lab[NX_H_PAIR_FIRST + k];
 	}
 }
 
@@ -368,7 +401,7 @@ int main(int argc, char **argv)
 	long vsum = 0, vadd = 0, shli_ld = 0, addi_j = 0, mask = 0, shli_mask = 0, argmax32 = 0, argmax64 = 0;
 	long be16 = 0, be32 = 0, add_loop = 0, add_known = 0, mask_na = 0;
 	uint64_t seen = 0, total_insns = 0;
-	tap_plan(7);
+	tap_plan(8);
 	for (long p = 0; p < nprog; p++) {
 		uint32_t hook;
 		struct nx_ext *e = gen_program(&hook, &static_oob);
@@ -432,6 +465,15 @@ int main(int argc, char **argv)
 	   "ADDI_J*_B and ADDI_CALL %ld, MASKNE32 %ld, MASKNE32_NA %ld (%ld after a plain SHLI), "
 	   "ARGMAX_LDS32 %ld, ARGMAX_LD64 %ld, LDBE16 %ld, LDBE32 %ld, ADD_LOOP %ld (%ld with a known trip count) cells", vsum, vadd,
 	   shli_ld, addi_j, mask, mask_na, shli_mask, argmax32, argmax64, be16, be32, add_loop, add_known);
+	long fewest = LONG_MAX;
+	unsigned which = 0;
+	for (unsigned k = 0; k < NPAIRS; k++)
+		if (pair_cells[k] < fewest) {
+			fewest = pair_cells[k];
+			which = k;
+		}
+	ok(nprog < 1000 || fewest > 10, "every pair (NX_PAIRS, %u) was fused and compared: the fewest, %s %s, in %ld cells",
+	   (unsigned)NPAIRS, nx_op_name(pairs[which][0]), nx_op_name(pairs[which][1]), fewest);
 	nx_run_cache_drain();
 	ok(nx_host_bytes == 0, "no engine memory left (%zu bytes)", nx_host_bytes);
 	return tap_done();
