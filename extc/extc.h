@@ -242,6 +242,13 @@ void emit_object(struct extc *c);
 /* dis.c: print an object; returns 0, or -1 with a message on stderr. */
 int nx_disasm(FILE *out, const uint8_t *buf, size_t len, const char *name);
 
+/* v as a signed 64-bit value fits an instruction's 32-bit immediate
+ * (gen.c, opt.c). */
+static inline int fits32(uint64_t v)
+{
+	return (int64_t)v >= INT32_MIN && (int64_t)v <= INT32_MAX;
+}
+
 /* gen.c: the instruction of a binary operator (K_*), shared with folding. */
 int extc_binop_insn(int op, int uns, int *swap);
 

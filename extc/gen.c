@@ -169,10 +169,6 @@ static void mark_line(struct gen *g, uint32_t pos)
 	o->lines[o->nlines++] = (struct nx_line){ (uint32_t)pc(g), (uint32_t)line };
 }
 
-static int fits32(uint64_t v)
-{
-	return (int64_t)v >= INT32_MIN && (int64_t)v <= INT32_MAX;
-}
 
 static int log2_exact(uint64_t v)
 {

@@ -524,8 +524,6 @@ static int lvn_operands(struct lvn *v, uint64_t *w)
 
 /* --- constants: folding inside number ---------------------------------- */
 
-static int fits_imm(uint64_t v) { return (int64_t)v == (int32_t)v; }
-
 /* The immediate form of a register-register operation, or -1.  swapped:
  * the constant is the left operand (b), so a < k becomes k > ... */
 static int imm_form(unsigned op, int swapped)
@@ -584,7 +582,7 @@ static int fold(const struct lvn *v, uint64_t *w, int *known, uint64_t *kv)
 		 (!(rd & NX_FC) || v->known[c]) &&
 		 nx_isa_eval(op, v->kval[a], v->kval[b], v->kval[c], (uint64_t)(int64_t)imm, kv);
 	if (*known) {
-		if (op == NX_OP_MOVI || !fits_imm(*kv))
+		if (op == NX_OP_MOVI || !fits32(*kv))
 			return 0;
 		*w = NX_INSN(NX_OP_MOVI, a, 0, 0, (int32_t)*kv);
 		return 1;
@@ -597,7 +595,7 @@ static int fold(const struct lvn *v, uint64_t *w, int *known, uint64_t *kv)
 			nop = NX_OP_ADDI;
 			k = 0 - k;
 		}
-		if (nop < 0 || !v->known[swapped ? b : c] || !fits_imm(k) ||
+		if (nop < 0 || !v->known[swapped ? b : c] || !fits32(k) ||
 		    (nx_op_class((unsigned)nop) == NX_K_DIVI && k == 0))
 			return 0;
 		*w = NX_INSN((unsigned)nop, a, r, 0, (int32_t)k);
@@ -644,9 +642,9 @@ static int fold_branch(struct opt *p, const struct lvn *v, int i)
 	if (op == NX_OP_JLEU || op == NX_OP_JLES) {
 		int s = op == NX_OP_JLES;
 		uint64_t kb = v->kval[b] + 1, ka = v->kval[a] - 1;
-		if (v->known[b] && fits_imm(kb) && (s ? (int64_t)kb > (int64_t)v->kval[b] : kb != 0))
+		if (v->known[b] && fits32(kb) && (s ? (int64_t)kb > (int64_t)v->kval[b] : kb != 0))
 			*w = NX_INSN(s ? NX_OP_JLTSI : NX_OP_JLTUI, a, 0, 0, (int32_t)kb);
-		else if (v->known[a] && fits_imm(ka) && (s ? (int64_t)ka < (int64_t)v->kval[a] : v->kval[a] != 0))
+		else if (v->known[a] && fits32(ka) && (s ? (int64_t)ka < (int64_t)v->kval[a] : v->kval[a] != 0))
 			*w = NX_INSN(s ? NX_OP_JGTSI : NX_OP_JGTUI, b, 0, 0, (int32_t)ka);
 		else
 			return 0;
@@ -655,9 +653,9 @@ static int fold_branch(struct opt *p, const struct lvn *v, int i)
 	for (unsigned j = 0; j < sizeof forms / sizeof forms[0]; j++) {
 		if (forms[j].rr != op)
 			continue;
-		if (v->known[b] && fits_imm(v->kval[b]))
+		if (v->known[b] && fits32(v->kval[b]))
 			*w = NX_INSN(forms[j].right, a, 0, 0, (int32_t)v->kval[b]);
-		else if (v->known[a] && fits_imm(v->kval[a]))
+		else if (v->known[a] && fits32(v->kval[a]))
 			*w = NX_INSN(forms[j].left, b, 0, 0, (int32_t)v->kval[a]);
 		else
 			return 0;
