@@ -24,4 +24,7 @@ void kcore_init(void)
 	task_init_cpu(0);             /* kmain becomes a task; idle0 exists  */
 	smp_init();                   /* the other CPUs idle on their queues */
 	watchdog_init();              /* NMI tick: runaway extension runs end */
+	/* A run lasts at most 3 budgets (lwk/watchdog.h); 4 leave TCG's
+	 * slack before a stopped run's wait counts as starvation. */
+	sched_starve_outlast(4 * watchdog_budget_ns);
 }

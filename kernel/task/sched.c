@@ -5,7 +5,7 @@
  * arguments are irq vectors, else 0); ctx.cpu says which CPU asks.  Its answer is
  * checked: an index outside the view it was given, or a fault, means the
  * default choice.  A starvation watchdog ejects the CPU's extensions when
- * a runnable task has waited longer than SCHED_WATCHDOG_NS, so a bad
+ * a runnable task has waited longer than sched_starve_ns, so a bad
  * policy degrades to round robin instead of stalling the node.
  *
  * Tickless: when nothing else is runnable the quantum is infinite and the
@@ -14,6 +14,13 @@
  */
 #include <lwk/sched.h>
 #include <lwk/task.h>
+
+uint64_t sched_starve_ns = SCHED_WATCHDOG_NS;
+
+void sched_starve_outlast(uint64_t run_max_ns)
+{
+	sched_starve_ns = run_max_ns > SCHED_WATCHDOG_NS ? run_max_ns : SCHED_WATCHDOG_NS;
+}
 
 void runq_init(struct runq *rq, uint32_t cpu, uint64_t quantum_ns)
 {
@@ -150,7 +157,7 @@ static int watchdog(struct runq *rq, uint64_t now)
 {
 	/* Signed: a head queued by a CPU whose clock is a little ahead has
 	 * waited "negative" time, which is not starving. */
-	if (!rq->head || (int64_t)(now - rq->head->ready_since) <= (int64_t)SCHED_WATCHDOG_NS)
+	if (!rq->head || (int64_t)(now - rq->head->ready_since) <= (int64_t)sched_starve_ns)
 		return 0;
 	rq->ejections += sched_eject_extensions(rq->cpu, "a runnable task starved");
 	return 1;
@@ -172,8 +179,8 @@ struct task *sched_pick_next(struct runq *rq, struct task *cur, uint64_t now,
 		q = rq->quantum_ns;
 	if (rq->nr == 0)
 		q = NX_QUANTUM_INFINITE;   /* nobody else to run: no timer at all */
-	else if (ext && q > SCHED_WATCHDOG_NS)
-		q = SCHED_WATCHDOG_NS;     /* others wait: let the watchdog look */
+	else if (ext && q > sched_starve_ns)
+		q = sched_starve_ns;     /* others wait: let the watchdog look */
 	t->quantum = *quantum = q;
 	return t;
 }

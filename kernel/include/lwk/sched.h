@@ -55,6 +55,15 @@ struct task *sched_pick_next(struct runq *rq, struct task *cur, uint64_t now,
  * by kernel/nimble/table.c as extensions come and go. */
 extern uint32_t sched_view_owner;
 
+/* How long a runnable task may wait unpicked under a sched_pick extension
+ * before the CPU's extensions are ejected (the starvation watchdog), and
+ * the longest quantum a pick may give while others wait.  At least
+ * SCHED_WATCHDOG_NS; sched_starve_outlast() raises it above the longest a
+ * single run can last, so one run the runaway stop ends (TIME) is that
+ * run's fault alone and does not also eject the policy as starving. */
+extern uint64_t sched_starve_ns;
+void sched_starve_outlast(uint64_t run_max_ns);
+
 /* Supplied by kernel/nimble/table.c: eject every sched_pick extension of cpu;
  * returns how many were removed. */
 int sched_eject_extensions(uint32_t cpu, const char *why);

@@ -133,6 +133,17 @@ static void test_watchdog(void)
 	attached = ON, answer = 2;
 	sched_pick_next(&rq, NULL, SCHED_WATCHDOG_NS - 1, &q);
 	ok(attached == ON, "no ejection before the limit");
+	/* A runaway-stop budget whose longest run outlasts the period raises it. */
+	sched_starve_outlast(3 * SCHED_WATCHDOG_NS);
+	setup(0);
+	attached = ON, answer = 2, want_quantum = NX_QUANTUM_INFINITE;
+	sched_pick_next(&rq, NULL, 2 * SCHED_WATCHDOG_NS, &q);
+	ok(attached == ON && q == 3 * SCHED_WATCHDOG_NS,
+	   "a longer run budget raises the period: no ejection at twice the default, quantum capped at the new period");
+	sched_pick_next(&rq, NULL, 3 * SCHED_WATCHDOG_NS + 1, &q);
+	ok(attached == 0, "ejection past the raised period");
+	sched_starve_outlast(1);
+	ok(sched_starve_ns == SCHED_WATCHDOG_NS, "a short budget leaves the default period");
 }
 
 static void test_owner_view(void)
@@ -178,7 +189,7 @@ static void test_no_view(void)
 
 int main(void)
 {
-	tap_plan(20);
+	tap_plan(23);
 	test_round_robin();
 	test_extension();
 	test_watchdog();
