@@ -4,6 +4,9 @@
 # treat a missing or short plan and a non-zero exit as failures, and end
 # with the one line the CI reads: "N passed, N failed".
 #
+# A program still running after NIMBLE_TEST_TIMEOUT seconds (default 900)
+# is stopped and fails, so a hang fails the run instead of stalling it.
+#
 #   tools/runtests.sh prog...        (NIMBLE_TEST_VERBOSE=1 shows all output)
 case $1 in -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 pass=0 fail=0 failed_progs=""
@@ -12,8 +15,9 @@ trap 'rm -f "$log"' EXIT
 for t in "$@"; do
 	printf '== %s\n' "$t"
 	start=$(date +%s)
-	"$t" >"$log" 2>&1
+	timeout -k 10 "${NIMBLE_TEST_TIMEOUT:-900}" "$t" >"$log" 2>&1
 	rc=$?
+	[ $rc -eq 124 ] && echo "not ok - $t timed out after ${NIMBLE_TEST_TIMEOUT:-900} s" >>"$log"
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
