@@ -57,17 +57,19 @@
  * the fault it raises; a BRANCH row's, whether the branch is taken.  One
  * function per row and handler set, always inlined: a plain handler runs
  * its body on pc, a pair handler (NX_PAIRS, internal.h) one body on pc and
- * the next on pc + 1, so both come from the one definition.  An
- * expression reads va, vb, vc (r[a], r[b], r[c]) and vi (the immediate);
+ * the next on pc + 1, so both come from the one definition.  A body gets
+ * its registers as pointers, pa, pb, pc_ (&r[a], &r[b], &r[c] for a plain
+ * handler; a pair may pass where its first body left a result instead);
+ * an expression reads va, vb, vc (*pa, *pb, *pc_) and vi (the immediate);
  * LOAD and STORE rows name the memory type, and off < lim[log2 width][seg]
  * <=> the access fits the segment (run.c).
  */
 #define BODY(name)         BODY_(name, NX_EXEC_SET)
 #define BODY_(name, set)   BODY__(name, set)
 #define BODY__(name, set)  nx_body_##name##_##set
-#define va r[cur->a]
-#define vb r[cur->b]
-#define vc r[cur->c]
+#define va (*pa)
+#define vb (*pb)
+#define vc (*pc_)
 #define vi ((uint64_t)(int64_t)cur->imm)
 #define NX_LG(T) (sizeof(T) == 8 ? 3 : sizeof(T) == 4 ? 2 : sizeof(T) == 2 ? 1 : 0)
 #define B_ALU(e)    va = (e); return 0;
@@ -101,8 +103,9 @@
 #define B_RET(e)
 #define NX_BODY_DEF(name, body) \
 	static inline __attribute__((always_inline)) \
-	int BODY(name)(uint64_t *r, const struct nx_cell *cur, struct nx_run *rs) \
-	{ (void)r; (void)cur; (void)rs; CNT(1); body }
+	int BODY(name)(uint64_t *pa, const uint64_t *pb, const uint64_t *pc_, \
+		       const struct nx_cell *cur, struct nx_run *rs) \
+	{ (void)pa; (void)pb; (void)pc_; (void)cur; (void)rs; CNT(1); body }
 NX_ISA(NX_BODY_FN)
 #undef va
 #undef vb
@@ -146,9 +149,11 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 #define NX_L_SUPER(name) [NX_H_##name] = &&L_##name,
 		NX_SUPERS(NX_L_SUPER)
 #undef NX_L_SUPER
-#define NX_L_PAIR(A, B) [NX_H_PAIR_##A##_##B] = &&L_PAIR_##A##_##B,
+#define NX_L_PAIR_V(A, B, V) [NX_H_PAIR_##A##_##B + V] = &&L_PAIR_##A##_##B##_##V,
+#define NX_L_PAIR(A, B) NX_L_PAIR_V(A, B, 0) NX_L_PAIR_V(A, B, 1) NX_L_PAIR_V(A, B, 2) NX_L_PAIR_V(A, B, 3)
 		NX_PAIRS(NX_L_PAIR)
 #undef NX_L_PAIR
+#undef NX_L_PAIR_V
 		[NX_H_WATCH] = &&L_WATCH,
 	};
 	struct nx_run hook_rs;
@@ -204,15 +209,16 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 	 * that faults leaves pc at its cell, where the fault is reported.
 	 * CALL and RET are written below.
 	 */
-#define H_ALU(name, e)    L_##name: (void)BODY(name)(r, pc, rs); NEXT;
-#define H_DIV(name, e)    L_##name: if (__builtin_expect((rc = BODY(name)(r, pc, rs)) != 0, 0)) goto fault; NEXT;
+#define OPS(cell) &r[(cell)->a], &r[(cell)->b], &r[(cell)->c], (cell)
+#define H_ALU(name, e)    L_##name: (void)BODY(name)(OPS(pc), rs); NEXT;
+#define H_DIV(name, e)    L_##name: if (__builtin_expect((rc = BODY(name)(OPS(pc), rs)) != 0, 0)) goto fault; NEXT;
 #define H_DIVI(name, e)   H_ALU(name, e)
 #define H_LOAD(name, T)   H_DIV(name, T)
 #define H_STORE(name, T)  H_DIV(name, T)
 	/* Both variants of a branch: forward (free) and backward (costs fuel). */
 #define H_BRANCH(name, e) \
-	L_##name:     if (BODY(name)(r, pc, rs)) { pc = pc->x.t; DISPATCH; } NEXT; \
-	L_##name##_B: if (BODY(name)(r, pc, rs)) { FUEL_TICK; pc = pc->x.t; DISPATCH; } NEXT;
+	L_##name:     if (BODY(name)(OPS(pc), rs)) { pc = pc->x.t; DISPATCH; } NEXT; \
+	L_##name##_B: if (BODY(name)(OPS(pc), rs)) { FUEL_TICK; pc = pc->x.t; DISPATCH; } NEXT;
 #define H_CALL(name, e)
 #define H_RET(name, e)
 #define H_ROW(name, fmt, cls, e) H_##cls(name, e)
@@ -220,28 +226,46 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 #undef H_ROW
 
 	/*
-	 * Pairs (NX_PAIRS, fuse.c): A on pc, then B on pc + 1, one dispatch.
-	 * A fault in B is reported at B's cell; a branch B that goes back
-	 * costs fuel as its plain backward handler does.
+	 * Pairs (NX_PAIRS, fuse.c): A on pc, then B on pc + 1, one dispatch,
+	 * in each variant V (enum nx_pair_variant, internal.h).  A writes its
+	 * result through d: r[a], or for a DEAD variant a local that B reads
+	 * and the frame never sees (a fault ends the run, frames and all, so
+	 * none needs it then).  A fault in B is reported at B's cell; a branch
+	 * B that goes back costs fuel as its plain backward handler does.
+	 * A variant linking an operand B does not read is never chosen (fuse.c)
+	 * and only jumps to the plain variant, so its code is not compiled.
 	 */
-#define H_PAIR(A, B) \
-	L_PAIR_##A##_##B: \
-	if (__builtin_expect((rc = BODY(A)(r, pc, rs)) != 0, 0)) \
+#define PV_DEAD(V)    ((V) != NX_PV_NONE)
+#define PV_LINK(V, f) ((V) == NX_PV_DA + (f))
+#define PV_LINKS(B, V) ((V) == NX_PV_NONE || (NX_READS_OF_##B >> ((V) - NX_PV_DA) & 1))
+#define H_PAIR_V(A, B, V) \
+	L_PAIR_##A##_##B##_##V: if (!PV_LINKS(B, V)) goto L_PAIR_##A##_##B##_0; { \
+	uint64_t t_ = RA, *d = PV_DEAD(V) ? &t_ : &RA;   /* A may read r[a] */ \
+	const struct nx_cell *n = pc + 1; \
+	if (__builtin_expect((rc = BODY(A)(d, &RB, &RC, pc, rs)) != 0, 0)) \
 		goto fault; \
+	uint64_t *na = PV_LINK(V, 0) ? d : &r[n->a]; \
+	const uint64_t *nb = PV_LINK(V, 1) ? d : &r[n->b], *nc = PV_LINK(V, 2) ? d : &r[n->c]; \
 	if (NX_CLASS_OF_##B == (int)NX_K_BRANCH) { \
-		if (BODY(B)(r, pc + 1, rs)) { \
-			if (pc[1].x.t <= pc + 1) \
+		if (BODY(B)(na, nb, nc, n, rs)) { \
+			if (n->x.t <= n) \
 				FUEL_TICK_AT(1); \
-			pc = pc[1].x.t; \
+			pc = n->x.t; \
 			DISPATCH; \
 		} \
-	} else if (__builtin_expect((rc = BODY(B)(r, pc + 1, rs)) != 0, 0)) { \
+	} else if (__builtin_expect((rc = BODY(B)(na, nb, nc, n, rs)) != 0, 0)) { \
 		pc++; \
 		goto fault; \
 	} \
-	SKIP(2);
+	SKIP(2); }
+_Static_assert(NX_PV_COUNT == 4, "H_PAIR and NX_L_PAIR name each variant");
+#define H_PAIR(A, B) H_PAIR_V(A, B, 0) H_PAIR_V(A, B, 1) H_PAIR_V(A, B, 2) H_PAIR_V(A, B, 3)
 	NX_PAIRS(H_PAIR)
 #undef H_PAIR
+#undef H_PAIR_V
+#undef PV_DEAD
+#undef PV_LINK
+#undef PV_LINKS
 
 	/* CALL: x.t = callee's first cell, b = its nregs, [c, c + d) the registers to zero. */
 L_CALL: {
@@ -645,6 +669,7 @@ fault:
 #undef NX_BODY_FN_RET
 #undef NX_BODY_DEF
 #undef H_ALU
+#undef OPS
 #undef H_DIV
 #undef H_DIVI
 #undef H_LOAD

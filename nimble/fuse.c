@@ -273,10 +273,39 @@ static int plain(const struct nx_ext *e, uint32_t i, const void *const *lab)
 	return e->cells[i].h == lab[op] || e->cells[i].h == lab[nx_back_handler(op)];
 }
 
+/*
+ * The variant of the pair A = wa, B = wb (internal.h), given the
+ * registers live after B (~0 when not known): DA/DB/DC when B reads A's
+ * result r[d] through that one operand and r[d] is dead after B, that is
+ * not live there or overwritten by B itself (but not through the linked
+ * operand, a: B's result would then stay out of the frame); else NONE.
+ */
+static unsigned pair_variant(uint64_t wa, uint64_t wb, uint64_t live_after)
+{
+	enum nx_fmt fa = nx_op_fmt(NX_INSN_OP(wa)), fb = nx_op_fmt(NX_INSN_OP(wb));
+	if (!(nx_fmt_writes(fa) & NX_FA) || (nx_fmt_fields(fb) & NX_FWIN))
+		return NX_PV_NONE;
+	const unsigned d = NX_INSN_A(wa), reads = nx_fmt_reads(fb);
+	const unsigned field[3] = { NX_INSN_A(wb), NX_INSN_B(wb), NX_INSN_C(wb) };
+	const unsigned bit[3] = { NX_FA, NX_FB, NX_FC };
+	unsigned n = 0, link = 0;
+	for (unsigned k = 3; k-- > 0;)
+		if ((reads & bit[k]) && field[k] == d) {
+			n++;
+			link = k;
+		}
+	if (!n)
+		return NX_PV_NONE;
+	int b_writes_d = (nx_fmt_writes(fb) & NX_FA) && field[0] == d;
+	int dead = n == 1 && !(b_writes_d && link == 0) &&
+		   (b_writes_d || (d < 64 && !(live_after >> d & 1)));
+	return dead ? NX_PV_DA + link : NX_PV_NONE;
+}
+
 /* After the superinstructions: a pair where both cells are still plain.
  * The pair handler runs the second instruction from its own cell, which
- * stays as decoded. */
-static void fuse_pairs(struct nx_ext *e, const struct nx_fn *f, const void *const *lab)
+ * stays as decoded.  in[] has f's liveness (live.c), or is NULL. */
+static void fuse_pairs(struct nx_ext *e, const struct nx_fn *f, const void *const *lab, const uint64_t *in)
 {
 	for (uint32_t i = f->start; i + 1 < f->start + f->len; i++) {
 		if (!plain(e, i, lab) || !plain(e, i + 1, lab))
@@ -284,7 +313,8 @@ static void fuse_pairs(struct nx_ext *e, const struct nx_fn *f, const void *cons
 		unsigned a = NX_INSN_OP(e->code[i]), b = NX_INSN_OP(e->code[i + 1]);
 		for (unsigned k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
 			if (pairs[k].a == a && pairs[k].b == b) {
-				e->cells[i].h = lab[pairs[k].h];
+				uint64_t live = in ? nx_live_out(e, f, f->obs, in, i + 1 - f->start) : ~0ull;
+				e->cells[i].h = lab[pairs[k].h + pair_variant(e->code[i], e->code[i + 1], live)];
 				break;
 			}
 	}
@@ -294,12 +324,17 @@ static void fuse_pairs(struct nx_ext *e, const struct nx_fn *f, const void *cons
  * then the pairs. */
 void nx_fuse(struct nx_ext *e, const void *const *lab)
 {
+	size_t size = e->ncode * sizeof(uint64_t);
+	uint64_t *in = nx_host_alloc(size);   /* NULL: pairs without liveness */
 	for (uint32_t fi = 0; fi < e->nfn; fi++) {
 		const struct nx_fn *f = &e->fn[fi];
 		for (uint32_t i = f->start; i < f->start + f->len; i++)
 			for (unsigned k = 0; k < sizeof fusers / sizeof fusers[0]; k++)
 				if (fusers[k](e, f, i, lab))
 					break;
-		fuse_pairs(e, f, lab);
+		int live = in && f->nregs <= 64 && nx_live(e, f, f->obs, in);
+		fuse_pairs(e, f, lab, live ? in : NULL);
 	}
+	if (in)
+		nx_host_free(in, size);
 }

@@ -55,6 +55,14 @@ enum nx_set {
  * every pair of at least 1.2% there, in that order, but those a
  * superinstruction above fuses already (SHLI LD64, ADDI JLTUI back).  A: not a
  * branch, call or return; B: not a call or return.
+ *
+ * Each pair has NX_PV_COUNT handlers, by how B reads A's result r[A.a]
+ * (fuse.c picks one from the operands and live.c):
+ *   NONE      A stores its result, B reads all its registers from the frame;
+ *   DA/DB/DC  B's operand a/b/c is A's result and r[A.a] is dead after B
+ *             (B reads it through that operand only): A's result stays in
+ *             a host register, never stored nor reloaded (a fault ends
+ *             the run: no one reads the frame after one).
  */
 #define NX_PAIRS(X) \
 	X(LD64, JLEU) X(ADD, SHLI) X(ANDI, JEQI) X(LD8, XOR) X(ADD, LD8) X(XOR, MUL) \
@@ -64,9 +72,18 @@ enum nx_set {
 	X(MULI, SHLI) X(LD64, JEQI) X(ADDI, JGTSI) X(LD64, MUL) X(LD64, ADD) X(ADD, ADDI) \
 	X(ADDI, LD64)
 
-/* Each opcode's class as a constant (a pair handler asks whether B branches). */
+enum nx_pair_variant { NX_PV_NONE, NX_PV_DA, NX_PV_DB, NX_PV_DC, NX_PV_COUNT };
+
+/* Each opcode's class and the registers it reads (NX_FA/FB/FC) as
+ * constants: a pair handler asks whether B branches, and has no link
+ * variant for an operand B does not read. */
 enum {
-#define NX_CLASS_OF_ROW(name, fmt, cls, e) NX_CLASS_OF_##name = NX_K_##cls,
+#define NX_FREADS_ROW(name, fields, reads, writes, ops, doc) NX_FREADS_##name = (reads),
+	NX_FORMATS(NX_FREADS_ROW)
+#undef NX_FREADS_ROW
+};
+enum {
+#define NX_CLASS_OF_ROW(name, fmt, cls, e) NX_CLASS_OF_##name = NX_K_##cls, NX_READS_OF_##name = NX_FREADS_##fmt,
 	NX_ISA(NX_CLASS_OF_ROW)
 #undef NX_CLASS_OF_ROW
 };
@@ -79,15 +96,16 @@ enum nx_handler {
 #define NX_H_SUPER(name) NX_H_##name,
 	NX_SUPERS(NX_H_SUPER)
 #undef NX_H_SUPER
-#define NX_H_PAIR(A, B) NX_H_PAIR_##A##_##B,
+#define NX_H_PAIR(A, B) NX_H_PAIR_##A##_##B, NX_H_PAIR_##A##_##B##_END = NX_H_PAIR_##A##_##B + NX_PV_COUNT - 1,
 	NX_PAIRS(NX_H_PAIR)
 #undef NX_H_PAIR
 	NX_H_WATCH,     /* no cell's: where the watchdog moves a dispatch */
 	NX_H_COUNT
 };
-/* The pairs' handlers are consecutive, just before NX_H_WATCH. */
+/* The pairs' handlers are consecutive, just before NX_H_WATCH: pair k's
+ * variant v is NX_H_PAIR_FIRST + k * NX_PV_COUNT + v. */
 #define NX_PAIR_ONE(A, B) + 1
-enum { NX_NPAIRS = 0 NX_PAIRS(NX_PAIR_ONE), NX_H_PAIR_FIRST = NX_H_WATCH - NX_NPAIRS };
+enum { NX_NPAIRS = 0 NX_PAIRS(NX_PAIR_ONE), NX_H_PAIR_FIRST = NX_H_WATCH - NX_NPAIRS * NX_PV_COUNT };
 #undef NX_PAIR_ONE
 
 
@@ -149,6 +167,8 @@ struct nx_fn {
 	uint8_t nregs, nargs;
 	uint8_t small;          /* no CALL/XCALL, nregs <= NX_SMALL_REGS (run.c) */
 	uint8_t zlo, zn;        /* an entry zeroes r[zlo .. zlo + zn) (zero.c)     */
+	uint64_t obs;           /* registers a caller may read after its RET
+	                         * (zero.c; all when not analysed)            */
 };
 
 /* An inserted extension. */

@@ -5,7 +5,7 @@
 #   NIMBLE_KOBJS          the portable engine built with KERNEL_CFLAGS, for the
 #                         kernel link (the kernel supplies nx_host_* and nx_helper_impl)
 NIMBLE_SRCS := nimble/str.c nimble/names.c nimble/fold.c nimble/load.c nimble/verify.c nimble/translate.c \
-               nimble/decode.c nimble/zero.c nimble/fuse.c \
+               nimble/decode.c nimble/live.c nimble/zero.c nimble/fuse.c \
                nimble/exec.c nimble/run.c nimble/ref.c nimble/registry.c nimble/helpers.c
 # The host embedding; the message formatter comes from lib/ (lib/lib.mk),
 # which the kernel links on its own.

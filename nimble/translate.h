@@ -3,6 +3,7 @@
  * verified extension:
  *   decode.c  instruction words to cells, one each (cell i = instruction i)
  *   zero.c    the registers a CALL or an entry from the host must zero
+ *             (with live.c, the register liveness both it and fuse.c use)
  *   fuse.c    superinstructions over the decoded cells
  * lab is the handler set's label table (nx_labels), indexed by enum
  * nx_handler.
@@ -36,6 +37,14 @@ static inline unsigned nx_back_handler(unsigned op)
 	}
 	return op;
 }
+
+/* live.c: bit sets of registers 0..63; nx_live analyses f (nregs <= 64)
+ * when a RET hands its caller obs, into in[k] = live before insn k. */
+uint64_t nx_bits_below(unsigned n);
+void nx_insn_regs(uint64_t w, uint64_t *use, uint64_t *def);
+unsigned nx_insn_succ(const struct nx_ext *e, uint32_t i, uint32_t s[2]);
+int nx_live(const struct nx_ext *e, const struct nx_fn *f, uint64_t obs, uint64_t *in);
+uint64_t nx_live_out(const struct nx_ext *e, const struct nx_fn *f, uint64_t obs, const uint64_t *in, uint32_t k);
 
 void nx_decode(struct nx_ext *e, const void *const *lab);
 void nx_zero_ranges(struct nx_ext *e);

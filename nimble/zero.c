@@ -30,37 +30,6 @@ struct zfn {
 	int far, ok;        /* offsets >= 64 observable; analysed     */
 };
 
-static uint64_t bits_below(unsigned n)
-{
-	return n >= 64 ? ~0ull : (1ull << n) - 1;
-}
-
-/* Registers instruction w reads and writes (a CALL's window above r[a]
- * may keep its old values: not a write). */
-static void insn_regs(uint64_t w, uint64_t *use, uint64_t *def)
-{
-	unsigned a = NX_INSN_A(w), b = NX_INSN_B(w), c = NX_INSN_C(w);
-	enum nx_fmt fmt = nx_op_fmt(NX_INSN_OP(w));
-	unsigned reads = nx_fmt_reads(fmt);
-	*use = (reads & NX_FA ? 1ull << a : 0) | (reads & NX_FB ? 1ull << b : 0) |
-	       (reads & NX_FC ? 1ull << c : 0);
-	*def = nx_fmt_writes(fmt) & NX_FA ? 1ull << a : 0;
-	if (nx_fmt_fields(fmt) & NX_FWIN)   /* the arguments r[a] .. r[a+c-1] */
-		*use = bits_below(a + c) & ~bits_below(a);
-}
-
-/* Successors of instruction i of f: fall-through and branch target. */
-static unsigned insn_succ(const struct nx_ext *e, uint32_t i, uint32_t s[2])
-{
-	uint64_t w = e->code[i];
-	unsigned op = NX_INSN_OP(w), n = 0;
-	if (op != NX_OP_JMP && op != NX_OP_RET)
-		s[n++] = i + 1;
-	if (nx_is_branch(w))
-		s[n++] = (uint32_t)((int64_t)i + 1 + nx_branch_off(w));
-	return n;
-}
-
 /* U and X of f by a forward must-write analysis; st[] holds, per
  * instruction, the registers written on every path to it (~0 = not
  * reached yet). */
@@ -68,7 +37,7 @@ static int zero_forward(const struct nx_ext *e, const struct nx_fn *f, uint64_t 
 {
 	for (uint32_t k = 0; k < f->len; k++)
 		st[k] = ~0ull;
-	st[0] = bits_below(f->nargs);
+	st[0] = nx_bits_below(f->nargs);
 	uint8_t changed = 1;
 	for (unsigned pass = 0; changed; pass++) {
 		if (pass == ZMAX_PASSES)
@@ -77,8 +46,8 @@ static int zero_forward(const struct nx_ext *e, const struct nx_fn *f, uint64_t 
 		for (uint32_t k = 0; k < f->len; k++) {
 			uint64_t use, def;
 			uint32_t s[2];
-			insn_regs(e->code[f->start + k], &use, &def);
-			unsigned n = insn_succ(e, f->start + k, s);
+			nx_insn_regs(e->code[f->start + k], &use, &def);
+			unsigned n = nx_insn_succ(e, f->start + k, s);
 			for (unsigned j = 0; j < n; j++) {
 				uint64_t *t = &st[s[j] - f->start], v = *t & (st[k] | def);
 				changed |= v != *t;
@@ -89,12 +58,12 @@ static int zero_forward(const struct nx_ext *e, const struct nx_fn *f, uint64_t 
 	/* An unreached instruction kept ~0 and adds nothing here. */
 	for (uint32_t k = 0; k < f->len; k++) {
 		uint64_t w = e->code[f->start + k], use, def;
-		insn_regs(w, &use, &def);
+		nx_insn_regs(w, &use, &def);
 		z->need |= use & ~st[k];
 		if (NX_INSN_OP(w) == NX_OP_RET)
 			z->exitw |= ~(st[k] | 1);
 	}
-	uint64_t frame = bits_below(f->nregs) & ~bits_below(f->nargs);
+	uint64_t frame = nx_bits_below(f->nregs) & ~nx_bits_below(f->nargs);
 	z->need &= frame;
 	z->exitw &= frame;
 	z->entry = z->need;
@@ -107,27 +76,8 @@ static int zero_forward(const struct nx_ext *e, const struct nx_fn *f, uint64_t 
 static int zero_backward(const struct nx_ext *e, uint32_t fi, uint64_t *st, struct zfn *zf, int *grew)
 {
 	const struct nx_fn *f = &e->fn[fi];
-	for (uint32_t k = 0; k < f->len; k++)
-		st[k] = 0;
-	uint8_t changed = 1;
-	for (unsigned pass = 0; changed; pass++) {
-		if (pass == ZMAX_PASSES)
-			return 0;
-		changed = 0;
-		for (uint32_t k = f->len; k-- > 0;) {
-			uint64_t w = e->code[f->start + k], use, def, out = 0;
-			uint32_t s[2];
-			insn_regs(w, &use, &def);
-			unsigned n = insn_succ(e, f->start + k, s);
-			for (unsigned j = 0; j < n; j++)
-				out |= st[s[j] - f->start];
-			if (NX_INSN_OP(w) == NX_OP_RET)
-				out = zf[fi].obs, def = 1;
-			uint64_t v = use | (out & ~def);
-			changed |= v != st[k];
-			st[k] = v;
-		}
-	}
+	if (!nx_live(e, f, zf[fi].obs, st))
+		return 0;
 	for (uint32_t k = 0; k < f->len; k++) {
 		uint64_t w = e->code[f->start + k];
 		if (NX_INSN_OP(w) != NX_OP_CALL)
@@ -195,6 +145,7 @@ void nx_zero_ranges(struct nx_ext *e)
 		struct nx_fn *f = &e->fn[fi];
 		f->zlo = f->nargs;
 		f->zn = (uint8_t)(f->nregs - f->nargs);
+		f->obs = ~0ull;
 	}
 	if (zf && st) {
 		for (uint32_t fi = 0; fi < e->nfn; fi++)
@@ -203,8 +154,10 @@ void nx_zero_ranges(struct nx_ext *e)
 			for (uint32_t i = 0; i < e->ncode; i++)
 				if (NX_INSN_OP(e->code[i]) == NX_OP_CALL)
 					need_range(zf[NX_INSN_IMM(e->code[i])].need, &e->cells[i].c, &e->cells[i].d);
-			for (uint32_t fi = 0; fi < e->nfn; fi++)
+			for (uint32_t fi = 0; fi < e->nfn; fi++) {
 				need_range(zf[fi].entry, &e->fn[fi].zlo, &e->fn[fi].zn);
+				e->fn[fi].obs = zf[fi].obs;
+			}
 		}
 	}
 	if (zf)
