@@ -304,7 +304,7 @@ static unsigned pair_variant(uint64_t wa, uint64_t wb, uint64_t live_after)
 
 /* After the superinstructions: a pair where both cells are still plain.
  * The pair handler runs the second instruction from its own cell, which
- * stays as decoded.  in[] has f's liveness (live.c), or is NULL. */
+ * stays as decoded.  in[k] is the liveness of f's instruction k (live.c), or in is NULL. */
 static void fuse_pairs(struct nx_ext *e, const struct nx_fn *f, const void *const *lab, const uint64_t *in)
 {
 	for (uint32_t i = f->start; i + 1 < f->start + f->len; i++) {
@@ -322,19 +322,14 @@ static void fuse_pairs(struct nx_ext *e, const struct nx_fn *f, const void *cons
 
 /* Every function, every instruction: the first fuser that matches wins;
  * then the pairs. */
-void nx_fuse(struct nx_ext *e, const void *const *lab)
+void nx_fuse(struct nx_ext *e, const void *const *lab, const uint64_t *live)
 {
-	size_t size = e->ncode * sizeof(uint64_t);
-	uint64_t *in = nx_host_alloc(size);   /* NULL: pairs without liveness */
 	for (uint32_t fi = 0; fi < e->nfn; fi++) {
 		const struct nx_fn *f = &e->fn[fi];
 		for (uint32_t i = f->start; i < f->start + f->len; i++)
 			for (unsigned k = 0; k < sizeof fusers / sizeof fusers[0]; k++)
 				if (fusers[k](e, f, i, lab))
 					break;
-		int live = in && f->nregs <= 64 && nx_live(e, f, f->obs, in);
-		fuse_pairs(e, f, lab, live ? in : NULL);
+		fuse_pairs(e, f, lab, live ? live + f->start : NULL);
 	}
-	if (in)
-		nx_host_free(in, size);
 }

@@ -9,6 +9,11 @@
 
 #include "internal.h"
 
+/* Always inlined: the exec functions are large enough that the compiler's
+ * growth limits would otherwise call these out of line on every hook run
+ * (seen: nx_hook_end, +20 host instructions per checked entry). */
+#define NX_RUN_INLINE static inline __attribute__((always_inline))
+
 /* run.c, out of line: segment set-up, fault counters, fault place. */
 void nx_segs_add(struct nx_run *rs, unsigned mask, int checked);
 void nx_stats_fault(struct nx_ext *ext, enum nx_fault f, uint32_t func, uint32_t insn);
@@ -24,7 +29,7 @@ static inline int nx_exec_resume(enum nx_set set, struct nx_run *rs)
 
 /* A run holds the extension: remove() sees inflight and refuses.  Nonzero
  * if the extension is being removed (the run must not start). */
-static inline int nx_ext_enter(struct nx_ext *ext)
+NX_RUN_INLINE int nx_ext_enter(struct nx_ext *ext)
 {
 	__atomic_fetch_add(&ext->inflight, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&ext->dying, __ATOMIC_SEQ_CST)) {
@@ -34,14 +39,14 @@ static inline int nx_ext_enter(struct nx_ext *ext)
 	return 0;
 }
 
-static inline void nx_ext_leave(struct nx_ext *ext)
+NX_RUN_INLINE void nx_ext_leave(struct nx_ext *ext)
 {
 	__atomic_fetch_sub(&ext->inflight, 1, __ATOMIC_SEQ_CST);
 }
 
 /* A run's fuel from its env: 0 asks for the default; kept <= INT64_MAX
  * so the handlers' signed count works. */
-static inline int64_t nx_run_fuel(const struct nx_env *env)
+NX_RUN_INLINE int64_t nx_run_fuel(const struct nx_env *env)
 {
 	uint64_t fuel = env->fuel ? env->fuel : NX_FUEL_DEFAULT;
 	return fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
@@ -49,7 +54,7 @@ static inline int64_t nx_run_fuel(const struct nx_env *env)
 
 /* The segments ext's code names: their bases and, for a checked set,
  * their limits. */
-static inline void nx_run_segs(struct nx_run *rs, const struct nx_ext *ext)
+NX_RUN_INLINE void nx_run_segs(struct nx_run *rs, const struct nx_ext *ext)
 {
 	rs->bases = rs->limits = 0;
 	nx_segs_add(rs, ext->segs, ext->set != NX_SET_UNCHECKED);
@@ -76,7 +81,7 @@ static inline void nx_run_begin(struct nx_run *rs, struct nx_ext *ext, struct nx
  * a register before writing it (zero.c; inline stores, not a
  * memset/memcpy call, which would cost more for frames this small; the
  * empty asm keeps compilers from making one). */
-static inline void nx_regs_zero(uint64_t *r, unsigned lo, unsigned n)
+NX_RUN_INLINE void nx_regs_zero(uint64_t *r, unsigned lo, unsigned n)
 {
 	for (unsigned i = lo; n; i++, n--) {
 		r[i] = 0;
@@ -94,7 +99,7 @@ static inline void nx_regs_init(uint64_t *r, const struct nx_fn *f, const uint64
 /* Counters: runs may be concurrent (one extension on several CPUs' hooks),
  * so adds are atomic but relaxed; VM instructions are counted only by the
  * counting set.  A run without a fault pays one relaxed add. */
-static inline void nx_stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
+NX_RUN_INLINE void nx_stats_add(struct nx_ext *ext, uint64_t insns, enum nx_fault f, uint32_t func, uint32_t insn)
 {
 	__atomic_fetch_add(&ext->st.runs, 1, __ATOMIC_RELAXED);
 	if (insns)
@@ -106,7 +111,7 @@ static inline void nx_stats_add(struct nx_ext *ext, uint64_t insns, enum nx_faul
 /* The end of a hook run: counters (insns: what a counting set counted),
  * ejection after repeated faults, and the hook's answer (the default after
  * a fault). */
-static inline uint64_t nx_hook_end(struct nx_attach *a, struct nx_run *rs, int rc, uint64_t value,
+NX_RUN_INLINE uint64_t nx_hook_end(struct nx_attach *a, struct nx_run *rs, int rc, uint64_t value,
 				   uint64_t insns)
 {
 	struct nx_ext *ext = a->ext;

@@ -10,8 +10,12 @@
 void nx_translate(struct nx_ext *e, enum nx_set set)
 {
 	const void *const *lab = nx_labels(set);
+	size_t size = e->ncode * sizeof(uint64_t);
+	uint64_t *live = nx_host_alloc(size);   /* NULL: no analysis (full zeroing, plain pairs) */
 	nx_decode(e, lab);
-	nx_zero_ranges(e);
-	nx_fuse(e, lab);
+	int known = nx_zero_ranges(e, live);
+	nx_fuse(e, lab, known ? live : NULL);
+	if (live)
+		nx_host_free(live, size);
 	e->set = set;
 }

@@ -47,7 +47,11 @@ int nx_live(const struct nx_ext *e, const struct nx_fn *f, uint64_t obs, uint64_
 uint64_t nx_live_out(const struct nx_ext *e, const struct nx_fn *f, uint64_t obs, const uint64_t *in, uint32_t k);
 
 void nx_decode(struct nx_ext *e, const void *const *lab);
-void nx_zero_ranges(struct nx_ext *e);
-void nx_fuse(struct nx_ext *e, const void *const *lab);
+/* nx_zero_ranges returns 1 when the analysis settled: then live[i] (one
+ * word per instruction i; live may be NULL: no analysis) holds every
+ * function's liveness, which nx_fuse uses for the pair variants (NULL:
+ * none). */
+int nx_zero_ranges(struct nx_ext *e, uint64_t *live);
+void nx_fuse(struct nx_ext *e, const void *const *lab, const uint64_t *live);
 
 #endif /* NIMBLE_TRANSLATE_H */

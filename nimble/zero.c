@@ -30,9 +30,9 @@ struct zfn {
 	int far, ok;        /* offsets >= 64 observable; analysed     */
 };
 
-/* U and X of f by a forward must-write analysis; st[] holds, per
- * instruction, the registers written on every path to it (~0 = not
- * reached yet). */
+/* U and X of f by a forward must-write analysis; st[k] holds, per
+ * instruction k of f, the registers written on every path to it (~0 =
+ * not reached yet). */
 static int zero_forward(const struct nx_ext *e, const struct nx_fn *f, uint64_t *st, struct zfn *z)
 {
 	for (uint32_t k = 0; k < f->len; k++)
@@ -76,7 +76,8 @@ static int zero_forward(const struct nx_ext *e, const struct nx_fn *f, uint64_t 
 static int zero_backward(const struct nx_ext *e, uint32_t fi, uint64_t *st, struct zfn *zf, int *grew)
 {
 	const struct nx_fn *f = &e->fn[fi];
-	if (!nx_live(e, f, zf[fi].obs, st))
+	uint64_t *in = st + f->start;   /* f's part: kept for nx_fuse */
+	if (!nx_live(e, f, zf[fi].obs, in))
 		return 0;
 	for (uint32_t k = 0; k < f->len; k++) {
 		uint64_t w = e->code[f->start + k];
@@ -84,7 +85,7 @@ static int zero_backward(const struct nx_ext *e, uint32_t fi, uint64_t *st, stru
 			continue;
 		unsigned a = NX_INSN_A(w);
 		struct zfn *g = &zf[NX_INSN_IMM(w)];
-		uint64_t out = k + 1 < f->len ? st[k + 1] : 0, obs = g->obs | out >> a;
+		uint64_t out = k + 1 < f->len ? in[k + 1] : 0, obs = g->obs | out >> a;
 		int far = g->far;
 		if (zf[fi].far) {
 			obs |= a ? ~0ull << (64 - a) : 0;
@@ -101,7 +102,7 @@ static int zero_backward(const struct nx_ext *e, uint32_t fi, uint64_t *st, stru
 static int zero_analyse(const struct nx_ext *e, struct zfn *zf, uint64_t *st)
 {
 	for (uint32_t fi = 0; fi < e->nfn; fi++)
-		if (e->fn[fi].nregs > 64 || !zero_forward(e, &e->fn[fi], st, &zf[fi]))
+		if (e->fn[fi].nregs > 64 || !zero_forward(e, &e->fn[fi], st + e->fn[fi].start, &zf[fi]))
 			return 0;
 	for (uint32_t k = 0; k < e->nexports; k++) {
 		zf[e->exports[k].func].obs = ~0ull;
@@ -135,12 +136,15 @@ static void need_range(uint64_t need, uint8_t *lo, uint8_t *n)
  * every function the range an entry from the host (nx_run, nx_fire)
  * zeroes: the registers it reads before writing (U); after the run only
  * r[0], which RET writes, is seen.  Without the analysis both stay full.
+ * st (one word per instruction, or NULL: no analysis) is the work array;
+ * returns 1 when the analysis settled, st then holding every function's
+ * liveness (live.c) under what its callers observe, for nx_fuse.
  */
-void nx_zero_ranges(struct nx_ext *e)
+int nx_zero_ranges(struct nx_ext *e, uint64_t *st)
 {
-	size_t zsize = e->nfn * sizeof(struct zfn), ssize = e->ncode * sizeof(uint64_t);
+	size_t zsize = e->nfn * sizeof(struct zfn);
 	struct zfn *zf = nx_host_alloc(zsize);
-	uint64_t *st = nx_host_alloc(ssize);
+	int known = 0;
 	for (uint32_t fi = 0; fi < e->nfn; fi++) {
 		struct nx_fn *f = &e->fn[fi];
 		f->zlo = f->nargs;
@@ -150,7 +154,7 @@ void nx_zero_ranges(struct nx_ext *e)
 	if (zf && st) {
 		for (uint32_t fi = 0; fi < e->nfn; fi++)
 			zf[fi] = (struct zfn){ 0 };
-		if (zero_analyse(e, zf, st)) {
+		if ((known = zero_analyse(e, zf, st)) != 0) {
 			for (uint32_t i = 0; i < e->ncode; i++)
 				if (NX_INSN_OP(e->code[i]) == NX_OP_CALL)
 					need_range(zf[NX_INSN_IMM(e->code[i])].need, &e->cells[i].c, &e->cells[i].d);
@@ -162,6 +166,5 @@ void nx_zero_ranges(struct nx_ext *e)
 	}
 	if (zf)
 		nx_host_free(zf, zsize);
-	if (st)
-		nx_host_free(st, ssize);
+	return known;
 }
