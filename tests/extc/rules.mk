@@ -34,9 +34,8 @@ EXTC_FUZZ := $(B)/fuzz/fuzz_extc
 EXTC_FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
                     -Inimble -Inimble/host -iquote extc -fsanitize=fuzzer,address,undefined \
                     -fno-sanitize-recover=all
-$(EXTC_FUZZ): tests/extc/fuzz_extc.c $(EXTC_LIB_SRCS) $(EXTC_LEX_C) \
-              $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c
-	$(call cc_prog,clang $(EXTC_FUZZ_CFLAGS),$^)
+$(EXTC_FUZZ): tests/extc/fuzz_extc.c $(EXTC_LIB_SRCS) $(EXTC_LEX_C) $(B)/libnimble-fuzz.a
+	$(call cc_prog,clang $(EXTC_FUZZ_CFLAGS),$(filter %.c,$^),$(B)/libnimble-fuzz.a)
 FUZZERS += $(EXTC_FUZZ)
 
 # make test: a 20 s run on a corpus seeded from the tree's extensions

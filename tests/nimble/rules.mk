@@ -22,12 +22,12 @@ $(B)/tests/nimble/difftest-san.sh: $(B)/tests/nimble/difftest-san
 # libFuzzer target over load + verify + run (checked vs ref); always clang.
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -Iinclude \
                -Inimble -Inimble/host -Itests/nimble -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c
-	$(call cc_prog,clang $(FUZZ_CFLAGS),$^)
+$(B)/fuzz/fuzz_nx: tests/nimble/fuzz_nx.c $(B)/libnimble-fuzz.a
+	$(call cc_prog,clang $(FUZZ_CFLAGS),$<,$(B)/libnimble-fuzz.a)
 # The same target with a structure-aware mutator (fuzz_mutate.c): mutants
 # keep a consistent header and reach the verifier and the handlers.
-$(B)/fuzz/fuzz_nx_struct: tests/nimble/fuzz_nx.c tests/nimble/fuzz_mutate.c $(NIMBLE_SRCS) $(NIMBLE_HOST_SRCS) lib/fmt.c
-	$(call cc_prog,clang $(FUZZ_CFLAGS),$^)
+$(B)/fuzz/fuzz_nx_struct: tests/nimble/fuzz_nx.c tests/nimble/fuzz_mutate.c $(B)/libnimble-fuzz.a
+	$(call cc_prog,clang $(FUZZ_CFLAGS),$(filter %.c,$^),$(B)/libnimble-fuzz.a)
 # make test runs each for 20 s (make fuzz: FUZZ_SECONDS each).
 $(B)/tests/nimble/fuzz-short.sh: $(B)/fuzz/fuzz_nx $(B)/fuzz/fuzz_nx_struct
 	printf '#!/bin/sh\ncd %s && exec nice -n 10 tools/fuzz.sh 20 %s %s %s\n' $(CURDIR) $(abspath $(B)/fuzz-corpus) \
