@@ -150,7 +150,7 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 		NX_SUPERS(NX_L_SUPER)
 #undef NX_L_SUPER
 #define NX_L_PAIR_V(A, B, V) [NX_H_PAIR_##A##_##B + V] = &&L_PAIR_##A##_##B##_##V,
-#define NX_L_PAIR(A, B) NX_L_PAIR_V(A, B, 0) NX_L_PAIR_V(A, B, 1) NX_L_PAIR_V(A, B, 2) NX_L_PAIR_V(A, B, 3)
+#define NX_L_PAIR(A, B) NX_PV_EACH(NX_L_PAIR_V, A, B)
 		NX_PAIRS(NX_L_PAIR)
 #undef NX_L_PAIR
 #undef NX_L_PAIR_V
@@ -258,8 +258,7 @@ uint64_t NX_EXEC_NAME(struct nx_solo *const solo, struct nx_env *env, struct nx_
 		goto fault; \
 	} \
 	SKIP(2); }
-_Static_assert(NX_PV_COUNT == 4, "H_PAIR and NX_L_PAIR name each variant");
-#define H_PAIR(A, B) H_PAIR_V(A, B, 0) H_PAIR_V(A, B, 1) H_PAIR_V(A, B, 2) H_PAIR_V(A, B, 3)
+#define H_PAIR(A, B) NX_PV_EACH(H_PAIR_V, A, B)
 	NX_PAIRS(H_PAIR)
 #undef H_PAIR
 #undef H_PAIR_V

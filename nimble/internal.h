@@ -73,6 +73,9 @@ enum nx_set {
 	X(ADDI, LD64)
 
 enum nx_pair_variant { NX_PV_NONE, NX_PV_DA, NX_PV_DB, NX_PV_DC, NX_PV_COUNT };
+/* X(A, B, V) for each variant V of pair A B (the labels and handlers of exec_body.h). */
+#define NX_PV_EACH(X, A, B) X(A, B, 0) X(A, B, 1) X(A, B, 2) X(A, B, 3)
+_Static_assert(NX_PV_COUNT == 4, "NX_PV_EACH names each variant");
 
 /* Each opcode's class and the registers it reads (NX_FA/FB/FC) as
  * constants: a pair handler asks whether B branches, and has no link
