@@ -234,7 +234,7 @@ void gen_program(struct extc *c);
 /* opt.c: optimise the function f whose n instructions start at start
  * (the last ones emitted) and use registers below nregs; returns how
  * many instructions are left. */
-int opt_function(struct extc *c, int start, int n, int nregs, const struct sym *f);
+int opt_function(struct extc *c, int start, int n, int *nregs, const struct sym *f);
 
 /* emit.c */
 void emit_object(struct extc *c);

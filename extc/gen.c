@@ -1172,8 +1172,11 @@ static void gen_function(struct gen *g, struct sym *f)
 		emit(g, NX_OP_RET, zero_value(g), 0, 0, 0);
 	resolve_labels(g);
 	n = pc(g) - g->start;
-	if (g->c->opt && g->maxreg < NX_MAX_REGS)
-		n = opt_function(g->c, g->start, n, g->maxreg + 1, f);
+	if (g->c->opt && g->maxreg < NX_MAX_REGS) {
+		int nregs = g->maxreg + 1;
+		n = opt_function(g->c, g->start, n, &nregs, f);
+		g->maxreg = nregs - 1;
+	}
 	if (g->maxreg >= NX_MAX_REGS)
 		extc_error(g->c, f->pos, "function '%s' needs %d registers (at most %d): "
 			   "too many locals or too deeply nested expressions", f->name,

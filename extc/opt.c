@@ -26,6 +26,13 @@
  *            -O1 faults exactly where -O0 does (at the first of two equal
  *            loads, which -O0 reaches first too)
  *
+ * Around them, in a function without CALL or XCALL (whose windows make
+ * register numbers positional): split, first, gives every web its own
+ * register, so a value outlives the reuse of the generator's temporaries
+ * and number() can find it; color, last, gives registers never live at
+ * once one number again (greedy, preferring the number of an operand that
+ * dies at the definition) and drops the copies that became "MOV r, r".
+ *
  * Passes mark instructions dead; compact() deletes them.  While they run,
  * branch targets are instruction indexes (tgt[]) and each instruction
  * carries its source line; finish() encodes the offsets and rebuilds the
@@ -789,6 +796,303 @@ static int dead(struct opt *p)
 	return compact(p) | changed;
 }
 
+/* --- split and color: registers by web ----------------------------------- */
+
+/* The register fields of w (NX_FA, NX_FB, NX_FC) and their values. */
+static unsigned reg_field(uint64_t w, unsigned f)
+{
+	return f == NX_FA ? NX_INSN_A(w) : f == NX_FB ? NX_INSN_B(w) : NX_INSN_C(w);
+}
+
+static uint64_t set_reg_field(uint64_t w, unsigned f, unsigned r)
+{
+	unsigned shift = f == NX_FA ? 8 : f == NX_FB ? 16 : 24;
+	return (w & ~(0xffull << shift)) | (uint64_t)r << shift;
+}
+
+static int writes_a(uint64_t w) { return nx_fmt_writes(nx_op_fmt(op_of(w))) & NX_FA; }
+
+/* A CALL or XCALL: its window makes register numbers positional well
+ * beyond the arguments, so such functions keep the generator's numbers. */
+static int has_frame_call(const struct opt *p)
+{
+	for (int i = 0; i < p->n; i++)
+		if (op_of(p->code[i]) == NX_OP_CALL || op_of(p->code[i]) == NX_OP_XCALL)
+			return 1;
+	return 0;
+}
+
+/* Registers whose number matters: the parameters and every HCALL window. */
+static void positional(const struct opt *p, int nparams, uint8_t *fixed)
+{
+	memset(fixed, 0, NREG);
+	for (int r = 0; r < nparams; r++)
+		fixed[r] = 1;
+	for (int i = 0; i < p->n; i++) {
+		uint64_t w = p->code[i];
+		if (nx_op_fmt(op_of(w)) != NX_F_CALL)
+			continue;
+		unsigned a = NX_INSN_A(w), c = NX_INSN_C(w);
+		for (unsigned r = a; r < a + (c ? c : 1) && r < NREG; r++)
+			fixed[r] = 1;
+	}
+}
+
+static int uf_find(int *up, int x)
+{
+	while (up[x] != x)
+		x = up[x] = up[up[x]];
+	return x;
+}
+
+/*
+ * Reaching definitions, as bits over definition ids: instruction i that
+ * writes a register is id i, and "r as it was at the entry" (a parameter,
+ * or 0) is id n + r.  A walk of one block: reach() kills and adds.
+ */
+struct rdefs {
+	int words;            /* per bit set                                 */
+	uint64_t *of;         /* of[r]: the ids that define register r       */
+	uint64_t *in;         /* in[b]: the ids reaching block b's start      */
+};
+
+static void rd_bit(uint64_t *s, int id) { s[id >> 6] |= 1ull << (id & 63); }
+
+static void reach_insn(const struct opt *p, const struct rdefs *R, uint64_t *cur, int i)
+{
+	if (!writes_a(p->code[i]))
+		return;
+	const uint64_t *kill = R->of + (size_t)NX_INSN_A(p->code[i]) * R->words;
+	for (int k = 0; k < R->words; k++)
+		cur[k] &= ~kill[k];
+	rd_bit(cur, i);
+}
+
+static void reaching(const struct opt *p, const struct live *L, struct rdefs *R)
+{
+	int n = p->n, W = R->words = (n + p->nregs + 63) / 64;
+	R->of = zalloc((size_t)p->nregs * W * sizeof *R->of);
+	R->in = zalloc((size_t)L->nb * W * sizeof *R->in);
+	uint64_t *cur = zalloc((size_t)W * sizeof *cur);
+	for (int r = 0; r < p->nregs; r++) {
+		rd_bit(R->of + (size_t)r * W, n + r);
+		rd_bit(R->in, n + r);
+	}
+	for (int i = 0; i < n; i++)
+		if (writes_a(p->code[i]))
+			rd_bit(R->of + (size_t)NX_INSN_A(p->code[i]) * W, i);
+	for (int again = 1; again;) {
+		again = 0;
+		for (int b = 0; b < L->nb; b++) {
+			int last = L->start[b + 1] - 1, succ[2], ns = 0;
+			memcpy(cur, R->in + (size_t)b * W, (size_t)W * sizeof *cur);
+			for (int i = L->start[b]; i <= last; i++)
+				reach_insn(p, R, cur, i);
+			if (!no_fallthrough(op_of(p->code[last])) && b + 1 < L->nb)
+				succ[ns++] = b + 1;
+			if (p->tgt[last] >= 0)
+				succ[ns++] = L->bl[p->tgt[last]];
+			for (int s = 0; s < ns; s++) {
+				uint64_t *in = R->in + (size_t)succ[s] * W;
+				for (int k = 0; k < W; k++)
+					if (cur[k] & ~in[k]) {
+						in[k] |= cur[k];
+						again = 1;
+					}
+			}
+		}
+	}
+	free(cur);
+}
+
+/*
+ * split: the generator reuses a few temporaries for everything, so a
+ * value is lost as soon as its register is taken for the next one, and
+ * number() cannot find it again.  Each web (the definitions that reach a
+ * common use, joined) gets a register of its own, up to NX_MAX_REGS;
+ * color() packs them back once the other passes have run.  A web that
+ * includes the entry value (a parameter, or a read of 0) and the webs of
+ * positional registers keep their number.
+ */
+static void split(struct opt *p, int nparams)
+{
+	if (has_frame_call(p))
+		return;
+	struct live L;
+	struct rdefs R;
+	live_in(p, &L);
+	reaching(p, &L, &R);
+	int n = p->n, ids = n + p->nregs, W = R.words;
+	int *up = zalloc((size_t)ids * sizeof *up), *use = zalloc((size_t)n * 3 * sizeof *use);
+	uint64_t *cur = zalloc((size_t)W * sizeof *cur);
+	for (int d = 0; d < ids; d++)
+		up[d] = d;
+	for (int b = 0; b < L.nb; b++) {
+		memcpy(cur, R.in + (size_t)b * W, (size_t)W * sizeof *cur);
+		for (int i = L.start[b]; i < L.start[b + 1]; i++) {
+			uint64_t w = p->code[i];
+			unsigned rd = nx_fmt_reads(nx_op_fmt(op_of(w)));
+			for (int k = 0; k < 3; k++) {
+				unsigned f = 1u << k;
+				use[3 * i + k] = -1;
+				if (!(rd & f))
+					continue;
+				const uint64_t *of = R.of + (size_t)reg_field(w, f) * W;
+				for (int x = 0; x < W; x++)
+					for (uint64_t m = cur[x] & of[x]; m; m &= m - 1) {
+						int d = x * 64 + __builtin_ctzll(m);
+						if (use[3 * i + k] < 0)
+							use[3 * i + k] = d;
+						up[uf_find(up, d)] = uf_find(up, use[3 * i + k]);
+					}
+			}
+			if ((rd & NX_FA) && writes_a(w))   /* RMI: one field, one web */
+				up[uf_find(up, i)] = uf_find(up, use[3 * i]);
+			reach_insn(p, &R, cur, i);
+		}
+	}
+	/* A web keeps its number if it holds the entry value or is
+	 * positional; of a register's other webs the first keeps it too. */
+	uint8_t fixed[NREG], taken[NREG] = { 0 };
+	positional(p, nparams, fixed);
+	int *reg = zalloc((size_t)ids * sizeof *reg), next = p->nregs;
+	for (int d = 0; d < ids; d++)
+		reg[d] = -1;
+	for (int r = 0; r < p->nregs; r++) {
+		reg[uf_find(up, n + r)] = r;
+		taken[r] = fixed[r];
+	}
+	for (int i = 0; i < n; i++) {
+		if (!writes_a(p->code[i]))
+			continue;
+		int root = uf_find(up, i);
+		unsigned r = NX_INSN_A(p->code[i]);
+		if (reg[root] >= 0)
+			continue;
+		if (fixed[r] || !taken[r])
+			reg[root] = (int)r, taken[r] = 1;
+		else if (next < NX_MAX_REGS)
+			reg[root] = next++;
+		else
+			reg[root] = (int)r;
+	}
+	for (int i = 0; i < n; i++) {
+		uint64_t w = p->code[i];
+		for (int k = 0; k < 3; k++)
+			if (use[3 * i + k] >= 0)
+				w = set_reg_field(w, 1u << k, (unsigned)reg[uf_find(up, use[3 * i + k])]);
+		if (writes_a(w))
+			w = set_reg_field(w, NX_FA, (unsigned)reg[uf_find(up, i)]);
+		p->code[i] = w;
+	}
+	for (int r = p->nregs; r < next; r++)
+		p->zero[r] = 0;
+	p->nregs = next;
+	free(reg);
+	free(cur);
+	free(use);
+	free(up);
+	free(R.of);
+	free(R.in);
+	live_free(&L);
+}
+
+/*
+ * color: registers that are never live at once share a number, the
+ * lowest that is free (greedy, in register order).  Parameters, HCALL
+ * windows and registers live at the entry (read as 0 before a write)
+ * keep theirs, and a register read as 0 shares its number with none: the
+ * engine folds a never-written base register into the address.  A MOV's source does not conflict with its destination,
+ * so the two may share and the copy vanish.
+ * A result takes, where it can, the number of an operand that dies there
+ * (x = x op y, the shape the generator emits and fuse.c's idioms match).
+ */
+static void color(struct opt *p, int nparams)
+{
+	if (has_frame_call(p))
+		return;
+	static uint64_t conflict[NREG][NREG / 64], hint[NREG][NREG / 64];
+	memset(conflict, 0, sizeof conflict);
+	memset(hint, 0, sizeof hint);
+	struct live L;
+	live_in(p, &L);
+	uint8_t fixed[NREG];
+	positional(p, nparams, fixed);
+	struct regs busy0 = { { 0 } };   /* numbers no other register takes */
+	for (int r = 0; r < p->nregs; r++)
+		if (regs_has(&L.in[0], (unsigned)r)) {
+			fixed[r] = 1;
+			if (r >= nparams)
+				regs_add(&busy0, (unsigned)r);
+		}
+	for (int b = 0; b < L.nb; b++) {
+		struct regs live = live_out(p, &L, L.start[b + 1] - 1);
+		for (int i = L.start[b + 1] - 1; i >= L.start[b]; i--) {
+			uint64_t w = p->code[i];
+			if (writes_a(w)) {
+				unsigned d = NX_INSN_A(w);
+				for (int r = 0; r < p->nregs; r++)
+					if (regs_has(&live, (unsigned)r) && (unsigned)r != d &&
+					    !(op_of(w) == NX_OP_MOV && (unsigned)r == NX_INSN_B(w))) {
+						conflict[d][r >> 6] |= 1ull << (r & 63);
+						conflict[r][d >> 6] |= 1ull << (d & 63);
+					}
+				unsigned rd = nx_fmt_reads(nx_op_fmt(op_of(w)));
+				for (unsigned f = NX_FB; f <= NX_FC; f <<= 1) {
+					unsigned q = reg_field(w, f);
+					if ((rd & f) && q != d && !regs_has(&live, q)) {
+						hint[d][q >> 6] |= 1ull << (q & 63);
+						hint[q][d >> 6] |= 1ull << (d & 63);
+					}
+				}
+			}
+			live_before(&live, w);
+		}
+	}
+	live_free(&L);
+	/* The others in the order of their first definition, so a chain of
+	 * results meets its operands' numbers already given. */
+	int to[NREG], order[NREG], norder = 0, top = nparams ? nparams : 1;   /* nregs >= 1 */
+	uint8_t queued[NREG] = { 0 };
+	for (int r = 0; r < p->nregs; r++) {
+		to[r] = fixed[r] ? r : -1;
+		if (fixed[r] && r + 1 > top)
+			top = r + 1;
+	}
+	for (int i = 0; i < p->n; i++) {
+		unsigned d = NX_INSN_A(p->code[i]);
+		if (writes_a(p->code[i]) && to[d] < 0 && !queued[d])
+			queued[d] = 1, order[norder++] = (int)d;
+	}
+	for (int k = 0; k < norder; k++) {
+		int r = order[k];
+		struct regs busy = busy0;
+		for (int q = 0; q < p->nregs; q++)
+			if (to[q] >= 0 && (conflict[r][q >> 6] >> (q & 63) & 1))
+				regs_add(&busy, (unsigned)to[q]);
+		for (int q = 0; q < p->nregs && to[r] < 0; q++)
+			if ((hint[r][q >> 6] >> (q & 63) & 1) && to[q] >= 0 &&
+			    !regs_has(&busy, (unsigned)to[q]))
+				to[r] = to[q];
+		for (int c = 0; to[r] < 0; c++)
+			if (!regs_has(&busy, (unsigned)c))
+				to[r] = c;
+		if (to[r] + 1 > top)
+			top = to[r] + 1;
+	}
+	for (int i = 0; i < p->n; i++) {
+		uint64_t w = p->code[i];
+		unsigned f = nx_op_fmt(op_of(w)), rd = nx_fmt_reads(f) | nx_fmt_writes(f);
+		for (int k = 0; k < 3; k++)
+			if (rd & (1u << k))
+				w = set_reg_field(w, 1u << k, (unsigned)to[reg_field(w, 1u << k)]);
+		p->code[i] = w;
+		p->dead[i] = op_of(w) == NX_OP_MOV && NX_INSN_A(w) == NX_INSN_B(w);
+	}
+	p->nregs = top;
+	compact(p);
+}
+
 /* --- in and out ----------------------------------------------------------- */
 
 static void load(struct opt *p, int start, int n)
@@ -852,12 +1156,13 @@ static void finish(struct opt *p, int start)
 	free(p->dead);
 }
 
-int opt_function(struct extc *c, int start, int n, int nregs, const struct sym *f)
+int opt_function(struct extc *c, int start, int n, int *nregs, const struct sym *f)
 {
-	struct opt p = { .o = &c->obj, .nregs = nregs };
+	struct opt p = { .o = &c->obj, .nregs = *nregs };
 	load(&p, start, n);
 	for (int r = 0; r < f->nparams; r++)
 		p.zero[r] = 0;
+	split(&p, f->nparams);
 	for (int round = 0; round < MAX_ROUNDS; round++) {
 		int changed = thread(&p);
 		changed |= invert(&p);
@@ -868,6 +1173,8 @@ int opt_function(struct extc *c, int start, int n, int nregs, const struct sym *
 		if (!changed)
 			break;
 	}
+	color(&p, f->nparams);
+	*nregs = p.nregs;
 	finish(&p, start);
 	return p.n;
 }
