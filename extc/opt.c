@@ -21,6 +21,8 @@
  *            result, a known operand selects the immediate form, x + 0 and
  *            the like are copies, a branch on known values is a JMP or
  *            nothing
+ *   hoist    an ALU result of a loop whose operands the loop does not
+ *            write moves before the loop (loops entered only at the top)
  *   dead     an ALU result no path reads is dropped; loads, stores,
  *            divisions by a register, calls and branches always stay, so
  *            -O1 faults exactly where -O0 does (at the first of two equal
@@ -796,6 +798,91 @@ static int dead(struct opt *p)
 	return compact(p) | changed;
 }
 
+/* --- hoist: loop-invariant results ---------------------------------------- */
+
+/*
+ * A loop is a back edge j -> t (t <= j, the last branch back to t) whose
+ * range [t, j] is entered only by falling into t: no branch from outside
+ * lands in it.  Its preheader is then the point between t - 1 and t.
+ */
+static int loop_entered_at_top(const struct opt *p, int t, int j)
+{
+	if (t == 0 || no_fallthrough(op_of(p->code[t - 1])))
+		return 0;
+	for (int k = 0; k < p->n; k++)
+		if ((k < t || k > j) && p->tgt[k] >= t && p->tgt[k] <= j)
+			return 0;
+	return 1;
+}
+
+/*
+ * The ALU results of loop [t, j] whose operands no instruction of the loop
+ * writes move to its preheader, in order (so a chain of them moves
+ * together), when the loop writes their register nowhere else and the
+ * register is not live at the loop's top.  Then no read in the loop, nor
+ * after an exit, can see an earlier value: every path from the top to it
+ * passes the (same-valued) write.  ALU operations cannot fault, so
+ * computing one where the loop might not have is harmless.  Returns how
+ * many moved.
+ */
+static int hoist_loop(struct opt *p, int t, int j)
+{
+	struct live L;
+	live_in(p, &L);
+	struct regs at_top = L.in[L.bl[t]];
+	live_free(&L);
+	int writes[NREG] = { 0 }, *moved = zalloc((size_t)(j - t + 1) * sizeof *moved), nm = 0;
+	struct regs use, def;
+	for (int i = t; i <= j; i++) {
+		effects(p->code[i], &use, &def);
+		for (int r = 0; r < NREG; r++)
+			writes[r] += regs_has(&def, (unsigned)r);
+	}
+	for (int i = t; i <= j; i++) {
+		uint64_t w = p->code[i];
+		unsigned d = NX_INSN_A(w);
+		if (!removable(op_of(w)) || writes[d] != 1 || regs_has(&at_top, d))
+			continue;
+		effects(w, &use, &def);
+		int invariant = 1;
+		for (int r = 0; r < NREG && invariant; r++)
+			invariant = !regs_has(&use, (unsigned)r) || !writes[r];
+		if (!invariant)
+			continue;
+		writes[d] = 0;
+		moved[nm++] = i;
+	}
+	for (int k = 0; k < nm; k++) {
+		insert_after(p, t - 1 + k, p->code[moved[k] + k], -1);
+		p->line[t + k] = p->line[moved[k] + k + 1];
+	}
+	for (int k = 0; k < nm; k++)
+		p->dead[moved[k] + nm] = 1;
+	free(moved);
+	return nm;
+}
+
+static int hoist(struct opt *p)
+{
+	int changed = 0;
+	for (int j = 0; j < p->n; j++) {
+		int t = p->tgt[j], last = 1;
+		if (t < 0 || t > j)
+			continue;
+		for (int k = j + 1; k < p->n && last; k++)
+			last = p->tgt[k] != t;
+		if (!last || !loop_entered_at_top(p, t, j))
+			continue;
+		int nm = hoist_loop(p, t, j);
+		if (nm) {
+			compact(p);
+			changed = 1;
+			j = t - 1 + nm;   /* compact undid the shift; rescan from the preheader */
+		}
+	}
+	return changed;
+}
+
 /* --- split and color: registers by web ----------------------------------- */
 
 /* The register fields of w (NX_FA, NX_FB, NX_FC) and their values. */
@@ -1170,6 +1257,7 @@ int opt_function(struct extc *c, int start, int n, int *nregs, const struct sym 
 		changed |= reach(&p);
 		changed |= number(&p);
 		changed |= dead(&p);
+		changed |= hoist(&p);
 		if (!changed)
 			break;
 	}
