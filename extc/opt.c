@@ -28,7 +28,9 @@
  *            -O1 faults exactly where -O0 does (at the first of two equal
  *            loads, which -O0 reaches first too)
  *
- * Around them, in a function without CALL or XCALL (whose windows make
+ * Before them, inline: a CALL of a short function that cannot fault or
+ * call becomes that function's code (its registers moved up to the
+ * call's window).  Around them, in a function without CALL or XCALL (whose windows make
  * register numbers positional): split, first, gives every web its own
  * register, so a value outlives the reuse of the generator's temporaries
  * and number() can find it; color, last, gives registers never live at
@@ -53,6 +55,7 @@ struct opt {
 	uint64_t *code;       /* the function's instructions, in o->code   */
 	int n;
 	int nregs;            /* the function's frame: r0 .. r(nregs-1)     */
+	int nfuncs;           /* of the program (o->funcs)                  */
 	int *tgt;             /* branch target (index), or -1              */
 	int *line;            /* source line of each instruction           */
 	uint8_t *dead;
@@ -76,6 +79,20 @@ static int no_fallthrough(unsigned op)
 {
 	return op == NX_OP_JMP || op == NX_OP_RET;
 }
+
+/* The register fields of w (NX_FA, NX_FB, NX_FC) and their values. */
+static unsigned reg_field(uint64_t w, unsigned f)
+{
+	return f == NX_FA ? NX_INSN_A(w) : f == NX_FB ? NX_INSN_B(w) : NX_INSN_C(w);
+}
+
+static uint64_t set_reg_field(uint64_t w, unsigned f, unsigned r)
+{
+	unsigned shift = f == NX_FA ? 8 : f == NX_FB ? 16 : 24;
+	return (w & ~(0xffull << shift)) | (uint64_t)r << shift;
+}
+
+static int writes_a(uint64_t w) { return nx_fmt_writes(nx_op_fmt(op_of(w))) & NX_FA; }
 
 /* Zeroed memory, or extc's out-of-memory exit (extc_realloc). */
 static void *zalloc(size_t n)
@@ -798,6 +815,139 @@ static int dead(struct opt *p)
 	return compact(p) | changed;
 }
 
+/* --- inline: calls of small functions that cannot fault ------------------- */
+
+#define INLINE_MAX 32     /* instructions of a function inlined */
+
+/* Function fi may replace a call of it: generated already (before the
+ * caller), short, and nothing in it can fault or call, so a fault never
+ * names a function it is not in. */
+static int inlinable(const struct opt *p, uint32_t fi, int caller_start)
+{
+	if (fi >= (uint32_t)p->nfuncs)
+		return 0;
+	const struct nx_func *f = &p->o->funcs[fi];
+	if (!f->len || f->len > INLINE_MAX || (int)f->start >= caller_start)
+		return 0;
+	for (uint32_t k = 0; k < f->len; k++) {
+		unsigned c = nx_op_class(op_of(p->o->code[f->start + k]));
+		if (c != NX_K_ALU && c != NX_K_DIVI && c != NX_K_BRANCH && c != NX_K_RET)
+			return 0;
+	}
+	return 1;
+}
+
+/* Instruction i becomes the m instructions w[] (targets t[]: absolute
+ * indexes after the change, or -1; source lines ln[]).  Branches to i go
+ * to the first of them. */
+static void splice(struct opt *p, int i, const uint64_t *w, const int *t, const int *ln, int m)
+{
+	struct obj *o = p->o;
+	int start = (int)(p->code - o->code), more = m - 1;
+	if (o->ncode + more > o->capcode) {
+		while (o->capcode < o->ncode + more)
+			o->capcode = o->capcode ? 2 * o->capcode : 64;
+		o->code = extc_realloc(o->code, (size_t)o->capcode * sizeof *o->code);
+		p->code = o->code + start;
+	}
+	size_t n = (size_t)(p->n + more) + 1;
+	p->tgt = extc_realloc(p->tgt, n * sizeof *p->tgt);
+	p->line = extc_realloc(p->line, n * sizeof *p->line);
+	p->dead = extc_realloc(p->dead, n);
+	for (int k = 0; k < p->n; k++)
+		if (p->tgt[k] > i)
+			p->tgt[k] += more;
+	size_t tail = (size_t)(p->n - i - 1);
+	memmove(p->code + i + m, p->code + i + 1, tail * sizeof *p->code);
+	memmove(p->tgt + i + m, p->tgt + i + 1, tail * sizeof *p->tgt);
+	memmove(p->line + i + m, p->line + i + 1, tail * sizeof *p->line);
+	memcpy(p->code + i, w, (size_t)m * sizeof *w);
+	memcpy(p->tgt + i, t, (size_t)m * sizeof *t);
+	memcpy(p->line + i, ln, (size_t)m * sizeof *ln);
+	p->n += more;
+	o->ncode += more;
+	memset(p->dead, 0, n);
+}
+
+/* The source line of instruction k of the object (its line entries). */
+static int line_of(const struct obj *o, uint32_t k)
+{
+	int line = 0;
+	for (int e = 0; e < o->nlines && o->lines[e].insn <= k; e++)
+		line = (int)o->lines[e].line;
+	return line;
+}
+
+/*
+ * CALL a, f becomes f's code with every register moved up by a: the
+ * callee's frame starts at the caller's r[a] (isa.h), so its arguments
+ * are where they were and "RET x" is "MOV a, a + x" and a jump past the
+ * code.  The callee's other registers start at 0 in a call, so a MOVI 0
+ * sets each first (dead() drops those written before they are read).
+ */
+static int inline_call(struct opt *p, int i)
+{
+	uint64_t cw = p->code[i];
+	unsigned a = NX_INSN_A(cw);
+	const struct nx_func *f = &p->o->funcs[NX_INSN_IMM(cw)];
+	if (a + f->nregs > NX_MAX_REGS || p->n + 3 * (int)f->len + f->nregs > NX_MAX_FUNC_INSNS)
+		return 0;
+	int cap = f->nregs + 2 * (int)f->len, m = 0, pos[INLINE_MAX + 1];
+	uint64_t *w = zalloc((size_t)cap * sizeof *w);
+	int *t = zalloc((size_t)cap * sizeof *t), *ln = zalloc((size_t)cap * sizeof *ln);
+	for (unsigned r = f->nargs; r < f->nregs; r++, m++) {
+		w[m] = NX_INSN(NX_OP_MOVI, a + r, 0, 0, 0);
+		t[m] = -1;
+		ln[m] = p->line[i];
+	}
+	int end = m;                 /* where each lands, then the end */
+	for (uint32_t k = 0; k < f->len; k++) {
+		uint64_t x = p->o->code[f->start + k];
+		pos[k] = end;
+		end += op_of(x) != NX_OP_RET ? 1 : (NX_INSN_A(x) != 0) + (k + 1 < f->len);
+	}
+	end += i;
+	for (uint32_t k = 0; k < f->len; k++) {
+		uint64_t x = p->o->code[f->start + k];
+		unsigned op = op_of(x), fmt = nx_op_fmt(op);
+		int line = line_of(p->o, f->start + k);
+		if (op == NX_OP_RET) {
+			if (NX_INSN_A(x) != 0)
+				w[m] = NX_INSN(NX_OP_MOV, a, a + NX_INSN_A(x), 0, 0), t[m] = -1, ln[m++] = line;
+			if (k + 1 < f->len)
+				w[m] = NX_INSN(NX_OP_JMP, 0, 0, 0, 0), t[m] = end, ln[m++] = line;
+			continue;
+		}
+		unsigned regs = nx_fmt_reads(fmt) | nx_fmt_writes(fmt);
+		for (unsigned b = NX_FA; b <= NX_FC; b <<= 1)
+			if (regs & b)
+				x = set_reg_field(x, b, reg_field(x, b) + a);
+		t[m] = -1;
+		if (is_branch(op))
+			t[m] = i + pos[k + 1 + NX_INSN_BRANCH_OFF(x, nx_fmt_fields(fmt))];
+		w[m] = x;
+		ln[m++] = line;
+	}
+	splice(p, i, w, t, ln, m);
+	if ((int)(a + f->nregs) > p->nregs)
+		p->nregs = (int)(a + f->nregs);
+	free(w);
+	free(t);
+	free(ln);
+	return m;
+}
+
+static void inline_calls(struct opt *p)
+{
+	int start = (int)(p->code - p->o->code);
+	for (int i = 0; i < p->n; i++)
+		if (op_of(p->code[i]) == NX_OP_CALL && inlinable(p, (uint32_t)NX_INSN_IMM(p->code[i]), start)) {
+			int m = inline_call(p, i);
+			if (m)
+				i += m - 1;
+		}
+}
+
 /* --- hoist: loop-invariant results ---------------------------------------- */
 
 /*
@@ -841,7 +991,9 @@ static int hoist_loop(struct opt *p, int t, int j)
 	for (int i = t; i <= j; i++) {
 		uint64_t w = p->code[i];
 		unsigned d = NX_INSN_A(w);
-		if (!removable(op_of(w)) || writes[d] != 1 || regs_has(&at_top, d))
+		int wide = op_of(w) == NX_OP_MOVI && i < j && op_of(p->code[i + 1]) == NX_OP_MOVHI &&
+			   NX_INSN_A(p->code[i + 1]) == d;   /* a 64-bit constant moves whole */
+		if (!removable(op_of(w)) || writes[d] != 1 + wide || regs_has(&at_top, d))
 			continue;
 		effects(w, &use, &def);
 		int invariant = 1;
@@ -851,6 +1003,8 @@ static int hoist_loop(struct opt *p, int t, int j)
 			continue;
 		writes[d] = 0;
 		moved[nm++] = i;
+		if (wide)
+			moved[nm++] = ++i;
 	}
 	for (int k = 0; k < nm; k++) {
 		insert_after(p, t - 1 + k, p->code[moved[k] + k], -1);
@@ -884,20 +1038,6 @@ static int hoist(struct opt *p)
 }
 
 /* --- split and color: registers by web ----------------------------------- */
-
-/* The register fields of w (NX_FA, NX_FB, NX_FC) and their values. */
-static unsigned reg_field(uint64_t w, unsigned f)
-{
-	return f == NX_FA ? NX_INSN_A(w) : f == NX_FB ? NX_INSN_B(w) : NX_INSN_C(w);
-}
-
-static uint64_t set_reg_field(uint64_t w, unsigned f, unsigned r)
-{
-	unsigned shift = f == NX_FA ? 8 : f == NX_FB ? 16 : 24;
-	return (w & ~(0xffull << shift)) | (uint64_t)r << shift;
-}
-
-static int writes_a(uint64_t w) { return nx_fmt_writes(nx_op_fmt(op_of(w))) & NX_FA; }
 
 /* A CALL or XCALL: its window makes register numbers positional well
  * beyond the arguments, so such functions keep the generator's numbers. */
@@ -1245,10 +1385,11 @@ static void finish(struct opt *p, int start)
 
 int opt_function(struct extc *c, int start, int n, int *nregs, const struct sym *f)
 {
-	struct opt p = { .o = &c->obj, .nregs = *nregs };
+	struct opt p = { .o = &c->obj, .nregs = *nregs, .nfuncs = (int)c->nfuncs };
 	load(&p, start, n);
 	for (int r = 0; r < f->nparams; r++)
 		p.zero[r] = 0;
+	inline_calls(&p);
 	split(&p, f->nparams);
 	for (int round = 0; round < MAX_ROUNDS; round++) {
 		int changed = thread(&p);
