@@ -1231,16 +1231,18 @@ static void split(struct opt *p, int nparams)
  * keep theirs, and a register read as 0 shares its number with none: the
  * engine folds a never-written base register into the address.  A MOV's source does not conflict with its destination,
  * so the two may share and the copy vanish.
- * A result takes, where it can, the number of an operand that dies there
- * (x = x op y, the shape the generator emits and fuse.c's idioms match).
+ * A result takes, where it can, the number of an operand that dies at its
+ * first definition, b before c (x = x op y, the shape the generator emits
+ * and fuse.c's idioms match).
  */
 static void color(struct opt *p, int nparams)
 {
 	if (has_frame_call(p))
 		return;
-	static uint64_t conflict[NREG][NREG / 64], hint[NREG][NREG / 64];
+	static uint64_t conflict[NREG][NREG / 64];
 	memset(conflict, 0, sizeof conflict);
-	memset(hint, 0, sizeof hint);
+	int hint[NREG][2];    /* operands b, c dying at r's first definition */
+	memset(hint, -1, sizeof hint);
 	struct live L;
 	live_in(p, &L);
 	uint8_t fixed[NREG];
@@ -1265,12 +1267,9 @@ static void color(struct opt *p, int nparams)
 						conflict[r][d >> 6] |= 1ull << (d & 63);
 					}
 				unsigned rd = nx_fmt_reads(nx_op_fmt(op_of(w)));
-				for (unsigned f = NX_FB; f <= NX_FC; f <<= 1) {
-					unsigned q = reg_field(w, f);
-					if ((rd & f) && q != d && !regs_has(&live, q)) {
-						hint[d][q >> 6] |= 1ull << (q & 63);
-						hint[q][d >> 6] |= 1ull << (d & 63);
-					}
+				for (int k = 0; k < 2; k++) {   /* walking back: the first def wins */
+					unsigned f = k ? NX_FC : NX_FB, q = reg_field(w, f);
+					hint[d][k] = (rd & f) && q != d && !regs_has(&live, q) ? (int)q : -1;
 				}
 			}
 			live_before(&live, w);
@@ -1297,10 +1296,11 @@ static void color(struct opt *p, int nparams)
 		for (int q = 0; q < p->nregs; q++)
 			if (to[q] >= 0 && (conflict[r][q >> 6] >> (q & 63) & 1))
 				regs_add(&busy, (unsigned)to[q]);
-		for (int q = 0; q < p->nregs && to[r] < 0; q++)
-			if ((hint[r][q >> 6] >> (q & 63) & 1) && to[q] >= 0 &&
-			    !regs_has(&busy, (unsigned)to[q]))
+		for (int k = 0; k < 2 && to[r] < 0; k++) {
+			int q = hint[r][k];
+			if (q >= 0 && to[q] >= 0 && !regs_has(&busy, (unsigned)to[q]))
 				to[r] = to[q];
+		}
 		for (int c = 0; to[r] < 0; c++)
 			if (!regs_has(&busy, (unsigned)c))
 				to[r] = c;
