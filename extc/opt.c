@@ -30,12 +30,13 @@
  *
  * Before them, inline: a CALL of a short function that cannot fault or
  * call becomes that function's code (its registers moved up to the
- * call's window).  Around them, in a function without CALL or XCALL (whose windows make
- * register numbers positional): split, first, gives every web its own
- * register, so a value outlives the reuse of the generator's temporaries
- * and number() can find it; color, last, gives registers never live at
- * once one number again (greedy, preferring the number of an operand that
- * dies at the definition) and drops the copies that became "MOV r, r".
+ * call's window).  Around them, in a function without CALL or XCALL
+ * (whose windows make register numbers positional): split, first, gives
+ * every web its own register, so a value outlives the reuse of the
+ * generator's temporaries and number() can find it; color, last, gives
+ * registers never live at once one number again (greedy, preferring the
+ * number of an operand that dies at the definition) and drops the copies
+ * that became "MOV r, r".
  *
  * Passes mark instructions dead; compact() deletes them.  While they run,
  * branch targets are instruction indexes (tgt[]) and each instruction
@@ -256,31 +257,44 @@ static int invert(struct opt *p)
  * ("for (;;) { if (c) break; ... }", the generator's while loops with a
  * body that jumps back) then runs one branch per iteration instead of two.
  */
-static void insert_after(struct opt *p, int i, uint64_t w, int t)
+/* Instruction i becomes the m instructions w[] (targets t[]: absolute
+ * indexes after the change, or -1; source lines ln[]).  Branches to i go
+ * to the first of them. */
+static void splice(struct opt *p, int i, const uint64_t *w, const int *t, const int *ln, int m)
 {
 	struct obj *o = p->o;
-	int start = (int)(p->code - o->code);
-	if (o->ncode + 1 > o->capcode) {
-		o->capcode = o->capcode ? 2 * o->capcode : 64;
+	int start = (int)(p->code - o->code), more = m - 1;
+	if (o->ncode + more > o->capcode) {
+		while (o->capcode < o->ncode + more)
+			o->capcode = o->capcode ? 2 * o->capcode : 64;
 		o->code = extc_realloc(o->code, (size_t)o->capcode * sizeof *o->code);
 		p->code = o->code + start;
 	}
-	p->tgt = extc_realloc(p->tgt, ((size_t)p->n + 2) * sizeof *p->tgt);
-	p->line = extc_realloc(p->line, ((size_t)p->n + 2) * sizeof *p->line);
-	p->dead = extc_realloc(p->dead, (size_t)p->n + 2);
-	size_t tail = (size_t)(p->n - i - 1);
-	memmove(p->code + i + 2, p->code + i + 1, tail * sizeof *p->code);
-	memmove(p->tgt + i + 2, p->tgt + i + 1, tail * sizeof *p->tgt);
-	memmove(p->line + i + 2, p->line + i + 1, tail * sizeof *p->line);
-	p->n++;
-	o->ncode++;
+	size_t n = (size_t)(p->n + more) + 1;
+	p->tgt = extc_realloc(p->tgt, n * sizeof *p->tgt);
+	p->line = extc_realloc(p->line, n * sizeof *p->line);
+	p->dead = extc_realloc(p->dead, n);
 	for (int k = 0; k < p->n; k++)
 		if (p->tgt[k] > i)
-			p->tgt[k]++;
-	p->code[i + 1] = w;
-	p->tgt[i + 1] = t > i ? t + 1 : t;
-	p->line[i + 1] = p->line[i];
-	p->dead[p->n - 1] = 0;
+			p->tgt[k] += more;
+	size_t tail = (size_t)(p->n - i - 1);
+	memmove(p->code + i + m, p->code + i + 1, tail * sizeof *p->code);
+	memmove(p->tgt + i + m, p->tgt + i + 1, tail * sizeof *p->tgt);
+	memmove(p->line + i + m, p->line + i + 1, tail * sizeof *p->line);
+	memcpy(p->code + i, w, (size_t)m * sizeof *w);
+	memcpy(p->tgt + i, t, (size_t)m * sizeof *t);
+	memcpy(p->line + i, ln, (size_t)m * sizeof *ln);
+	p->n += more;
+	o->ncode += more;
+	memset(p->dead, 0, n);
+}
+
+static void insert_after(struct opt *p, int i, uint64_t w, int t)
+{
+	uint64_t ws[2] = { p->code[i], w };
+	int ts[2] = { p->tgt[i] > i ? p->tgt[i] + 1 : p->tgt[i], t > i ? t + 1 : t };
+	int ln[2] = { p->line[i], p->line[i] };
+	splice(p, i, ws, ts, ln, 2);
 }
 
 static int rotate(struct opt *p)
@@ -837,38 +851,6 @@ static int inlinable(const struct opt *p, uint32_t fi, int caller_start)
 	return 1;
 }
 
-/* Instruction i becomes the m instructions w[] (targets t[]: absolute
- * indexes after the change, or -1; source lines ln[]).  Branches to i go
- * to the first of them. */
-static void splice(struct opt *p, int i, const uint64_t *w, const int *t, const int *ln, int m)
-{
-	struct obj *o = p->o;
-	int start = (int)(p->code - o->code), more = m - 1;
-	if (o->ncode + more > o->capcode) {
-		while (o->capcode < o->ncode + more)
-			o->capcode = o->capcode ? 2 * o->capcode : 64;
-		o->code = extc_realloc(o->code, (size_t)o->capcode * sizeof *o->code);
-		p->code = o->code + start;
-	}
-	size_t n = (size_t)(p->n + more) + 1;
-	p->tgt = extc_realloc(p->tgt, n * sizeof *p->tgt);
-	p->line = extc_realloc(p->line, n * sizeof *p->line);
-	p->dead = extc_realloc(p->dead, n);
-	for (int k = 0; k < p->n; k++)
-		if (p->tgt[k] > i)
-			p->tgt[k] += more;
-	size_t tail = (size_t)(p->n - i - 1);
-	memmove(p->code + i + m, p->code + i + 1, tail * sizeof *p->code);
-	memmove(p->tgt + i + m, p->tgt + i + 1, tail * sizeof *p->tgt);
-	memmove(p->line + i + m, p->line + i + 1, tail * sizeof *p->line);
-	memcpy(p->code + i, w, (size_t)m * sizeof *w);
-	memcpy(p->tgt + i, t, (size_t)m * sizeof *t);
-	memcpy(p->line + i, ln, (size_t)m * sizeof *ln);
-	p->n += more;
-	o->ncode += more;
-	memset(p->dead, 0, n);
-}
-
 /* The source line of instruction k of the object (its line entries). */
 static int line_of(const struct obj *o, uint32_t k)
 {
@@ -1075,7 +1057,7 @@ static int uf_find(int *up, int x)
 /*
  * Reaching definitions, as bits over definition ids: instruction i that
  * writes a register is id i, and "r as it was at the entry" (a parameter,
- * or 0) is id n + r.  A walk of one block: reach() kills and adds.
+ * or 0) is id n + r.  reach_insn() steps one instruction: kills, adds.
  */
 struct rdefs {
 	int words;            /* per bit set                                 */
@@ -1225,15 +1207,16 @@ static void split(struct opt *p, int nparams)
 }
 
 /*
- * color: registers that are never live at once share a number, the
- * lowest that is free (greedy, in register order).  Parameters, HCALL
- * windows and registers live at the entry (read as 0 before a write)
- * keep theirs, and a register read as 0 shares its number with none: the
- * engine folds a never-written base register into the address.  A MOV's source does not conflict with its destination,
- * so the two may share and the copy vanish.
- * A result takes, where it can, the number of an operand that dies at its
- * first definition, b before c (x = x op y, the shape the generator emits
- * and fuse.c's idioms match).
+ * color: registers that are never live at once share a number (greedy,
+ * in the order of their first definition; the lowest free number unless
+ * a hint below fits).  Parameters, HCALL windows and registers live at
+ * the entry (read as 0 before a write) keep theirs, and a register read
+ * as 0 shares its number with none, so it holds 0 in the whole function
+ * (absolute addresses stay "seg[rZ + K]" throughout, as extc -S shows).
+ * A MOV's source does not conflict with its destination, so the two may
+ * share and the copy vanish.  A result takes, where it can, the number of
+ * an operand that dies at its first definition, b before c (x = x op y,
+ * the shape the generator emits and fuse.c's idioms match).
  */
 static void color(struct opt *p, int nparams)
 {
